@@ -1,1 +1,70 @@
-fn main() {}
+//! `cargo xtask <command>`: everything a developer or CI runs, in Rust.
+//!
+//! - `setup`: install what is missing, at pinned versions (skips what is there).
+//! - `contracts`: compile the Solidity sources with the pinned solc-js into `contracts/out/`.
+//! - `dev`: anvil + deployed contracts + the app served on 127.0.0.1, until Ctrl-C.
+//! - `test`: every test of the project (what `.ci/run` runs).
+//! - `dist`: the release build of the app in `dist/`, ready for any static host.
+
+mod contracts;
+mod dev;
+mod devnet;
+mod dist;
+mod process;
+mod serve;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command> [options]
+
+commands:
+  setup               install the pinned tools that are missing (npm tools, wasm target, trunk,
+                      wasm-bindgen-cli; with --browser also Chromium and ChromeDriver)
+  contracts           compile contracts/src with the pinned solc-js into contracts/out/
+  dev [--port P] [--rpc-port R]
+                      start anvil (127.0.0.1:R, default 8545), deploy the pool, build the app and
+                      serve it on 127.0.0.1:P (default 8080); Ctrl-C stops everything
+  test                run every test: core, contracts on anvil, in-browser, end-to-end
+  dist [--config F]   release build into dist/ (with F copied as dist/config.json)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        "setup" => tools::setup(tools::Needs {
+            browser: rest.iter().any(|a| a == "--browser"),
+        }),
+        "contracts" => contracts::compile().map(|_| ()),
+        "dev" => dev::run_command(rest),
+        "test" => test::run_command(),
+        "dist" => dist::run_command(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask {command}: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Value of `--name VALUE` among `args`.
+fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+}

@@ -1,1 +1,17 @@
+//! The pool contracts as the clients see them.
+//!
+//! - [`bindings`]: `sol!` types for every call, event and custom error, generated from the
+//!   artifacts the real Solidity compiler produced (`contracts/out/`);
+//! - [`reads`]: the calls the staker page makes at each block, and their decoding into a
+//!   [`reads::PoolSnapshot`];
+//! - [`revert`]: custom errors turned into sentences;
+//! - [`config`]: the runtime network configuration (`config.json`).
+//!
+//! Nothing here performs I/O: callers send the encoded calls through their own transport
+//! (the wallet, `fetch`, or alloy's HTTP provider in the tools).
 
+pub mod bindings;
+pub mod config;
+pub mod reads;
+pub mod revert;
+pub mod rpc;

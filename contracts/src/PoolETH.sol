@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @notice The pool's accounting view, as PoolETH needs it.
+interface IPooledEther {
+    function totalPooledEther() external view returns (uint256);
+}
+
+/// @title poolETH: the rebasing liquid staking token of the pool.
+/// @notice Holders own shares; a balance is derived from shares and the pool's total ether:
+///         balanceOf(a) = sharesOf(a) * totalPooledEther / totalShares (rounded down).
+///         Balances move together whenever the pool's total moves (a rebase).
+///         Only the pool manager mints, when ether is deposited.
+contract PoolETH {
+    string public constant name = "Pool Staked ETH";
+    string public constant symbol = "poolETH";
+    uint8 public constant decimals = 18;
+
+    /// @notice The pool manager: the only minter and the source of total pooled ether.
+    address public immutable manager;
+
+    uint256 public totalShares;
+    mapping(address => uint256) private shares;
+    mapping(address => mapping(address => uint256)) public allowance;
+
+    /// @notice ERC-20 transfer, in token units (wei of poolETH).
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    event Approval(address indexed owner, address indexed spender, uint256 value);
+    /// @notice Every movement of shares, so a client can index holdings exactly.
+    event TransferShares(address indexed from, address indexed to, uint256 sharesValue);
+
+    error NotManager(address caller);
+    error ZeroAddress();
+    error NoSharesMinted(uint256 amount);
+    error EmptyPoolWithShares();
+    error InsufficientShares(uint256 available, uint256 needed);
+    error InsufficientAllowance(uint256 available, uint256 needed);
+
+    constructor(address manager_) {
+        if (manager_ == address(0)) revert ZeroAddress();
+        manager = manager_;
+    }
+
+    // ---- views ----
+
+    /// @notice Token total supply: all the ether the pool accounts for.
+    function totalSupply() external view returns (uint256) {
+        return _totalPooledEther();
+    }
+
+    function sharesOf(address account) external view returns (uint256) {
+        return shares[account];
+    }
+
+    function balanceOf(address account) external view returns (uint256) {
+        return getPooledEthByShares(shares[account]);
+    }
+
+    /// @notice poolETH that `sharesAmount` shares are worth, rounded down.
+    function getPooledEthByShares(uint256 sharesAmount) public view returns (uint256) {
+        uint256 total = totalShares;
+        if (total == 0) return 0;
+        return sharesAmount * _totalPooledEther() / total;
+    }
+
+    /// @notice Shares that `ethAmount` of ether buys at the current rate, rounded down
+    ///         (one share per wei while no shares exist).
+    function getSharesByPooledEth(uint256 ethAmount) public view returns (uint256) {
+        return _sharesFor(ethAmount, _totalPooledEther());
+    }
+
+    // ---- minting (manager only) ----
+
+    /// @notice Mints the shares `amount` ether buys at the rate before the deposit.
+    /// @param pooledBefore total pooled ether before this deposit is counted.
+    function mintForDeposit(address to, uint256 amount, uint256 pooledBefore)
+        external
+        returns (uint256 minted)
+    {
+        if (msg.sender != manager) revert NotManager(msg.sender);
+        minted = _sharesFor(amount, pooledBefore);
+        if (minted == 0) revert NoSharesMinted(amount);
+        totalShares += minted;
+        unchecked {
+            // Cannot overflow: the sum of all holdings is totalShares.
+            shares[to] += minted;
+        }
+        emit Transfer(address(0), to, amount);
+        emit TransferShares(address(0), to, minted);
+    }
+
+    // ---- ERC-20 ----
+
+    function transfer(address to, uint256 amount) external returns (bool) {
+        _transfer(msg.sender, to, amount);
+        return true;
+    }
+
+    function approve(address spender, uint256 amount) external returns (bool) {
+        if (spender == address(0)) revert ZeroAddress();
+        allowance[msg.sender][spender] = amount;
+        emit Approval(msg.sender, spender, amount);
+        return true;
+    }
+
+    function transferFrom(address from, address to, uint256 amount) external returns (bool) {
+        uint256 allowed = allowance[from][msg.sender];
+        if (allowed != type(uint256).max) {
+            if (allowed < amount) revert InsufficientAllowance(allowed, amount);
+            unchecked {
+                allowance[from][msg.sender] = allowed - amount;
+            }
+        }
+        _transfer(from, to, amount);
+        return true;
+    }
+
+    /// @notice Moves shares directly (exact, no rounding of token units).
+    function transferShares(address to, uint256 sharesAmount) external returns (uint256) {
+        uint256 amount = getPooledEthByShares(sharesAmount);
+        _moveShares(msg.sender, to, sharesAmount);
+        emit Transfer(msg.sender, to, amount);
+        return amount;
+    }
+
+    // ---- internals ----
+
+    function _totalPooledEther() internal view returns (uint256) {
+        return IPooledEther(manager).totalPooledEther();
+    }
+
+    function _sharesFor(uint256 amount, uint256 pooled) internal view returns (uint256) {
+        uint256 total = totalShares;
+        if (total == 0) return amount;
+        if (pooled == 0) revert EmptyPoolWithShares();
+        return amount * total / pooled;
+    }
+
+    function _transfer(address from, address to, uint256 amount) internal {
+        uint256 sharesAmount = getSharesByPooledEth(amount);
+        _moveShares(from, to, sharesAmount);
+        emit Transfer(from, to, amount);
+    }
+
+    function _moveShares(address from, address to, uint256 sharesAmount) internal {
+        if (to == address(0) || to == address(this)) revert ZeroAddress();
+        uint256 held = shares[from];
+        if (held < sharesAmount) revert InsufficientShares(held, sharesAmount);
+        unchecked {
+            shares[from] = held - sharesAmount;
+            shares[to] += sharesAmount;
+        }
+        emit TransferShares(from, to, sharesAmount);
+    }
+}

@@ -1,0 +1,33 @@
+//! ABI bindings of the pool contracts, from the compiled artifacts.
+//!
+//! With the `rpc` feature (native tools and tests) the same types also get provider-bound
+//! contract instances (`PoolManager::deploy`, `PoolManager::new(address, provider)`); the app
+//! does without them to keep its bundle small.
+
+#[cfg(not(feature = "rpc"))]
+alloy_sol_types::sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    PoolManager,
+    "../../contracts/out/PoolManager.json"
+);
+#[cfg(not(feature = "rpc"))]
+alloy_sol_types::sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    PoolETH,
+    "../../contracts/out/PoolETH.json"
+);
+
+#[cfg(feature = "rpc")]
+alloy_sol_types::sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    PoolManager,
+    "../../contracts/out/PoolManager.json"
+);
+#[cfg(feature = "rpc")]
+alloy_sol_types::sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    PoolETH,
+    "../../contracts/out/PoolETH.json"
+);

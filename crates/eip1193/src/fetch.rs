@@ -1,0 +1,88 @@
+//! JSON-RPC over HTTP with the browser's `fetch`.
+
+use std::task::{Context, Poll};
+
+use alloy_json_rpc::{RequestPacket, ResponsePacket};
+use alloy_transport::{TransportError, TransportErrorKind, TransportFut};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Posts each request packet (single or batch) to `url` in one HTTP request.
+///
+/// Used before a wallet is connected, and whenever the page must not depend on the wallet's own
+/// node. Unreachable endpoints and HTTP errors are transport errors naming the URL.
+#[derive(Debug, Clone)]
+pub struct FetchTransport {
+    url: String,
+}
+
+impl FetchTransport {
+    pub fn new(url: impl Into<String>) -> Self {
+        FetchTransport { url: url.into() }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl tower::Service<RequestPacket> for FetchTransport {
+    type Response = ResponsePacket;
+    type Error = TransportError;
+    type Future = TransportFut<'static>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, packet: RequestPacket) -> Self::Future {
+        let url = self.url.clone();
+        Box::pin(async move {
+            let body = serde_json::to_string(&packet).map_err(TransportError::ser_err)?;
+            let text = post(&url, &body).await.map_err(|e| match e {
+                PostError::Unreachable(reason) => TransportErrorKind::custom_str(&format!(
+                    "could not reach the RPC at {url} ({reason})"
+                )),
+                PostError::Status(status, body) => TransportErrorKind::http_error(status, body),
+            })?;
+            serde_json::from_str(&text).map_err(|e| TransportError::deser_err(e, text))
+        })
+    }
+}
+
+enum PostError {
+    Unreachable(String),
+    Status(u16, String),
+}
+
+async fn post(url: &str, body: &str) -> Result<String, PostError> {
+    let unreachable = |e: JsValue| {
+        PostError::Unreachable(
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "network error".into()),
+        )
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    let headers = web_sys::Headers::new().map_err(unreachable)?;
+    headers.set("Content-Type", "application/json").map_err(unreachable)?;
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(unreachable)?;
+    let window = web_sys::window().ok_or_else(|| PostError::Unreachable("no window".into()))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(unreachable)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(unreachable)?)
+        .await
+        .map_err(unreachable)?
+        .as_string()
+        .unwrap_or_default();
+    if !response.ok() {
+        return Err(PostError::Status(response.status(), text));
+    }
+    Ok(text)
+}

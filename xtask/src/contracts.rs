@@ -1,0 +1,134 @@
+//! Compiles `contracts/src` (and the devnet stand-ins in `contracts/devnet`) with the pinned
+//! solc-js through its Standard JSON interface, and writes one artifact per contract to
+//! `contracts/out/<Name>.json` (`abi`, `bytecode`, `deployedBytecode`), the shape alloy's `sol!`
+//! reads. Skips the compiler when no source changed since the last run.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use crate::process::{cmd, root};
+
+/// Source folders, relative to `contracts/`.
+const SOURCE_DIRS: [&str; 2] = ["src", "devnet"];
+/// The EVM the bytecode targets (supported by anvil and by mainnet).
+const EVM_VERSION: &str = "cancun";
+
+/// Compiles when needed; returns the artifact directory.
+pub fn compile() -> Result<PathBuf> {
+    let contracts = root().join("contracts");
+    let out = contracts.join("out");
+    let sources = sources(&contracts)?;
+    let stamp = out.join(".sources");
+    let fingerprint = fingerprint(&sources);
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
+        return Ok(out);
+    }
+    eprintln!("xtask: compiling {} Solidity sources with solc-js", sources.len());
+    let input = json!({
+        "language": "Solidity",
+        "sources": sources.iter().map(|(name, text)| (name.clone(), json!({"content": text})))
+            .collect::<serde_json::Map<_, _>>(),
+        "settings": {
+            "optimizer": {"enabled": true, "runs": 10_000},
+            "evmVersion": EVM_VERSION,
+            "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
+        },
+    });
+    let output = run_solc(&input)?;
+    let mut failed = false;
+    for error in output["errors"].as_array().into_iter().flatten() {
+        let message = error["formattedMessage"].as_str().unwrap_or_default();
+        eprintln!("{message}");
+        failed |= error["severity"] == "error";
+    }
+    if failed {
+        bail!("the Solidity sources do not compile");
+    }
+    std::fs::create_dir_all(&out)?;
+    for (source, contracts) in output["contracts"].as_object().into_iter().flatten() {
+        for (name, artifact) in contracts.as_object().into_iter().flatten() {
+            let artifact = json!({
+                "contractName": name,
+                "sourceName": source,
+                "abi": artifact["abi"],
+                "bytecode": {"object": format!("0x{}", artifact["evm"]["bytecode"]["object"].as_str().unwrap_or_default())},
+                "deployedBytecode": {"object": format!("0x{}", artifact["evm"]["deployedBytecode"]["object"].as_str().unwrap_or_default())},
+            });
+            write_if_changed(&out.join(format!("{name}.json")), &serde_json::to_string_pretty(&artifact)?)?;
+        }
+    }
+    std::fs::write(&stamp, fingerprint)?;
+    Ok(out)
+}
+
+/// Every `.sol` file under the source folders, keyed by its path relative to `contracts/`.
+fn sources(contracts: &Path) -> Result<BTreeMap<String, String>> {
+    let mut sources = BTreeMap::new();
+    for dir in SOURCE_DIRS {
+        let dir_path = contracts.join(dir);
+        if !dir_path.exists() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir_path)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "sol") {
+                let name = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
+                sources.insert(name, std::fs::read_to_string(&path)?);
+            }
+        }
+    }
+    if sources.is_empty() {
+        bail!("no Solidity sources under contracts/");
+    }
+    Ok(sources)
+}
+
+/// A digest of the sources and compiler settings (FNV-1a: stable across Rust versions).
+fn fingerprint(sources: &BTreeMap<String, String>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let solc = std::fs::read_to_string(root().join("tools/package-lock.json")).unwrap_or_default();
+    let parts = sources.iter().flat_map(|(n, t)| [n.as_str(), t.as_str()]);
+    for part in parts.chain([EVM_VERSION, solc.as_str()]) {
+        for byte in part.bytes().chain([0]) {
+            hash = (hash ^ byte as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+fn run_solc(input: &Value) -> Result<Value> {
+    let solc = root().join("tools/node_modules/solc/solc.js");
+    if !solc.exists() {
+        bail!("solc-js is not installed: run `cargo xtask setup`");
+    }
+    let mut child = cmd("node")
+        .arg(solc)
+        .arg("--standard-json")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting node (is Node.js installed?)")?;
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes())?;
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!("solc-js failed ({})", output.status);
+    }
+    // solcjs may print a banner before the JSON document.
+    let text = String::from_utf8_lossy(&output.stdout);
+    let start = text.find('{').context("solc-js printed no JSON")?;
+    serde_json::from_str(&text[start..]).context("parsing solc-js output")
+}
+
+/// Leaves the file (and its timestamp) alone when the content is the same, so that cargo does
+/// not rebuild the bindings for nothing.
+fn write_if_changed(path: &Path, content: &str) -> Result<()> {
+    if std::fs::read_to_string(path).ok().as_deref() != Some(content) {
+        std::fs::write(path, content)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! Drives the `pool-devnet` program (crates/devnet): anvil on 127.0.0.1 with the pool deployed.
+//!
+//! It runs as a child process so that xtask does not itself depend on the contract bindings it
+//! compiles. Dropping [`DevnetProcess`] closes the child's stdin, which stops it and its anvil.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use crate::process::{cmd, root};
+
+pub struct DevnetProcess {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// The app's `config.json` for this devnet.
+    pub config: serde_json::Value,
+}
+
+impl DevnetProcess {
+    /// Builds and starts the devnet; `port` 0 picks a free port. Writes the config to `config_out`.
+    pub fn start(port: u16, config_out: &Path) -> Result<DevnetProcess> {
+        let mut child = cmd("cargo")
+            .args(["run", "--quiet", "--package", "pool-devnet", "--", "--port"])
+            .arg(port.to_string())
+            .arg("--config-out")
+            .arg(config_out)
+            .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("starting pool-devnet")?;
+        let stdin = child.stdin.take();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let config = loop {
+            match lines.next() {
+                Some(line) => {
+                    if let Some(json) = line?.strip_prefix("ready ") {
+                        break serde_json::from_str(json).context("pool-devnet's config")?;
+                    }
+                }
+                None => {
+                    let status = child.wait()?;
+                    bail!("pool-devnet stopped before the devnet was ready ({status})");
+                }
+            }
+        };
+        Ok(DevnetProcess { child, stdin, config })
+    }
+
+    pub fn rpc_url(&self) -> &str {
+        self.config["rpcUrl"].as_str().unwrap_or_default()
+    }
+}
+
+impl Drop for DevnetProcess {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        // Give it a moment to kill anvil itself; then make sure.
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,34 @@
+//! `cargo xtask dist`: the release build of the app, for any static host.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::process::{cmd, root, run};
+use crate::{flag_value, tools};
+
+/// Builds `dist/` in release mode (wasm-opt included, see `Trunk.toml`).
+pub fn build_release() -> Result<PathBuf> {
+    tools::setup(tools::Needs::default())?;
+    crate::contracts::compile()?;
+    run(cmd("trunk").args(["build", "--release"]))?;
+    Ok(root().join("dist"))
+}
+
+pub fn run_command(args: &[String]) -> Result<()> {
+    let dist = build_release()?;
+    if let Some(config) = flag_value(args, "--config") {
+        let text = std::fs::read_to_string(config).with_context(|| format!("reading {config}"))?;
+        let parsed: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{config} is not JSON"))?;
+        for key in ["chainId", "chainName", "rpcUrl", "poolManager", "poolEth"] {
+            anyhow::ensure!(parsed.get(key).is_some(), "{config} has no `{key}`");
+        }
+        std::fs::write(dist.join("config.json"), text)?;
+    }
+    for (name, raw, gzip) in crate::test::wasm_sizes(&dist)? {
+        println!("{name}: {raw} bytes, {gzip} bytes gzip");
+    }
+    println!("dist/ is ready: serve it from any static host, with a config.json beside index.html");
+    Ok(())
+}
+

@@ -1,0 +1,104 @@
+//! `cargo xtask test`: every test of the project, the command `.ci/run` calls.
+//!
+//! 1. native tests: core maths, bindings, contracts against a real anvil;
+//! 2. in-browser tests: the EIP-1193 transport under wasm-bindgen-test in headless Chromium;
+//! 3. end-to-end: the release build served on 127.0.0.1, Chromium driven by Playwright with an
+//!    injected test wallet, against a fresh devnet.
+//!
+//! Every suite runs even when an earlier one fails; the command fails if any did.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Result, bail};
+
+use crate::process::{cmd, root};
+use crate::tools::{CHROMEDRIVER, CHROMIUM};
+use crate::devnet::DevnetProcess;
+use crate::{contracts, dist, serve, tools};
+
+pub fn run_command() -> Result<()> {
+    tools::setup(tools::Needs { browser: true })?;
+    contracts::compile()?;
+
+    let mut results: Vec<(&str, bool)> = Vec::new();
+    let mut suite = |name: &'static str, ok: bool| {
+        println!("xtask test: {name}: {}", if ok { "passed" } else { "FAILED" });
+        results.push((name, ok));
+    };
+
+    let native = status(
+        cmd("cargo")
+            .args(["test", "--workspace", "--exclude", "ssv-pool-app", "--exclude", "pool-eip1193"])
+            .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil")),
+    );
+    suite("native tests (core, chain, contracts on anvil)", native);
+
+    let browser = status(
+        cmd("cargo")
+            .args(["test", "-p", "pool-eip1193", "--target", "wasm32-unknown-unknown"])
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+    );
+    suite("in-browser tests (wasm-bindgen-test, headless Chromium)", browser);
+
+    let e2e = match dist::build_release() {
+        Ok(dist) => end_to_end(&dist).unwrap_or_else(|e| {
+            eprintln!("end-to-end setup failed: {e:#}");
+            false
+        }),
+        Err(e) => {
+            eprintln!("release build failed: {e:#}");
+            false
+        }
+    };
+    suite("end-to-end (release build, anvil, Chromium, test wallet)", e2e);
+
+    let failed = results.iter().filter(|(_, ok)| !ok).count();
+    println!("suites: {} passed, {failed} failed", results.len() - failed);
+    if failed > 0 {
+        bail!("{failed} test suite(s) failed");
+    }
+    Ok(())
+}
+
+
+fn status(command: &mut Command) -> bool {
+    command.status().map(|s| s.success()).unwrap_or(false)
+}
+
+/// A fresh devnet, the release build served beside its config, and `node --test e2e/`.
+fn end_to_end(dist: &Path) -> Result<bool> {
+    let work = root().join("target/e2e");
+    std::fs::create_dir_all(&work)?;
+    let config = work.join("config.json");
+    let devnet = DevnetProcess::start(0, &config)?;
+    let server = serve::start(serve::Site { root: dist.to_path_buf(), config }, 0)?;
+    let ok = status(
+        cmd("node")
+            .args(["--test", "--test-concurrency=1", "e2e/"])
+            .env("APP_URL", server.url())
+            .env("RPC_URL", devnet.rpc_url())
+            .env("CHROMIUM", CHROMIUM)
+            .env("SCREENSHOTS", root().join("e2e/screenshots")),
+    );
+    drop(devnet);
+    Ok(ok)
+}
+
+/// (file name, raw bytes, gzip bytes) of each `.wasm` in `dist`.
+pub fn wasm_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
+    let mut sizes = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let bytes = std::fs::read(&path)?;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(&bytes)?;
+            let gzip = gz.finish()?.len();
+            sizes.push((path.file_name().unwrap().to_string_lossy().into_owned(), bytes.len(), gzip));
+        }
+    }
+    Ok(sizes)
+}

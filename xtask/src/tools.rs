@@ -1,0 +1,109 @@
+//! Installs what the project needs, at pinned versions, skipping what is already there.
+//!
+//! Pins: npm tools in `tools/package-lock.json`; Trunk below; wasm-bindgen-cli equal to the
+//! `wasm-bindgen` in `Cargo.lock` (the two must match exactly).
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::process::{cargo_bin, cmd, npm_bin, output, root, run};
+
+/// Trunk 0.21.14 is the newest that builds with the machine's rustc (1.95).
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// What to install beyond the build tools.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    /// Chromium and ChromeDriver (for the in-browser and end-to-end tests).
+    pub browser: bool,
+}
+
+pub fn setup(needs: Needs) -> Result<()> {
+    npm_tools()?;
+    wasm_target()?;
+    cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
+    cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &locked_wasm_bindgen()?, false)?;
+    if needs.browser {
+        browser()?;
+    }
+    Ok(())
+}
+
+/// `npm ci` in `tools/` unless `node_modules` already matches the lock file.
+fn npm_tools() -> Result<()> {
+    let lock = root().join("tools/package-lock.json");
+    let installed = root().join("tools/node_modules/.package-lock.json");
+    let up_to_date = match (modified(&lock), modified(&installed)) {
+        (Some(lock), Some(installed)) => installed >= lock,
+        _ => false,
+    };
+    if up_to_date && npm_bin().join("anvil").exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing the pinned npm tools (anvil, solc, binaryen, playwright-core)");
+    run(cmd("npm").args(["ci", "--no-audit", "--no-fund", "--prefix", "tools"]))
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// `cargo install krate@version` unless `bin --version` already reports that version.
+fn cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Result<()> {
+    let reported = output(&mut std::process::Command::new(cargo_bin().join(bin)).arg("--version"))
+        .unwrap_or_default();
+    if reported.split_whitespace().any(|word| word == version) {
+        return Ok(());
+    }
+    eprintln!("xtask: installing {krate} {version} (a few minutes, once)");
+    let mut install = cmd("cargo");
+    install.args(["install", &format!("{krate}@{version}")]);
+    if locked {
+        install.arg("--locked");
+    }
+    run(&mut install)
+}
+
+/// The `wasm-bindgen` version in `Cargo.lock`; the CLI must be exactly that version.
+pub fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    bail!("Cargo.lock names no wasm-bindgen")
+}
+
+/// Debian's Chromium and ChromeDriver (the only browser that can be installed here).
+fn browser() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Chromium and ChromeDriver from Debian");
+    let sudo = output(&mut std::process::Command::new("id").arg("-u")).map(|u| u.trim() != "0");
+    let apt = |args: &[&str]| {
+        let mut command = if sudo == Some(true) { cmd("sudo") } else { cmd("apt-get") };
+        if sudo == Some(true) {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command)
+    };
+    apt(&["update", "-q"])?;
+    apt(&["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
+}
