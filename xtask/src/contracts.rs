@@ -28,7 +28,10 @@ pub fn compile() -> Result<PathBuf> {
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
         return Ok(out);
     }
-    eprintln!("xtask: compiling {} Solidity sources with solc-js", sources.len());
+    eprintln!(
+        "xtask: compiling {} Solidity sources with solc-js",
+        sources.len()
+    );
     let input = json!({
         "language": "Solidity",
         "sources": sources.iter().map(|(name, text)| (name.clone(), json!({"content": text})))
@@ -59,7 +62,10 @@ pub fn compile() -> Result<PathBuf> {
                 "bytecode": {"object": format!("0x{}", artifact["evm"]["bytecode"]["object"].as_str().unwrap_or_default())},
                 "deployedBytecode": {"object": format!("0x{}", artifact["evm"]["deployedBytecode"]["object"].as_str().unwrap_or_default())},
             });
-            write_if_changed(&out.join(format!("{name}.json")), &serde_json::to_string_pretty(&artifact)?)?;
+            write_if_changed(
+                &out.join(format!("{name}.json")),
+                &serde_json::to_string_pretty(&artifact)?,
+            )?;
         }
     }
     std::fs::write(&stamp, fingerprint)?;
@@ -113,7 +119,11 @@ fn run_solc(input: &Value) -> Result<Value> {
         .stdout(Stdio::piped())
         .spawn()
         .context("starting node (is Node.js installed?)")?;
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes())?;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())?;
     let output = child.wait_with_output()?;
     if !output.status.success() {
         bail!("solc-js failed ({})", output.status);

@@ -46,7 +46,11 @@ impl DevnetProcess {
                 }
             }
         };
-        Ok(DevnetProcess { child, stdin, config })
+        Ok(DevnetProcess {
+            child,
+            stdin,
+            config,
+        })
     }
 
     pub fn rpc_url(&self) -> &str {

@@ -19,7 +19,8 @@ pub fn run_command(args: &[String]) -> Result<()> {
     let dist = build_release()?;
     if let Some(config) = flag_value(args, "--config") {
         let text = std::fs::read_to_string(config).with_context(|| format!("reading {config}"))?;
-        let parsed: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{config} is not JSON"))?;
+        let parsed: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{config} is not JSON"))?;
         for key in ["chainId", "chainName", "rpcUrl", "poolManager", "poolEth"] {
             anyhow::ensure!(parsed.get(key).is_some(), "{config} has no `{key}`");
         }
@@ -31,4 +32,3 @@ pub fn run_command(args: &[String]) -> Result<()> {
     println!("dist/ is ready: serve it from any static host, with a config.json beside index.html");
     Ok(())
 }
-

@@ -26,7 +26,9 @@ commands:
   dev [--port P] [--rpc-port R]
                       start anvil (127.0.0.1:R, default 8545), deploy the pool, build the app and
                       serve it on 127.0.0.1:P (default 8080); Ctrl-C stops everything
-  test                run every test: core, contracts on anvil, in-browser, end-to-end
+  test [native|browser|e2e]...
+                      run every test (or the named suites): core and contracts on anvil,
+                      in-browser (wasm-bindgen-test), end-to-end (release build in Chromium)
   dist [--config F]   release build into dist/ (with F copied as dist/config.json)";
 
 fn main() -> ExitCode {
@@ -44,7 +46,7 @@ fn main() -> ExitCode {
         }),
         "contracts" => contracts::compile().map(|_| ()),
         "dev" => dev::run_command(rest),
-        "test" => test::run_command(),
+        "test" => test::run_command(rest),
         "dist" => dist::run_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -66,5 +68,8 @@ fn main() -> ExitCode {
 
 /// Value of `--name VALUE` among `args`.
 fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
 }

@@ -7,7 +7,10 @@ use anyhow::{Context, Result, bail};
 
 /// The repository root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").into()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .into()
 }
 
 /// `tools/node_modules/.bin`: anvil, solcjs, wasm-opt, playwright-core.
@@ -42,7 +45,9 @@ pub fn cmd(program: &str) -> Command {
 
 /// Runs `command`, failing with its command line when it does not succeed.
 pub fn run(command: &mut Command) -> Result<()> {
-    let status = command.status().with_context(|| format!("could not start {command:?}"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("could not start {command:?}"))?;
     if !status.success() {
         bail!("{command:?} failed ({status})");
     }
@@ -52,5 +57,7 @@ pub fn run(command: &mut Command) -> Result<()> {
 /// Standard output of `command`, or `None` when it cannot run or fails.
 pub fn output(command: &mut Command) -> Option<String> {
     let out = command.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

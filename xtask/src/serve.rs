@@ -57,15 +57,33 @@ fn handle(site: &Site, stream: TcpStream) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     let mut out = stream;
     if method != "GET" && method != "HEAD" {
-        return respond(&mut out, "405 Method Not Allowed", "text/plain", b"", method == "HEAD");
+        return respond(
+            &mut out,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"",
+            method == "HEAD",
+        );
     }
     let path = target.split(['?', '#']).next().unwrap_or("/");
     match resolve(site, path) {
         Some(file) => {
             let body = std::fs::read(&file)?;
-            respond(&mut out, "200 OK", content_type(&file), &body, method == "HEAD")
+            respond(
+                &mut out,
+                "200 OK",
+                content_type(&file),
+                &body,
+                method == "HEAD",
+            )
         }
-        None => respond(&mut out, "404 Not Found", "text/plain", b"not found\n", method == "HEAD"),
+        None => respond(
+            &mut out,
+            "404 Not Found",
+            "text/plain",
+            b"not found\n",
+            method == "HEAD",
+        ),
     }
 }
 
@@ -76,7 +94,10 @@ fn resolve(site: &Site, path: &str) -> Option<PathBuf> {
         return site.config.is_file().then(|| site.config.clone());
     }
     let relative = Path::new(path.trim_start_matches('/'));
-    if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
         return None;
     }
     let candidate = site.root.join(relative);

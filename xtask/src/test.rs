@@ -13,47 +13,77 @@ use std::process::Command;
 
 use anyhow::{Result, bail};
 
+use crate::devnet::DevnetProcess;
 use crate::process::{cmd, root};
 use crate::tools::{CHROMEDRIVER, CHROMIUM};
-use crate::devnet::DevnetProcess;
 use crate::{contracts, dist, serve, tools};
 
-pub fn run_command() -> Result<()> {
+/// Runs the named suites (`native`, `browser`, `e2e`), or all of them when none is named.
+pub fn run_command(only: &[String]) -> Result<()> {
     tools::setup(tools::Needs { browser: true })?;
     contracts::compile()?;
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
 
     let mut results: Vec<(&str, bool)> = Vec::new();
     let mut suite = |name: &'static str, ok: bool| {
-        println!("xtask test: {name}: {}", if ok { "passed" } else { "FAILED" });
+        println!(
+            "xtask test: {name}: {}",
+            if ok { "passed" } else { "FAILED" }
+        );
         results.push((name, ok));
     };
 
-    let native = status(
-        cmd("cargo")
-            .args(["test", "--workspace", "--exclude", "ssv-pool-app", "--exclude", "pool-eip1193"])
-            .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil")),
-    );
-    suite("native tests (core, chain, contracts on anvil)", native);
+    if wanted("native") {
+        let native = status(
+            cmd("cargo")
+                .args([
+                    "test",
+                    "--workspace",
+                    "--exclude",
+                    "ssv-pool-app",
+                    "--exclude",
+                    "pool-eip1193",
+                ])
+                .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil")),
+        );
+        suite("native tests (core, chain, contracts on anvil)", native);
+    }
 
-    let browser = status(
-        cmd("cargo")
-            .args(["test", "-p", "pool-eip1193", "--target", "wasm32-unknown-unknown"])
-            .env("CHROMEDRIVER", CHROMEDRIVER)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
-    );
-    suite("in-browser tests (wasm-bindgen-test, headless Chromium)", browser);
+    if wanted("browser") {
+        let browser = status(
+            cmd("cargo")
+                .args([
+                    "test",
+                    "-p",
+                    "pool-eip1193",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+        );
+        suite(
+            "in-browser tests (wasm-bindgen-test, headless Chromium)",
+            browser,
+        );
+    }
 
-    let e2e = match dist::build_release() {
-        Ok(dist) => end_to_end(&dist).unwrap_or_else(|e| {
-            eprintln!("end-to-end setup failed: {e:#}");
-            false
-        }),
-        Err(e) => {
-            eprintln!("release build failed: {e:#}");
-            false
-        }
-    };
-    suite("end-to-end (release build, anvil, Chromium, test wallet)", e2e);
+    if wanted("e2e") {
+        let e2e = match dist::build_release() {
+            Ok(dist) => end_to_end(&dist).unwrap_or_else(|e| {
+                eprintln!("end-to-end setup failed: {e:#}");
+                false
+            }),
+            Err(e) => {
+                eprintln!("release build failed: {e:#}");
+                false
+            }
+        };
+        suite(
+            "end-to-end (release build, anvil, Chromium, test wallet)",
+            e2e,
+        );
+    }
 
     let failed = results.iter().filter(|(_, ok)| !ok).count();
     println!("suites: {} passed, {failed} failed", results.len() - failed);
@@ -62,7 +92,6 @@ pub fn run_command() -> Result<()> {
     }
     Ok(())
 }
-
 
 fn status(command: &mut Command) -> bool {
     command.status().map(|s| s.success()).unwrap_or(false)
@@ -74,7 +103,13 @@ fn end_to_end(dist: &Path) -> Result<bool> {
     std::fs::create_dir_all(&work)?;
     let config = work.join("config.json");
     let devnet = DevnetProcess::start(0, &config)?;
-    let server = serve::start(serve::Site { root: dist.to_path_buf(), config }, 0)?;
+    let server = serve::start(
+        serve::Site {
+            root: dist.to_path_buf(),
+            config,
+        },
+        0,
+    )?;
     let ok = status(
         cmd("node")
             .args(["--test", "--test-concurrency=1", "e2e/"])
@@ -97,7 +132,11 @@ pub fn wasm_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             gz.write_all(&bytes)?;
             let gzip = gz.finish()?.len();
-            sizes.push((path.file_name().unwrap().to_string_lossy().into_owned(), bytes.len(), gzip));
+            sizes.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                bytes.len(),
+                gzip,
+            ));
         }
     }
     Ok(sizes)

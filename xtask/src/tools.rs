@@ -25,7 +25,12 @@ pub fn setup(needs: Needs) -> Result<()> {
     npm_tools()?;
     wasm_target()?;
     cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
-    cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &locked_wasm_bindgen()?, false)?;
+    cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        &locked_wasm_bindgen()?,
+        false,
+    )?;
     if needs.browser {
         browser()?;
     }
@@ -52,8 +57,12 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 }
 
 fn wasm_target() -> Result<()> {
-    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -97,7 +106,11 @@ fn browser() -> Result<()> {
     eprintln!("xtask: installing Chromium and ChromeDriver from Debian");
     let sudo = output(&mut std::process::Command::new("id").arg("-u")).map(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
-        let mut command = if sudo == Some(true) { cmd("sudo") } else { cmd("apt-get") };
+        let mut command = if sudo == Some(true) {
+            cmd("sudo")
+        } else {
+            cmd("apt-get")
+        };
         if sudo == Some(true) {
             command.arg("apt-get");
         }
@@ -105,5 +118,12 @@ fn browser() -> Result<()> {
         run(&mut command)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])
+    apt(&[
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ])
 }

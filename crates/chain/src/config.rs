@@ -36,7 +36,9 @@ impl NetworkConfig {
 
     /// Link to a transaction on the explorer, when the network has one.
     pub fn tx_url(&self, hash: &str) -> Option<String> {
-        self.explorer_url.as_ref().map(|base| format!("{}/tx/{hash}", base.trim_end_matches('/')))
+        self.explorer_url
+            .as_ref()
+            .map(|base| format!("{}/tx/{hash}", base.trim_end_matches('/')))
     }
 }
 
@@ -54,6 +56,10 @@ mod tests {
         assert_eq!(config.tx_url("0xab"), None);
         let again = NetworkConfig::from_json(&serde_json::to_string(&config).unwrap()).unwrap();
         assert_eq!(again, config);
-        assert!(NetworkConfig::from_json("{}").unwrap_err().contains("config.json"));
+        assert!(
+            NetworkConfig::from_json("{}")
+                .unwrap_err()
+                .contains("config.json")
+        );
     }
 }

@@ -51,12 +51,21 @@ impl PoolReads {
     /// The `eth_call`s to send, in the order [`PoolReads::decode`] expects their results.
     pub fn calls(&self) -> Vec<TxRequest> {
         let mut calls = vec![
-            TxRequest::call(self.pool_manager, PoolManager::totalPooledEtherCall {}.abi_encode()),
+            TxRequest::call(
+                self.pool_manager,
+                PoolManager::totalPooledEtherCall {}.abi_encode(),
+            ),
             TxRequest::call(self.pool_eth, PoolETH::totalSharesCall {}.abi_encode()),
-            TxRequest::call(self.pool_manager, PoolManager::bufferedEtherCall {}.abi_encode()),
+            TxRequest::call(
+                self.pool_manager,
+                PoolManager::bufferedEtherCall {}.abi_encode(),
+            ),
         ];
         if let Some(account) = self.account {
-            calls.push(TxRequest::call(self.pool_eth, PoolETH::sharesOfCall { account }.abi_encode()));
+            calls.push(TxRequest::call(
+                self.pool_eth,
+                PoolETH::sharesOfCall { account }.abi_encode(),
+            ));
             calls.push(TxRequest::call(
                 self.pool_eth,
                 PoolETH::balanceOfCall { account }.abi_encode(),
@@ -69,7 +78,10 @@ impl PoolReads {
     pub fn decode(&self, results: &[Bytes]) -> Result<PoolSnapshot, DecodeError> {
         let expected = if self.account.is_some() { 5 } else { 3 };
         if results.len() != expected {
-            return Err(DecodeError(format!("{} results for {expected} calls", results.len())));
+            return Err(DecodeError(format!(
+                "{} results for {expected} calls",
+                results.len()
+            )));
         }
         let err = |e: alloy_sol_types::Error| DecodeError(e.to_string());
         let totals = PoolTotals {
@@ -88,10 +100,19 @@ impl PoolReads {
                 let balance = totals
                     .pooled_eth_by_shares(shares)
                     .map_err(|e| DecodeError(e.to_string()))?;
-                Some(AccountSnapshot { address, shares, balance, contract_balance })
+                Some(AccountSnapshot {
+                    address,
+                    shares,
+                    balance,
+                    contract_balance,
+                })
             }
         };
-        Ok(PoolSnapshot { totals, buffered_ether, account })
+        Ok(PoolSnapshot {
+            totals,
+            buffered_ether,
+            account,
+        })
     }
 }
 

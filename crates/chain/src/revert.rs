@@ -24,7 +24,9 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
             PoolETHErrors::EmptyPoolWithShares(_) => {
                 "The pool has shares outstanding but no ether: deposits are paused.".into()
             }
-            PoolETHErrors::InsufficientShares(_) => "The balance is too low for this transfer.".into(),
+            PoolETHErrors::InsufficientShares(_) => {
+                "The balance is too low for this transfer.".into()
+            }
             PoolETHErrors::InsufficientAllowance(_) => "The allowance is too low.".into(),
             PoolETHErrors::NotManager(_) => "Only the pool manager may mint poolETH.".into(),
             PoolETHErrors::ZeroAddress(_) => "That address cannot receive poolETH.".into(),

@@ -21,7 +21,11 @@ pub struct TxRequest {
 impl TxRequest {
     /// A read-only call of `to` with encoded `data`.
     pub fn call(to: Address, data: impl Into<Bytes>) -> Self {
-        TxRequest { to, data: data.into(), ..Default::default() }
+        TxRequest {
+            to,
+            data: data.into(),
+            ..Default::default()
+        }
     }
 }
 

@@ -96,7 +96,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn totals(pooled: u128, shares: u128) -> PoolTotals {
-        PoolTotals { total_pooled_ether: U256::from(pooled), total_shares: U256::from(shares) }
+        PoolTotals {
+            total_pooled_ether: U256::from(pooled),
+            total_shares: U256::from(shares),
+        }
     }
 
     const ETH: u128 = 1_000_000_000_000_000_000;
@@ -104,7 +107,10 @@ mod tests {
     #[test]
     fn first_deposit_is_one_share_per_wei() {
         let empty = PoolTotals::default();
-        assert_eq!(empty.shares_by_pooled_eth(U256::from(3 * ETH / 2)), Ok(U256::from(3 * ETH / 2)));
+        assert_eq!(
+            empty.shares_by_pooled_eth(U256::from(3 * ETH / 2)),
+            Ok(U256::from(3 * ETH / 2))
+        );
         assert_eq!(empty.pooled_eth_by_shares(U256::from(5u8)), Ok(U256::ZERO));
     }
 
@@ -112,11 +118,20 @@ mod tests {
     fn later_deposits_follow_the_rate_and_round_down() {
         // 10 ETH pooled for 8 shares-ETH: 1 share = 1.25 wei.
         let pool = totals(10 * ETH, 8 * ETH);
-        assert_eq!(pool.shares_by_pooled_eth(U256::from(5u8)), Ok(U256::from(4u8)));
+        assert_eq!(
+            pool.shares_by_pooled_eth(U256::from(5u8)),
+            Ok(U256::from(4u8))
+        );
         // 3 * 8 / 10 = 2.4 rounds down to 2.
-        assert_eq!(pool.shares_by_pooled_eth(U256::from(3u8)), Ok(U256::from(2u8)));
+        assert_eq!(
+            pool.shares_by_pooled_eth(U256::from(3u8)),
+            Ok(U256::from(2u8))
+        );
         // 3 shares * 10 / 8 = 3.75 rounds down to 3.
-        assert_eq!(pool.pooled_eth_by_shares(U256::from(3u8)), Ok(U256::from(3u8)));
+        assert_eq!(
+            pool.pooled_eth_by_shares(U256::from(3u8)),
+            Ok(U256::from(3u8))
+        );
     }
 
     #[test]
@@ -124,25 +139,43 @@ mod tests {
         // With two divisions (shares / totalShares * pooled) this would be 0; the contract's
         // single division gives 2.
         let pool = totals(7, 3);
-        assert_eq!(pool.pooled_eth_by_shares(U256::from(1u8)), Ok(U256::from(2u8)));
+        assert_eq!(
+            pool.pooled_eth_by_shares(U256::from(1u8)),
+            Ok(U256::from(2u8))
+        );
     }
 
     #[test]
     fn zero_pooled_with_shares_refuses_to_price() {
         let pool = totals(0, 5);
-        assert_eq!(pool.shares_by_pooled_eth(U256::from(1u8)), Err(SharesError::EmptyPoolWithShares));
+        assert_eq!(
+            pool.shares_by_pooled_eth(U256::from(1u8)),
+            Err(SharesError::EmptyPoolWithShares)
+        );
         assert_eq!(pool.pooled_eth_by_shares(U256::from(5u8)), Ok(U256::ZERO));
     }
 
     #[test]
     fn huge_values_compute_or_report_overflow() {
         let big = U256::from(u128::MAX);
-        let pool = PoolTotals { total_pooled_ether: big, total_shares: big };
+        let pool = PoolTotals {
+            total_pooled_ether: big,
+            total_shares: big,
+        };
         assert_eq!(pool.pooled_eth_by_shares(big), Ok(big));
         assert_eq!(pool.shares_by_pooled_eth(big), Ok(big));
-        let pool = PoolTotals { total_pooled_ether: U256::MAX, total_shares: U256::from(2u8) };
-        assert_eq!(pool.pooled_eth_by_shares(U256::from(2u8)), Err(SharesError::Overflow));
-        assert_eq!(pool.pooled_eth_by_shares(U256::from(1u8)), Ok(U256::MAX / U256::from(2u8)));
+        let pool = PoolTotals {
+            total_pooled_ether: U256::MAX,
+            total_shares: U256::from(2u8),
+        };
+        assert_eq!(
+            pool.pooled_eth_by_shares(U256::from(2u8)),
+            Err(SharesError::Overflow)
+        );
+        assert_eq!(
+            pool.pooled_eth_by_shares(U256::from(1u8)),
+            Ok(U256::MAX / U256::from(2u8))
+        );
     }
 
     proptest! {

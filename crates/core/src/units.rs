@@ -79,9 +79,17 @@ pub fn format_ether(wei: U256, max_decimals: usize) -> String {
     let max_decimals = max_decimals.min(ETHER_DECIMALS);
     let unit = U256::from(10u8).pow(U256::from(ETHER_DECIMALS));
     let whole = wei / unit;
-    let fraction = format!("{:0>width$}", (wei % unit).to_string(), width = ETHER_DECIMALS);
+    let fraction = format!(
+        "{:0>width$}",
+        (wei % unit).to_string(),
+        width = ETHER_DECIMALS
+    );
     let fraction = fraction[..max_decimals].trim_end_matches('0');
-    if fraction.is_empty() { whole.to_string() } else { format!("{whole}.{fraction}") }
+    if fraction.is_empty() {
+        whole.to_string()
+    } else {
+        format!("{whole}.{fraction}")
+    }
 }
 
 /// Every wei of the amount: `format_ether(wei, 18)`.
@@ -103,17 +111,25 @@ mod tests {
         assert_eq!(parse_ether(".25"), Ok(U256::from(ETH / 4)));
         assert_eq!(parse_ether("2."), Ok(U256::from(2 * ETH)));
         assert_eq!(parse_ether("0.000000000000000001"), Ok(U256::from(1u8)));
-        assert_eq!(parse_ether("1.500000000000000000000"), Ok(U256::from(3 * ETH / 2)));
+        assert_eq!(
+            parse_ether("1.500000000000000000000"),
+            Ok(U256::from(3 * ETH / 2))
+        );
     }
 
     #[test]
     fn refuses_what_is_not_an_amount() {
         assert_eq!(parse_ether(""), Err(AmountError::Empty));
         assert_eq!(parse_ether("   "), Err(AmountError::Empty));
-        for bad in [".", "-1", "+1", "1e18", "1,5", "1.2.3", "abc", "0x10", "1 000"] {
+        for bad in [
+            ".", "-1", "+1", "1e18", "1,5", "1.2.3", "abc", "0x10", "1 000",
+        ] {
             assert_eq!(parse_ether(bad), Err(AmountError::NotANumber), "{bad}");
         }
-        assert_eq!(parse_ether("0.0000000000000000001"), Err(AmountError::TooManyDecimals));
+        assert_eq!(
+            parse_ether("0.0000000000000000001"),
+            Err(AmountError::TooManyDecimals)
+        );
         assert_eq!(parse_ether("0"), Err(AmountError::Zero));
         assert_eq!(parse_ether("0.000"), Err(AmountError::Zero));
         assert_eq!(parse_ether(&"9".repeat(80)), Err(AmountError::TooLarge));
@@ -124,7 +140,10 @@ mod tests {
         assert_eq!(format_ether(U256::ZERO, 4), "0");
         assert_eq!(format_ether(U256::from(3 * ETH / 2), 4), "1.5");
         assert_eq!(format_ether(U256::from(ETH - 1), 4), "0.9999");
-        assert_eq!(format_ether_exact(U256::from(ETH - 1)), "0.999999999999999999");
+        assert_eq!(
+            format_ether_exact(U256::from(ETH - 1)),
+            "0.999999999999999999"
+        );
         assert_eq!(format_ether(U256::from(1u8), 4), "0");
     }
 

@@ -32,7 +32,10 @@ pub struct DevnetOptions {
 
 impl Default for DevnetOptions {
     fn default() -> Self {
-        DevnetOptions { anvil: anvil_path(), port: 0 }
+        DevnetOptions {
+            anvil: anvil_path(),
+            port: 0,
+        }
     }
 }
 
@@ -103,27 +106,49 @@ impl Devnet {
 
 fn provider_for(anvil: &AnvilInstance) -> DynProvider {
     let wallet = anvil.wallet().expect("anvil reports its accounts' keys");
-    let url = format!("http://127.0.0.1:{}", anvil.port()).parse().expect("a valid URL");
-    ProviderBuilder::new().wallet(wallet).connect_http(url).erased()
+    let url = format!("http://127.0.0.1:{}", anvil.port())
+        .parse()
+        .expect("a valid URL");
+    ProviderBuilder::new()
+        .wallet(wallet)
+        .connect_http(url)
+        .erased()
 }
 
 /// Deploys the pool manager (which deploys its poolETH) from the provider's default signer.
 pub async fn deploy(provider: &DynProvider) -> Result<Deployment> {
-    let manager = PoolManager::deploy(provider.clone()).await.context("deploying PoolManager")?;
-    let pool_eth = manager.poolETH().call().await.context("reading PoolManager.poolETH")?;
-    Ok(Deployment { pool_manager: *manager.address(), pool_eth })
+    let manager = PoolManager::deploy(provider.clone())
+        .await
+        .context("deploying PoolManager")?;
+    let pool_eth = manager
+        .poolETH()
+        .call()
+        .await
+        .context("reading PoolManager.poolETH")?;
+    Ok(Deployment {
+        pool_manager: *manager.address(),
+        pool_eth,
+    })
 }
 
 /// `$ANVIL_BIN`, else `tools/node_modules/.bin/anvil` in this repository.
 pub fn anvil_path() -> PathBuf {
-    std::env::var_os("ANVIL_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/node_modules/.bin/anvil")
-    })
+    std::env::var_os("ANVIL_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/node_modules/.bin/anvil")
+        })
 }
 
 /// Checks that `provider` is on the devnet chain; a guard for tools that send transactions.
 pub async fn ensure_devnet(provider: &DynProvider) -> Result<()> {
-    let chain = provider.get_chain_id().await.context("reading the chain id")?;
-    anyhow::ensure!(chain == CHAIN_ID, "expected the devnet (chain {CHAIN_ID}), found chain {chain}");
+    let chain = provider
+        .get_chain_id()
+        .await
+        .context("reading the chain id")?;
+    anyhow::ensure!(
+        chain == CHAIN_ID,
+        "expected the devnet (chain {CHAIN_ID}), found chain {chain}"
+    );
     Ok(())
 }

@@ -17,9 +17,21 @@ use pool_devnet::{Devnet, DevnetOptions};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
-    let port = value("--port").map(|p| p.parse()).transpose().context("--port")?.unwrap_or(0);
-    let devnet = Devnet::start(DevnetOptions { port, ..Default::default() }).await?;
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let port = value("--port")
+        .map(|p| p.parse())
+        .transpose()
+        .context("--port")?
+        .unwrap_or(0);
+    let devnet = Devnet::start(DevnetOptions {
+        port,
+        ..Default::default()
+    })
+    .await?;
     let config = serde_json::to_string(&devnet.config())?;
     if let Some(path) = value("--config-out") {
         std::fs::write(path, serde_json::to_string_pretty(&devnet.config())?)

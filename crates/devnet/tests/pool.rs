@@ -12,7 +12,9 @@ use pool_core::PoolTotals;
 use pool_devnet::{Devnet, DevnetOptions};
 
 async fn devnet() -> Devnet {
-    Devnet::start(DevnetOptions::default()).await.expect("devnet starts")
+    Devnet::start(DevnetOptions::default())
+        .await
+        .expect("devnet starts")
 }
 
 async fn deposit(provider: &DynProvider, pool: Address, from: Address, wei: U256) -> U256 {
@@ -49,7 +51,10 @@ async fn totals(provider: &DynProvider, devnet: &Devnet) -> PoolTotals {
 /// arrives with the contracts issue); storage slot 0 of PoolManager is `bufferedEther`.
 async fn set_buffered(provider: &DynProvider, pool: Address, wei: U256) {
     let written: bool = provider
-        .raw_request("anvil_setStorageAt".into(), (pool, U256::ZERO, alloy::primitives::B256::from(wei)))
+        .raw_request(
+            "anvil_setStorageAt".into(),
+            (pool, U256::ZERO, alloy::primitives::B256::from(wei)),
+        )
         .await
         .unwrap();
     assert!(written);
@@ -70,7 +75,13 @@ async fn first_deposit_mints_one_share_per_wei() {
     assert_eq!(token.balanceOf(alice).call().await.unwrap(), amount);
     assert_eq!(token.totalSupply().call().await.unwrap(), amount);
     let pooled = totals(&provider, &devnet).await;
-    assert_eq!(pooled, PoolTotals { total_pooled_ether: amount, total_shares: amount });
+    assert_eq!(
+        pooled,
+        PoolTotals {
+            total_pooled_ether: amount,
+            total_shares: amount
+        }
+    );
 }
 
 #[tokio::test]
@@ -78,7 +89,11 @@ async fn later_deposits_mint_at_the_current_rate_and_balances_follow_the_formula
     let devnet = devnet().await;
     let provider = devnet.provider();
     let pool = devnet.deployment.pool_manager;
-    let [alice, bob, carol] = [devnet.accounts()[1], devnet.accounts()[2], devnet.accounts()[3]];
+    let [alice, bob, carol] = [
+        devnet.accounts()[1],
+        devnet.accounts()[2],
+        devnet.accounts()[3],
+    ];
 
     deposit(&provider, pool, alice, parse_ether("3").unwrap()).await;
     // Rewards: 3 ETH of deposits now account for 3.3 ETH (+ an odd wei to exercise rounding).
@@ -88,8 +103,14 @@ async fn later_deposits_mint_at_the_current_rate_and_balances_follow_the_formula
     let amount = parse_ether("1").unwrap() + U256::from(1);
     let expected = before.shares_by_pooled_eth(amount).unwrap();
     let minted = deposit(&provider, pool, bob, amount).await;
-    assert_eq!(minted, expected, "the contract mints what pool-core computes");
-    assert!(minted < amount, "after rewards a wei buys less than a share");
+    assert_eq!(
+        minted, expected,
+        "the contract mints what pool-core computes"
+    );
+    assert!(
+        minted < amount,
+        "after rewards a wei buys less than a share"
+    );
 
     deposit(&provider, pool, carol, U256::from(12_345_678_901u64)).await;
 
@@ -99,7 +120,11 @@ async fn later_deposits_mint_at_the_current_rate_and_balances_follow_the_formula
     for holder in [alice, bob, carol] {
         let shares = token.sharesOf(holder).call().await.unwrap();
         let on_chain = token.balanceOf(holder).call().await.unwrap();
-        assert_eq!(on_chain, after.pooled_eth_by_shares(shares).unwrap(), "to the wei");
+        assert_eq!(
+            on_chain,
+            after.pooled_eth_by_shares(shares).unwrap(),
+            "to the wei"
+        );
         sum += on_chain;
     }
     assert!(sum <= after.total_pooled_ether);
@@ -110,7 +135,13 @@ async fn batched_reads_decode_into_the_same_numbers() {
     let devnet = devnet().await;
     let provider = devnet.provider();
     let alice = devnet.accounts()[1];
-    deposit(&provider, devnet.deployment.pool_manager, alice, parse_ether("2").unwrap()).await;
+    deposit(
+        &provider,
+        devnet.deployment.pool_manager,
+        alice,
+        parse_ether("2").unwrap(),
+    )
+    .await;
 
     let reads = PoolReads {
         pool_manager: devnet.deployment.pool_manager,
@@ -119,12 +150,17 @@ async fn batched_reads_decode_into_the_same_numbers() {
     };
     let mut results = Vec::new();
     for call in reads.calls() {
-        let tx = TransactionRequest::default().with_to(call.to).with_input(call.data);
+        let tx = TransactionRequest::default()
+            .with_to(call.to)
+            .with_input(call.data);
         results.push(provider.call(tx).await.unwrap());
     }
     let snapshot = reads.decode(&results).unwrap();
     let account = snapshot.account.unwrap();
-    assert_eq!(snapshot.totals.total_pooled_ether, parse_ether("2").unwrap());
+    assert_eq!(
+        snapshot.totals.total_pooled_ether,
+        parse_ether("2").unwrap()
+    );
     assert_eq!(snapshot.buffered_ether, parse_ether("2").unwrap());
     assert_eq!(account.shares, parse_ether("2").unwrap());
     assert_eq!(account.balance, account.contract_balance);
@@ -141,13 +177,31 @@ async fn reverts_carry_custom_errors_the_client_explains() {
         .with_from(alice)
         .with_to(pool)
         .with_input(Bytes::from(PoolManager::depositCall {}.abi_encode()));
-    let error = provider.call(zero).await.expect_err("a zero deposit reverts");
-    let data = error.as_error_resp().and_then(|e| e.as_revert_data()).expect("revert data");
-    assert_eq!(explain_revert(&data).unwrap(), "The pool refused a deposit of zero.");
+    let error = provider
+        .call(zero)
+        .await
+        .expect_err("a zero deposit reverts");
+    let data = error
+        .as_error_resp()
+        .and_then(|e| e.as_revert_data())
+        .expect("revert data");
+    assert_eq!(
+        explain_revert(&data).unwrap(),
+        "The pool refused a deposit of zero."
+    );
 
-    let plain = TransactionRequest::default().with_from(alice).with_to(pool).with_value(U256::from(1));
-    let error = provider.call(plain).await.expect_err("a plain transfer reverts");
-    let data = error.as_error_resp().and_then(|e| e.as_revert_data()).expect("revert data");
+    let plain = TransactionRequest::default()
+        .with_from(alice)
+        .with_to(pool)
+        .with_value(U256::from(1));
+    let error = provider
+        .call(plain)
+        .await
+        .expect_err("a plain transfer reverts");
+    let data = error
+        .as_error_resp()
+        .and_then(|e| e.as_revert_data())
+        .expect("revert data");
     assert!(explain_revert(&data).unwrap().contains("deposit button"));
 }
 
@@ -156,16 +210,31 @@ async fn forced_ether_does_not_move_the_share_price() {
     let devnet = devnet().await;
     let provider = devnet.provider();
     let pool = devnet.deployment.pool_manager;
-    deposit(&provider, pool, devnet.accounts()[1], parse_ether("1").unwrap()).await;
+    deposit(
+        &provider,
+        pool,
+        devnet.accounts()[1],
+        parse_ether("1").unwrap(),
+    )
+    .await;
     let before = totals(&provider, &devnet).await;
 
     // Ether that arrives without deposit() (selfdestruct, block rewards) changes the balance only.
     let _: () = provider
-        .raw_request("anvil_setBalance".into(), (pool, parse_ether("100").unwrap()))
+        .raw_request(
+            "anvil_setBalance".into(),
+            (pool, parse_ether("100").unwrap()),
+        )
         .await
         .unwrap();
 
     assert_eq!(totals(&provider, &devnet).await, before);
-    let minted = deposit(&provider, pool, devnet.accounts()[2], parse_ether("1").unwrap()).await;
+    let minted = deposit(
+        &provider,
+        pool,
+        devnet.accounts()[2],
+        parse_ether("1").unwrap(),
+    )
+    .await;
     assert_eq!(minted, parse_ether("1").unwrap());
 }

@@ -64,8 +64,17 @@ fn read_announcement(event: &web_sys::Event) -> Option<AnnouncedWallet> {
     let detail = event.dyn_ref::<web_sys::CustomEvent>()?.detail();
     let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).ok();
     let info = get(&detail, "info")?;
-    let text = |key: &str| get(&info, key).and_then(|v| v.as_string()).unwrap_or_default();
-    let info = WalletInfo { uuid: text("uuid"), name: text("name"), icon: text("icon"), rdns: text("rdns") };
+    let text = |key: &str| {
+        get(&info, key)
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    let info = WalletInfo {
+        uuid: text("uuid"),
+        name: text("name"),
+        icon: text("icon"),
+        rdns: text("rdns"),
+    };
     if info.uuid.is_empty() || info.name.is_empty() {
         return None;
     }

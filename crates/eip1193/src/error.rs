@@ -36,7 +36,11 @@ pub struct ProviderError {
 
 impl ProviderError {
     pub(crate) fn internal(message: String) -> Self {
-        ProviderError { code: codes::INTERNAL, message, data: None }
+        ProviderError {
+            code: codes::INTERNAL,
+            message,
+            data: None,
+        }
     }
 
     /// Reads `code`, `message` and `data` from whatever the wallet threw or rejected with.
@@ -52,7 +56,11 @@ impl ProviderError {
             .and_then(|d| js_sys::JSON::stringify(&d).ok())
             .and_then(|s| s.as_string())
             .and_then(|s| RawValue::from_string(s).ok());
-        ProviderError { code: code.unwrap_or(codes::INTERNAL), message, data }
+        ProviderError {
+            code: code.unwrap_or(codes::INTERNAL),
+            message,
+            data,
+        }
     }
 
     pub fn is_user_rejection(&self) -> bool {

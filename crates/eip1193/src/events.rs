@@ -14,7 +14,9 @@ pub struct Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        let _ = self.provider.remove_listener(self.event, self.handler.as_ref().unchecked_ref());
+        let _ = self
+            .provider
+            .remove_listener(self.event, self.handler.as_ref().unchecked_ref());
     }
 }
 
@@ -25,7 +27,11 @@ fn subscribe(
 ) -> Subscription {
     let handler = Closure::<dyn FnMut(JsValue)>::new(handler);
     let _ = provider.on(event, handler.as_ref().unchecked_ref());
-    Subscription { provider: provider.clone(), event, handler }
+    Subscription {
+        provider: provider.clone(),
+        event,
+        handler,
+    }
 }
 
 /// `accountsChanged`: the accounts the page may use, the selected one first (empty when the
@@ -34,11 +40,16 @@ pub fn on_accounts_changed(
     provider: &Eip1193Provider,
     mut f: impl FnMut(Vec<Address>) + 'static,
 ) -> Subscription {
-    subscribe(provider, "accountsChanged", move |value| f(parse_accounts(&value)))
+    subscribe(provider, "accountsChanged", move |value| {
+        f(parse_accounts(&value))
+    })
 }
 
 /// `chainChanged`: the wallet switched to another chain (id as a number).
-pub fn on_chain_changed(provider: &Eip1193Provider, mut f: impl FnMut(u64) + 'static) -> Subscription {
+pub fn on_chain_changed(
+    provider: &Eip1193Provider,
+    mut f: impl FnMut(u64) + 'static,
+) -> Subscription {
     subscribe(provider, "chainChanged", move |value| {
         if let Some(id) = value.as_string().and_then(|s| parse_chain_id(&s)) {
             f(id)

@@ -68,7 +68,9 @@ async fn post(url: &str, body: &str) -> Result<String, PostError> {
     init.set_method("POST");
     init.set_body(&JsValue::from_str(body));
     let headers = web_sys::Headers::new().map_err(unreachable)?;
-    headers.set("Content-Type", "application/json").map_err(unreachable)?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(unreachable)?;
     init.set_headers(&headers);
     let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(unreachable)?;
     let window = web_sys::window().ok_or_else(|| PostError::Unreachable("no window".into()))?;

@@ -53,7 +53,8 @@ impl Eip1193Provider {
             .map_err(ProviderError::from_js)?;
         if let Some(params) = params {
             let params = js_sys::JSON::parse(params.get()).map_err(ProviderError::from_js)?;
-            js_sys::Reflect::set(&args, &"params".into(), &params).map_err(ProviderError::from_js)?;
+            js_sys::Reflect::set(&args, &"params".into(), &params)
+                .map_err(ProviderError::from_js)?;
         }
         let returned = self.request_raw(&args).map_err(ProviderError::from_js)?;
         // Await promises and thenables alike; a plain value resolves at once.

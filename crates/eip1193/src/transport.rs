@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::task::{Context, Poll};
 
-use alloy_json_rpc::{ErrorPayload, RequestPacket, Response, ResponsePacket, ResponsePayload, SerializedRequest};
+use alloy_json_rpc::{
+    ErrorPayload, RequestPacket, Response, ResponsePacket, ResponsePayload, SerializedRequest,
+};
 use alloy_transport::{TransportError, TransportFut};
 use send_wrapper::SendWrapper;
 
@@ -24,7 +26,9 @@ pub struct Eip1193Transport {
 
 impl Eip1193Transport {
     pub fn new(provider: Eip1193Provider) -> Self {
-        Eip1193Transport { provider: SendWrapper::new(provider) }
+        Eip1193Transport {
+            provider: SendWrapper::new(provider),
+        }
     }
 
     pub fn provider(&self) -> &Eip1193Provider {

@@ -59,7 +59,10 @@ extern "C" {
 
 fn provider(script: Value) -> (JsValue, Eip1193Provider) {
     let js = scripted_provider(js_sys::JSON::parse(&script.to_string()).unwrap());
-    (js.clone(), Eip1193Provider::from_js(js).expect("has request()"))
+    (
+        js.clone(),
+        Eip1193Provider::from_js(js).expect("has request()"),
+    )
 }
 
 fn client(provider: Eip1193Provider) -> RpcClient {
@@ -76,14 +79,20 @@ async fn results_pass_through() {
     let chain: U64 = client.request_noparams("eth_chainId").await.unwrap();
     assert_eq!(chain, U64::from(31337));
     let accounts: Vec<Address> = client.request_noparams("eth_accounts").await.unwrap();
-    assert_eq!(accounts, vec![address!("70997970C51812dc3A010C7d01b50e0d17dc79C8")]);
+    assert_eq!(
+        accounts,
+        vec![address!("70997970C51812dc3A010C7d01b50e0d17dc79C8")]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn params_reach_the_wallet_unchanged() {
     let (_, wallet) = provider(json!({"eth_call": {"echoParams": true}}));
     let params = json!([{"to": "0x5fbdb2315678afecb367f032d93f642f64180aa3", "data": "0x12345678"}, "latest"]);
-    let echoed: Value = client(wallet).request("eth_call", params.clone()).await.unwrap();
+    let echoed: Value = client(wallet)
+        .request("eth_call", params.clone())
+        .await
+        .unwrap();
     assert_eq!(echoed, params);
 }
 
@@ -92,7 +101,10 @@ async fn a_rejection_keeps_code_4001_message_and_data() {
     let (_, wallet) = provider(json!({
         "eth_requestAccounts": {"error": {"code": 4001, "message": "User rejected the request.", "data": {"reason": "no"}}},
     }));
-    let error = client(wallet).request_noparams::<Value>("eth_requestAccounts").await.unwrap_err();
+    let error = client(wallet)
+        .request_noparams::<Value>("eth_requestAccounts")
+        .await
+        .unwrap_err();
     match error {
         RpcError::ErrorResp(payload) => {
             assert_eq!(payload.code, codes::USER_REJECTED);
@@ -109,10 +121,22 @@ async fn a_synchronous_throw_and_unknown_methods_are_errors_too() {
         "wallet_switchEthereumChain": {"throwSync": {"code": 4902, "message": "Unrecognized chain ID"}},
     }));
     let client = client(wallet);
-    let error = client.request::<_, Value>("wallet_switchEthereumChain", json!([{"chainId": "0x7a69"}])).await.unwrap_err();
-    assert_eq!(error.as_error_resp().unwrap().code, codes::UNRECOGNIZED_CHAIN);
-    let error = client.request_noparams::<Value>("eth_sign").await.unwrap_err();
-    assert_eq!(error.as_error_resp().unwrap().code, codes::UNSUPPORTED_METHOD);
+    let error = client
+        .request::<_, Value>("wallet_switchEthereumChain", json!([{"chainId": "0x7a69"}]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.as_error_resp().unwrap().code,
+        codes::UNRECOGNIZED_CHAIN
+    );
+    let error = client
+        .request_noparams::<Value>("eth_sign")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.as_error_resp().unwrap().code,
+        codes::UNSUPPORTED_METHOD
+    );
 }
 
 #[wasm_bindgen_test]
@@ -130,16 +154,25 @@ async fn a_batch_gets_every_answer_in_place_even_out_of_order() {
     batch.send().await.unwrap();
     assert_eq!(block.await.unwrap(), U64::from(16));
     assert_eq!(chain.await.unwrap(), U64::from(1));
-    assert_eq!(price.await.unwrap_err().as_error_resp().unwrap().code, codes::INTERNAL);
+    assert_eq!(
+        price.await.unwrap_err().as_error_resp().unwrap().code,
+        codes::INTERNAL
+    );
     assert_eq!(call_count(&js), 3);
 }
 
 #[wasm_bindgen_test]
 async fn an_unreachable_rpc_is_a_clear_transport_error() {
     let client = RpcClient::new(FetchTransport::new("http://127.0.0.1:9/"), false);
-    let error = client.request_noparams::<U64>("eth_chainId").await.unwrap_err();
+    let error = client
+        .request_noparams::<U64>("eth_chainId")
+        .await
+        .unwrap_err();
     let text = error.to_string();
-    assert!(text.contains("could not reach the RPC at http://127.0.0.1:9/"), "{text}");
+    assert!(
+        text.contains("could not reach the RPC at http://127.0.0.1:9/"),
+        "{text}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -157,7 +190,10 @@ async fn eip6963_announcements_are_discovered_with_their_provider() {
         .expect("the wallet answered the request event");
     assert_eq!(wallet.info.name, "Scripted Wallet");
     assert!(wallet.info.icon.starts_with("data:image/"));
-    let chain: U64 = client(wallet.provider).request_noparams("eth_chainId").await.unwrap();
+    let chain: U64 = client(wallet.provider)
+        .request_noparams("eth_chainId")
+        .await
+        .unwrap();
     assert_eq!(chain, U64::from(42));
 }
 
@@ -172,7 +208,13 @@ fn account_and_chain_events_reach_subscribers_until_dropped() {
     emit(&js, "accountsChanged", list.into());
     emit(&js, "accountsChanged", js_sys::Array::new().into());
     emit(&js, "chainChanged", "0x88bb0".into());
-    assert_eq!(seen.borrow().0, vec![vec![address!("70997970C51812dc3A010C7d01b50e0d17dc79C8")], vec![]]);
+    assert_eq!(
+        seen.borrow().0,
+        vec![
+            vec![address!("70997970C51812dc3A010C7d01b50e0d17dc79C8")],
+            vec![]
+        ]
+    );
     assert_eq!(seen.borrow().1, vec![560048]);
     drop(accounts);
     drop(chains);

@@ -1,0 +1,70 @@
+// An EIP-1193 test wallet, injected into the page before the app loads (Playwright's
+// addInitScript). It forwards requests to anvil, whose accounts are unlocked, and announces
+// itself through EIP-6963. Tests steer it through `window.__testWallet`:
+//   rejectNext(method)  the next request of that method fails with 4001 (user rejected)
+//   setChain(hexId)     pretend the wallet sits on another chain (emits chainChanged)
+//   calls               every method the app asked for, in order
+// "Connected" survives reloads (sessionStorage), as a real wallet's site permission does.
+(({ rpcUrl, account, name, rdns }) => {
+  const storageKey = `test-wallet:${rdns}:connected`;
+  const listeners = {};
+  const emit = (event, value) => (listeners[event] || []).forEach((h) => h(value));
+  const state = { chainOverride: null, reject: new Set(), calls: [] };
+  let nextId = 0;
+
+  async function rpc(method, params) {
+    const response = await fetch(rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++nextId, method, params: params ?? [] }),
+    });
+    const body = await response.json();
+    if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+    return body.result;
+  }
+  const rejected = () => Object.assign(new Error('User rejected the request.'), { code: 4001 });
+  const connected = () => sessionStorage.getItem(storageKey) === '1';
+
+  const provider = {
+    async request({ method, params }) {
+      state.calls.push(method);
+      if (state.reject.delete(method)) throw rejected();
+      switch (method) {
+        case 'eth_requestAccounts':
+          sessionStorage.setItem(storageKey, '1');
+          return [account];
+        case 'eth_accounts':
+          return connected() ? [account] : [];
+        case 'eth_chainId':
+          return state.chainOverride ?? rpc('eth_chainId');
+        case 'wallet_switchEthereumChain':
+          state.chainOverride = null;
+          emit('chainChanged', await rpc('eth_chainId'));
+          return null;
+        case 'eth_sendTransaction':
+          if (!connected()) throw Object.assign(new Error('Unauthorized'), { code: 4100 });
+          return rpc(method, params);
+        default:
+          return rpc(method, params);
+      }
+    },
+    on(event, handler) { (listeners[event] = listeners[event] || []).push(handler); },
+    removeListener(event, handler) {
+      listeners[event] = (listeners[event] || []).filter((h) => h !== handler);
+    },
+  };
+
+  window.__testWallet = {
+    get calls() { return state.calls; },
+    rejectNext(method) { state.reject.add(method); },
+    setChain(hexId) { state.chainOverride = hexId; emit('chainChanged', hexId); },
+  };
+
+  const icon = 'data:image/svg+xml,' + encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#7c3aed"/></svg>');
+  const info = Object.freeze({ uuid: crypto.randomUUID(), name, icon, rdns });
+  const announce = () => window.dispatchEvent(
+    new CustomEvent('eip6963:announceProvider', { detail: Object.freeze({ info, provider }) }));
+  window.addEventListener('eip6963:requestProvider', announce);
+  announce();
+});

@@ -1,0 +1,34 @@
+//! Tells the user when the wallet is on another chain, with a one-click switch.
+
+use leptos::prelude::*;
+use pool_chain::config::NetworkConfig;
+
+use crate::state::wallet::Wallet;
+
+#[component]
+pub fn NetworkBanner() -> impl IntoView {
+    let wallet = expect_context::<Wallet>();
+    let config = expect_context::<NetworkConfig>();
+    let expected = config.chain_id;
+    let wrong_chain = move || {
+        wallet
+            .connection
+            .with(|c| c.as_ref().is_some_and(|c| c.chain_id != expected))
+    };
+    let name = config.chain_name.clone();
+    view! {
+        <Show when=wrong_chain>
+            <div class="banner warning" role="alert" data-testid="wrong-network">
+                <span>
+                    "Your wallet is on another network (chain "
+                    {move || wallet.connection.with(|c| c.as_ref().map(|c| c.chain_id))}
+                    "). Deposits go to " {name.clone()} " only."
+                </span>
+                <button class="primary" on:click={
+                    let config = config.clone();
+                    move |_| wallet.switch_chain(config.clone())
+                }>"Switch to " {config.chain_name.clone()}</button>
+            </div>
+        </Show>
+    }
+}

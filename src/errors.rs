@@ -1,0 +1,76 @@
+//! Turns what can go wrong on the way to the chain into one plain sentence each.
+
+use alloy_primitives::Bytes;
+use pool_eip1193::codes;
+
+/// The RPC error type of alloy clients.
+pub type RpcError = alloy_json_rpc::RpcError<alloy_transport::TransportErrorKind>;
+
+/// A sentence for the user about a failed request.
+pub fn describe(error: &RpcError) -> String {
+    if let Some(payload) = error.as_error_resp() {
+        if let Some(data) = payload.as_revert_data() {
+            if let Some(reason) = pool_chain::revert::explain_revert(&data) {
+                return reason;
+            }
+        }
+        if let Some(reason) = revert_in_data(payload.data.as_deref().map(|d| d.get())) {
+            return reason;
+        }
+        let message = payload.message.to_lowercase();
+        return match payload.code {
+            codes::USER_REJECTED => {
+                "You rejected the request in your wallet. Nothing was sent.".into()
+            }
+            codes::UNAUTHORIZED => {
+                "Your wallet has not authorised this site: connect again.".into()
+            }
+            codes::RESOURCE_UNAVAILABLE => {
+                "Your wallet already has a request waiting: open the wallet to answer it.".into()
+            }
+            codes::DISCONNECTED | codes::CHAIN_DISCONNECTED => {
+                "Your wallet is not connected to the network.".into()
+            }
+            _ if message.contains("insufficient funds") => {
+                "Your ETH balance cannot cover this amount plus the network fee.".into()
+            }
+            _ => format!("The request failed: {}", payload.message),
+        };
+    }
+    match error {
+        RpcError::Transport(kind) => {
+            let text = kind.to_string();
+            if text.contains("could not reach the RPC") {
+                format!("{text}. Check your connection; nothing was sent.")
+            } else {
+                format!("The network answered with an error: {text}")
+            }
+        }
+        RpcError::DeserError { .. } => {
+            "The network sent an answer this app does not understand.".into()
+        }
+        other => format!("The request failed: {other}"),
+    }
+}
+
+/// Wallets nest revert data in their error's `data` in different ways (a hex string, or
+/// `{ data: "0x…" }`, or deeper); find the first custom error we know.
+fn revert_in_data(data: Option<&str>) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(data?).ok()?;
+    let mut stack = vec![&value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::String(s) if s.starts_with("0x") && s.len() >= 10 => {
+                if let Ok(bytes) = s.parse::<Bytes>() {
+                    if let Some(reason) = pool_chain::revert::explain_revert(&bytes) {
+                        return Some(reason);
+                    }
+                }
+            }
+            serde_json::Value::Object(map) => stack.extend(map.values()),
+            serde_json::Value::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    None
+}

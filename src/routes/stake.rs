@@ -1,0 +1,23 @@
+//! The staker's page: pool figures, the account's poolETH, the deposit form.
+
+use leptos::prelude::*;
+
+use crate::components::{
+    deposit_form::DepositForm, network_banner::NetworkBanner, pool_stats::PoolStats,
+    position::Position,
+};
+
+#[component]
+pub fn StakePage() -> impl IntoView {
+    view! {
+        <NetworkBanner/>
+        <section class="grid">
+            <div class="card">
+                <h1>"Stake ETH, receive poolETH"</h1>
+                <Position/>
+                <DepositForm/>
+            </div>
+            <PoolStats/>
+        </section>
+    }
+}

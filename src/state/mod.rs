@@ -1,0 +1,17 @@
+//! Data access, apart from the views: the wallet connection, the pool's numbers, the deposit
+//! transaction. Each piece is a `Copy` handle of signals, provided once as a context.
+
+pub mod deposit;
+pub mod pool;
+pub mod wallet;
+
+use alloy_rpc_client::RpcClient;
+use pool_chain::config::NetworkConfig;
+
+/// An RPC client over HTTP to the network's configured endpoint.
+pub fn http_client(config: &NetworkConfig) -> RpcClient {
+    RpcClient::new(
+        pool_eip1193::FetchTransport::new(config.rpc_url.clone()),
+        false,
+    )
+}

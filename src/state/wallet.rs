@@ -1,0 +1,256 @@
+//! The wallet connection: EIP-6963 discovery (and `window.ethereum` as a fallback), connect on a
+//! click, silent reconnect to the remembered wallet, account and chain changes followed live.
+
+use alloy_primitives::{Address, U64};
+use alloy_rpc_client::RpcClient;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pool_chain::config::NetworkConfig;
+use pool_eip1193::discovery::{self, WalletInfo};
+use pool_eip1193::{Eip1193Provider, Eip1193Transport, codes, events};
+use serde_json::json;
+
+use crate::errors::describe;
+
+/// localStorage key of the last wallet the user connected (its EIP-6963 `rdns`).
+const REMEMBERED: &str = "ssv-pool.wallet";
+/// `rdns` given to a wallet found only as `window.ethereum`.
+const INJECTED_RDNS: &str = "injected";
+
+/// A wallet found on the page.
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    pub info: WalletInfo,
+    pub transport: Eip1193Transport,
+}
+
+/// The connected wallet: which one, which account, which chain.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub info: WalletInfo,
+    pub transport: Eip1193Transport,
+    pub account: Address,
+    pub chain_id: u64,
+}
+
+impl Connection {
+    /// A client that sends through the wallet.
+    pub fn client(&self) -> RpcClient {
+        RpcClient::new(self.transport.clone(), false)
+    }
+}
+
+/// Handle to the wallet state (cheap to copy into views).
+#[derive(Clone, Copy)]
+pub struct Wallet {
+    pub discovered: RwSignal<Vec<Discovered>>,
+    pub connection: RwSignal<Option<Connection>>,
+    /// Set while a connection request waits for the user.
+    pub connecting: RwSignal<bool>,
+    /// The last wallet problem, as a sentence.
+    pub error: RwSignal<Option<String>>,
+    /// Whether discovery has had its chance to hear from wallets.
+    pub searched: RwSignal<bool>,
+    subscriptions: StoredValue<Vec<events::Subscription>, LocalStorage>,
+}
+
+impl Wallet {
+    /// Starts discovery; wallets are listed as they announce themselves.
+    pub fn new() -> Self {
+        let wallet = Wallet {
+            discovered: RwSignal::new(Vec::new()),
+            connection: RwSignal::new(None),
+            connecting: RwSignal::new(false),
+            error: RwSignal::new(None),
+            searched: RwSignal::new(false),
+            subscriptions: StoredValue::new_local(Vec::new()),
+        };
+        let remembered = storage().and_then(|s| s.get_item(REMEMBERED).ok().flatten());
+        let listener = discovery::discover(move |announced| {
+            let found = Discovered {
+                info: announced.info,
+                transport: Eip1193Transport::new(announced.provider),
+            };
+            wallet.add(found, remembered.as_deref());
+        });
+        // Discovery listens for the page's lifetime (wallets may announce late).
+        std::mem::forget(listener);
+        // Wallets answer the request event synchronously; give late injectors one tick, then
+        // fall back to window.ethereum when nobody announced.
+        let remembered = storage().and_then(|s| s.get_item(REMEMBERED).ok().flatten());
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(200).await;
+            if wallet.discovered.with_untracked(Vec::is_empty) {
+                if let Some(provider) = discovery::injected() {
+                    wallet.add(injected_wallet(provider), remembered.as_deref());
+                }
+            }
+            wallet.searched.set(true);
+        });
+        wallet
+    }
+
+    fn add(self, found: Discovered, remembered: Option<&str>) {
+        let known = self
+            .discovered
+            .with_untracked(|list| list.iter().any(|w| w.info.uuid == found.info.uuid));
+        if known {
+            return;
+        }
+        if remembered == Some(found.info.rdns.as_str())
+            && self.connection.with_untracked(Option::is_none)
+        {
+            let silent = found.clone();
+            spawn_local(async move { self.reconnect(silent).await });
+        }
+        self.discovered.update(|list| list.push(found));
+    }
+
+    /// Asks the wallet for accounts (a prompt) and connects.
+    pub fn connect(self, wallet: Discovered) {
+        self.error.set(None);
+        self.connecting.set(true);
+        spawn_local(async move {
+            let client = RpcClient::new(wallet.transport.clone(), false);
+            let result = client
+                .request_noparams::<Vec<Address>>("eth_requestAccounts")
+                .await;
+            self.connecting.set(false);
+            match result {
+                Ok(accounts) => self.established(wallet, accounts).await,
+                Err(error) => self.error.set(Some(describe(&error))),
+            }
+        });
+    }
+
+    /// Connects without a prompt when the wallet already trusts this site.
+    async fn reconnect(self, wallet: Discovered) {
+        let client = RpcClient::new(wallet.transport.clone(), false);
+        if let Ok(accounts) = client
+            .request_noparams::<Vec<Address>>("eth_accounts")
+            .await
+        {
+            if !accounts.is_empty() {
+                self.established(wallet, accounts).await;
+            }
+        }
+    }
+
+    async fn established(self, wallet: Discovered, accounts: Vec<Address>) {
+        let Some(&account) = accounts.first() else {
+            self.error
+                .set(Some("Your wallet shared no account with this site.".into()));
+            return;
+        };
+        let client = RpcClient::new(wallet.transport.clone(), false);
+        let chain_id = match client.request_noparams::<U64>("eth_chainId").await {
+            Ok(id) => id.to::<u64>(),
+            Err(error) => {
+                self.error.set(Some(describe(&error)));
+                return;
+            }
+        };
+        let provider: Eip1193Provider = wallet.transport.provider().clone();
+        let on_accounts = events::on_accounts_changed(&provider, move |accounts| {
+            match accounts.first() {
+                Some(&account) => self.connection.update(|c| {
+                    if let Some(c) = c {
+                        c.account = account;
+                    }
+                }),
+                // The user disconnected the site from inside the wallet. Disconnecting drops
+                // this very listener, so do it after the handler has returned.
+                None => spawn_local(async move { self.disconnect() }),
+            }
+        });
+        let on_chain = events::on_chain_changed(&provider, move |chain_id| {
+            self.connection.update(|c| {
+                if let Some(c) = c {
+                    c.chain_id = chain_id;
+                }
+            })
+        });
+        self.subscriptions.set_value(vec![on_accounts, on_chain]);
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(REMEMBERED, &wallet.info.rdns);
+        }
+        self.connection.set(Some(Connection {
+            info: wallet.info,
+            transport: wallet.transport,
+            account,
+            chain_id,
+        }));
+    }
+
+    /// Forgets the connection (the wallet keeps its own permission until the user revokes it).
+    pub fn disconnect(self) {
+        self.subscriptions.set_value(Vec::new());
+        self.connection.set(None);
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(REMEMBERED);
+        }
+    }
+
+    /// Asks the wallet to switch to the configured chain, adding it first if it is unknown.
+    pub fn switch_chain(self, config: NetworkConfig) {
+        let Some(connection) = self.connection.get_untracked() else {
+            return;
+        };
+        self.error.set(None);
+        spawn_local(async move {
+            let client = connection.client();
+            let switch = json!([{ "chainId": config.chain_id_hex() }]);
+            let result = client
+                .request::<_, serde_json::Value>("wallet_switchEthereumChain", switch)
+                .await;
+            let result = match result {
+                Err(error)
+                    if error
+                        .as_error_resp()
+                        .is_some_and(|e| e.code == codes::UNRECOGNIZED_CHAIN) =>
+                {
+                    let add = json!([{
+                        "chainId": config.chain_id_hex(),
+                        "chainName": config.chain_name,
+                        "rpcUrls": [config.rpc_url],
+                        "nativeCurrency": { "name": "Ether", "symbol": "ETH", "decimals": 18 },
+                        "blockExplorerUrls": config.explorer_url.iter().collect::<Vec<_>>(),
+                    }]);
+                    client
+                        .request::<_, serde_json::Value>("wallet_addEthereumChain", add)
+                        .await
+                }
+                other => other,
+            };
+            match result {
+                // Some wallets switch without emitting chainChanged: read the chain back.
+                Ok(_) => {
+                    if let Ok(id) = client.request_noparams::<U64>("eth_chainId").await {
+                        self.connection.update(|c| {
+                            if let Some(c) = c {
+                                c.chain_id = id.to::<u64>();
+                            }
+                        });
+                    }
+                }
+                Err(error) => self.error.set(Some(describe(&error))),
+            }
+        });
+    }
+}
+
+fn injected_wallet(provider: Eip1193Provider) -> Discovered {
+    Discovered {
+        info: WalletInfo {
+            uuid: INJECTED_RDNS.into(),
+            name: "Browser wallet".into(),
+            icon: String::new(),
+            rdns: INJECTED_RDNS.into(),
+        },
+        transport: Eip1193Transport::new(provider),
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
