@@ -52,6 +52,7 @@ test('read-only view, connect, deposit 1.5 ETH, balance and totals follow, reloa
   await page.locator('[data-testid=tx-status] [data-state=mined]').waitFor({ timeout: 30000 });
 
   await waitForText(page, '[data-testid=pooleth-balance]', /^1\.5 poolETH$/);
+  assert.equal(await page.inputValue('[data-testid=deposit-amount]'), '', 'a mined deposit empties the field');
   const exact = await page.getAttribute('[data-testid=pooleth-balance] .amount', 'title');
   assert.equal(exact, '1.5 poolETH');
   assert.equal(await balanceOf(ACCOUNTS.depositor), 1_500_000_000_000_000_000n, 'on-chain balanceOf agrees');

@@ -12,7 +12,10 @@ pub fn build_release() -> Result<PathBuf> {
     tools::setup(tools::Needs::default())?;
     crate::contracts::compile()?;
     run(cmd("trunk").args(["build", "--release"]))?;
-    Ok(root().join("dist"))
+    let dist = root().join("dist");
+    // Static hosts answer unknown paths with 404.html: make that the app too (SPA routes).
+    std::fs::copy(dist.join("index.html"), dist.join("404.html")).context("copying 404.html")?;
+    Ok(dist)
 }
 
 pub fn run_command(args: &[String]) -> Result<()> {
