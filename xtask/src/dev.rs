@@ -46,14 +46,14 @@ pub fn run_command(args: &[String]) -> Result<()> {
         devnet.rpc_url(),
         devnet.config["chainId"]
     );
+    let address = |key: &str| devnet.config[key].as_str().unwrap_or_default().to_string();
     println!(
         "  pool      manager {} / poolETH {}",
-        devnet.config["poolManager"], devnet.config["poolEth"]
+        address("poolManager"),
+        address("poolEth")
     );
-    println!(
-        "  accounts  anvil's default accounts, each with 10000 ETH; import the first into your"
-    );
-    println!("            wallet with anvil's well-known test key to try a deposit");
+    println!("  accounts  anvil's well-known test accounts, 10000 ETH each: import one into your");
+    println!("            wallet to deposit (README: \"Trying a deposit by hand\")");
     println!();
     println!("  Ctrl-C stops anvil, trunk and the server.");
 
