@@ -1,45 +1,411 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
 import {PoolETH} from "./PoolETH.sol";
+import {IDepositContract} from "./interfaces/IDepositContract.sol";
+import {Cluster, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from "./interfaces/ISSVNetwork.sol";
 
 /// @title Pool manager of the SSV liquid staking pool.
-/// @notice Takes stakers' ether and mints poolETH shares for it. Accounting is kept in storage
-///         and never read from `address(this).balance`, so ether forced into the contract
-///         (selfdestruct, coinbase) cannot move the share price.
-contract PoolManager {
-    /// @notice The pool's token, deployed by and bound to this manager.
+/// @notice Takes stakers' ether and mints poolETH shares for it; activates validators from the
+///         registry built in the key ceremony (32 ETH to the beacon deposit contract, then SSV
+///         registration funded for the pool's runway); accounts for the beacon side as reported
+///         by the oracle.
+/// @dev Accounting lives in storage and never reads `address(this).balance`, so ether forced
+///      into the contract cannot move the share price.
+///      totalPooledEther = buffered + beaconBalance + 32 ETH * (activated - beaconValidators).
+contract PoolManager is AccessControl, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
+    bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
+    bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
+
+    uint256 public constant DEPOSIT_SIZE = 32 ether;
+    uint256 private constant PUBKEY_LENGTH = 48;
+    uint256 private constant SIGNATURE_LENGTH = 96;
+    uint256 private constant SHARE_PUBKEY_LENGTH = 48;
+    uint256 private constant ENCRYPTED_SHARE_LENGTH = 256;
+    uint256 private constant BPS = 10_000;
+    /// @dev SSV stores amounts with reduced precision: ETH in units of 1e5 wei, SSV of 1e7.
+    uint256 private constant ETH_FEE_PRECISION = 1e5;
+    uint256 private constant SSV_FEE_PRECISION = 1e7;
+
+    /// @notice Deployment parameters.
+    struct Config {
+        address admin;
+        IDepositContract depositContract;
+        address ssvNetwork;
+        ISSVViews ssvViews;
+        /// @dev zero: SSV v2, cluster fees in ETH; otherwise SSV v1.x, fees in this token.
+        IERC20 ssvToken;
+        uint64 runway;
+        uint16 maxRewardBps;
+        uint16 maxLossBps;
+    }
+
+    /// @notice One validator from the key ceremony, as passed to `addValidators` and
+    ///         `activateValidators` (the registry stores its hash; the event carries it whole).
+    struct ValidatorData {
+        bytes pubkey;
+        bytes signature;
+        bytes32 depositDataRoot;
+        uint64[] operatorIds;
+        bytes sharesData;
+    }
+
     PoolETH public immutable poolETH;
+    IDepositContract public immutable depositContract;
+    address public immutable ssvNetwork;
+    ISSVViews public immutable ssvViews;
+    IERC20 public immutable ssvToken;
+    /// @notice 0x01 credentials pointing at this contract: principal comes back to the pool.
+    bytes32 public immutable withdrawalCredentials;
 
-    /// @notice Deposited ether not yet sent to the beacon chain.
-    uint256 public bufferedEther;
+    // Slot: the two ether figures every balance depends on.
+    uint128 public bufferedEther;
+    uint128 public beaconBalance;
+    // Slot: validator counts, report time, runway.
+    uint64 public activatedValidators;
+    uint64 public beaconValidators;
+    uint64 public lastReportTimestamp;
+    uint64 public runway;
+    // Slot: report bounds.
+    uint16 public maxRewardBps;
+    uint16 public maxLossBps;
 
-    /// @notice A staker deposited `amount` wei and received `shares`.
+    /// @notice Cluster funding set aside by the operator (ETH for v2, SSV for v1); not stakers'.
+    uint256 public feeReserve;
+
+    /// @dev keccak256(abi.encode(ValidatorData)) per registry entry, in activation order.
+    bytes32[] private entryHashes;
+    bytes[] private pubkeys;
+    /// @dev keccak256(pubkey) => registry index + 1.
+    mapping(bytes32 => uint256) private indexPlusOne;
+
     event Deposited(address indexed staker, uint256 amount, uint256 shares);
+    event ValidatorRegistered(
+        uint256 indexed index, bytes pubkey, bytes signature, bytes32 depositDataRoot, uint64[] operatorIds, bytes sharesData
+    );
+    event ValidatorsActivated(uint256 indexed firstIndex, uint256 count, uint256 funding);
+    event BeaconReported(
+        uint64 indexed timestamp,
+        uint64 beaconValidators,
+        uint256 beaconBalance,
+        uint256 preTotalPooledEther,
+        uint256 postTotalPooledEther,
+        uint256 totalShares
+    );
+    event RunwaySet(uint64 blocks);
+    event ReportBoundsSet(uint16 maxRewardBps, uint16 maxLossBps);
+    event FeeReserveFunded(address indexed from, uint256 amount);
+    event FeeReserveWithdrawn(address indexed to, uint256 amount);
 
     error ZeroDeposit();
-    /// @notice Plain ether transfers are refused: use deposit(), which mints shares.
     error UseDeposit();
+    error ZeroAddress();
+    error InvalidRunway();
+    error InvalidBounds();
+    error InvalidPubkeyLength(uint256 index);
+    error InvalidSignatureLength(uint256 index);
+    error InvalidOperatorIds(uint256 index);
+    error InvalidSharesLength(uint256 index, uint256 expected, uint256 actual);
+    error DuplicateValidator(bytes pubkey);
+    error NotOperatorOrKeeper(address caller);
+    error ZeroCount();
+    error NotEnoughValidators(uint256 pending, uint256 requested);
+    error InsufficientBuffer(uint256 buffered, uint256 needed);
+    error InsufficientFeeReserve(uint256 reserve, uint256 needed);
+    error DepositRootChanged(bytes32 expected, bytes32 actual);
+    error ValidatorDataMismatch(uint256 index);
+    error MixedOperatorSets(uint256 index);
+    error BulkLimitExceeded(uint256 count, uint256 limit);
+    error WrongFeeAsset();
+    error StaleReport(uint64 timestamp, uint64 lastTimestamp);
+    error InvalidValidatorCount(uint64 reported, uint64 previous, uint64 activated);
+    error ReportOutOfBounds(int256 change, uint256 limit);
 
-    constructor() {
+    constructor(Config memory config) {
+        if (
+            config.admin == address(0) || address(config.depositContract) == address(0)
+                || config.ssvNetwork == address(0) || address(config.ssvViews) == address(0)
+        ) revert ZeroAddress();
+        if (config.runway == 0) revert InvalidRunway();
+        if (config.maxRewardBps == 0 || config.maxLossBps == 0 || config.maxLossBps > BPS) revert InvalidBounds();
+        _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
+        depositContract = config.depositContract;
+        ssvNetwork = config.ssvNetwork;
+        ssvViews = config.ssvViews;
+        ssvToken = config.ssvToken;
+        withdrawalCredentials = bytes32(uint256(uint160(address(this))) | (uint256(0x01) << 248));
+        runway = config.runway;
+        maxRewardBps = config.maxRewardBps;
+        maxLossBps = config.maxLossBps;
         poolETH = new PoolETH(address(this));
+        emit RunwaySet(config.runway);
+        emit ReportBoundsSet(config.maxRewardBps, config.maxLossBps);
     }
+
+    // ------------------------------------------------------------------ staking
 
     /// @notice All the ether the pool accounts for: the basis of every poolETH balance.
     function totalPooledEther() public view returns (uint256) {
-        return bufferedEther;
+        return uint256(bufferedEther) + beaconBalance
+            + uint256(activatedValidators - beaconValidators) * DEPOSIT_SIZE;
     }
 
     /// @notice Deposits the sent ether and mints poolETH shares to the sender at the current rate.
-    /// @return shares the shares minted.
     function deposit() external payable returns (uint256 shares) {
         if (msg.value == 0) revert ZeroDeposit();
         shares = poolETH.mintForDeposit(msg.sender, msg.value, totalPooledEther());
-        bufferedEther += msg.value;
+        bufferedEther += uint128(msg.value);
         emit Deposited(msg.sender, msg.value, shares);
     }
 
     receive() external payable {
         revert UseDeposit();
+    }
+
+    // ------------------------------------------------------------------ oracle
+
+    /// @notice Reports the pool's validators as seen on the beacon chain at `timestamp`.
+    /// @dev One report may move total pooled ether by at most maxRewardBps up or maxLossBps down
+    ///      (validators newly seen on the beacon chain bring their 32 ETH, which is no change).
+    function reportBeacon(uint64 timestamp, uint64 validators, uint128 balance) external onlyRole(ORACLE_ROLE) {
+        if (timestamp <= lastReportTimestamp || timestamp > block.timestamp) {
+            revert StaleReport(timestamp, lastReportTimestamp);
+        }
+        uint64 previous = beaconValidators;
+        if (validators < previous || validators > activatedValidators) {
+            revert InvalidValidatorCount(validators, previous, activatedValidators);
+        }
+        uint256 before = totalPooledEther();
+        int256 change = int256(uint256(balance)) - int256(uint256(beaconBalance))
+            - int256(uint256(validators - previous) * DEPOSIT_SIZE);
+        uint256 limit = (before * (change >= 0 ? maxRewardBps : maxLossBps)) / BPS;
+        if ((change >= 0 ? uint256(change) : uint256(-change)) > limit) revert ReportOutOfBounds(change, limit);
+        beaconValidators = validators;
+        beaconBalance = balance;
+        lastReportTimestamp = timestamp;
+        emit BeaconReported(timestamp, validators, balance, before, totalPooledEther(), poolETH.totalShares());
+    }
+
+    // ------------------------------------------------------------------ registry
+
+    /// @notice Appends validators from the key ceremony; activated later, in order.
+    function addValidators(ValidatorData[] calldata entries) external onlyRole(OPERATOR_ROLE) {
+        for (uint256 i; i < entries.length; ++i) {
+            ValidatorData calldata entry = entries[i];
+            uint256 index = entryHashes.length;
+            if (entry.pubkey.length != PUBKEY_LENGTH) revert InvalidPubkeyLength(index);
+            if (entry.signature.length != SIGNATURE_LENGTH) revert InvalidSignatureLength(index);
+            uint256 operators = entry.operatorIds.length;
+            if (!_validOperatorSet(entry.operatorIds)) revert InvalidOperatorIds(index);
+            uint256 expected = SIGNATURE_LENGTH + operators * (SHARE_PUBKEY_LENGTH + ENCRYPTED_SHARE_LENGTH);
+            if (entry.sharesData.length != expected) revert InvalidSharesLength(index, expected, entry.sharesData.length);
+            bytes32 key = keccak256(entry.pubkey);
+            if (indexPlusOne[key] != 0) revert DuplicateValidator(entry.pubkey);
+            indexPlusOne[key] = index + 1;
+            entryHashes.push(keccak256(abi.encode(entry)));
+            pubkeys.push(entry.pubkey);
+            emit ValidatorRegistered(
+                index, entry.pubkey, entry.signature, entry.depositDataRoot, entry.operatorIds, entry.sharesData
+            );
+        }
+    }
+
+    /// @notice Validators in the registry, activated or not.
+    function validatorCount() external view returns (uint256) {
+        return entryHashes.length;
+    }
+
+    /// @notice Validators registered but not yet activated.
+    function pendingValidators() external view returns (uint256) {
+        return entryHashes.length - activatedValidators;
+    }
+
+    /// @notice Registry entry `index`: its pubkey, the hash of its data, and whether it is active.
+    function getValidator(uint256 index) external view returns (bytes memory pubkey, bytes32 dataHash, bool activated) {
+        return (pubkeys[index], entryHashes[index], index < activatedValidators);
+    }
+
+    /// @notice Registry index of `pubkey`, or type(uint256).max when it is not registered.
+    function indexOf(bytes calldata pubkey) external view returns (uint256) {
+        uint256 found = indexPlusOne[keccak256(pubkey)];
+        return found == 0 ? type(uint256).max : found - 1;
+    }
+
+    // ------------------------------------------------------------------ activation
+
+    /// @notice SSV funding of one validator for the current runway, at the live fees:
+    ///         burnRate * runway + max(burnRate * liquidationThreshold, minimumCollateral),
+    ///         rounded up to the network's precision. In ETH for v2, in SSV for v1.
+    function fundingPerValidator(uint64[] memory operatorIds) public view returns (uint256) {
+        uint256 burnRate = ssvViews.getNetworkFee();
+        for (uint256 i; i < operatorIds.length; ++i) {
+            burnRate += ssvViews.getOperatorFee(operatorIds[i]);
+        }
+        uint256 collateral = burnRate * ssvViews.getLiquidationThresholdPeriod();
+        uint256 minimum = ssvViews.getMinimumLiquidationCollateral();
+        if (collateral < minimum) collateral = minimum;
+        uint256 precision = address(ssvToken) == address(0) ? ETH_FEE_PRECISION : SSV_FEE_PRECISION;
+        uint256 funding = burnRate * runway + collateral;
+        return ((funding + precision - 1) / precision) * precision;
+    }
+
+    /// @notice Activates the next `validators.length` registry entries: 32 ETH each to the
+    ///         deposit contract with the pool's credentials, then one SSV registration of all of
+    ///         them (they must share one operator set), funded from the fee reserve.
+    /// @param validators the entries, exactly as registered (checked against their hashes).
+    /// @param expectedDepositRoot the deposit contract root the caller saw: a deposit by anyone
+    ///        else since then (a front-run of a ceremony key) makes this revert.
+    /// @param cluster the cluster's latest snapshot, rebuilt from the SSV network's events.
+    function activateValidators(
+        ValidatorData[] calldata validators,
+        bytes32 expectedDepositRoot,
+        Cluster calldata cluster
+    ) external nonReentrant {
+        if (!hasRole(OPERATOR_ROLE, msg.sender) && !hasRole(KEEPER_ROLE, msg.sender)) {
+            revert NotOperatorOrKeeper(msg.sender);
+        }
+        uint256 count = validators.length;
+        if (count == 0) revert ZeroCount();
+        bytes32 root = depositContract.get_deposit_root();
+        if (root != expectedDepositRoot) revert DepositRootChanged(expectedDepositRoot, root);
+        uint256 first = activatedValidators;
+        uint256 pending = entryHashes.length - first;
+        if (count > pending) revert NotEnoughValidators(pending, count);
+        uint256 needed = count * DEPOSIT_SIZE;
+        if (bufferedEther < needed) revert InsufficientBuffer(bufferedEther, needed);
+        uint256 limit = _bulkLimit(validators[0].operatorIds.length);
+        if (count > limit) revert BulkLimitExceeded(count, limit);
+
+        _checkEntries(validators, first);
+        uint256 funding = count * fundingPerValidator(validators[0].operatorIds);
+        if (feeReserve < funding) revert InsufficientFeeReserve(feeReserve, funding);
+
+        bufferedEther -= uint128(needed);
+        activatedValidators += uint64(count);
+        feeReserve -= funding;
+
+        _depositAll(validators);
+        _registerWithSsv(validators, funding, cluster);
+        emit ValidatorsActivated(first, count, funding);
+    }
+
+    /// @dev Each entry is the registered one, and all share the first entry's operator set.
+    function _checkEntries(ValidatorData[] calldata validators, uint256 first) private view {
+        bytes32 operatorSet = keccak256(abi.encodePacked(validators[0].operatorIds));
+        for (uint256 i; i < validators.length; ++i) {
+            if (keccak256(abi.encode(validators[i])) != entryHashes[first + i]) revert ValidatorDataMismatch(first + i);
+            if (i > 0 && keccak256(abi.encodePacked(validators[i].operatorIds)) != operatorSet) {
+                revert MixedOperatorSets(first + i);
+            }
+        }
+    }
+
+    function _depositAll(ValidatorData[] calldata validators) private {
+        bytes memory credentials = abi.encodePacked(withdrawalCredentials);
+        for (uint256 i; i < validators.length; ++i) {
+            ValidatorData calldata v = validators[i];
+            depositContract.deposit{value: DEPOSIT_SIZE}(v.pubkey, credentials, v.signature, v.depositDataRoot);
+        }
+    }
+
+    function _registerWithSsv(ValidatorData[] calldata validators, uint256 funding, Cluster calldata cluster) private {
+        uint256 count = validators.length;
+        bool inEth = address(ssvToken) == address(0);
+        if (!inEth) ssvToken.forceApprove(ssvNetwork, funding);
+        if (count == 1) {
+            ValidatorData calldata v = validators[0];
+            if (inEth) {
+                ISSVNetworkV2(ssvNetwork).registerValidator{value: funding}(v.pubkey, v.operatorIds, v.sharesData, cluster);
+            } else {
+                ISSVNetworkV1(ssvNetwork).registerValidator(v.pubkey, v.operatorIds, v.sharesData, funding, cluster);
+            }
+            return;
+        }
+        bytes[] memory keys = new bytes[](count);
+        bytes[] memory shares = new bytes[](count);
+        for (uint256 i; i < count; ++i) {
+            keys[i] = validators[i].pubkey;
+            shares[i] = validators[i].sharesData;
+        }
+        if (inEth) {
+            ISSVNetworkV2(ssvNetwork).bulkRegisterValidator{value: funding}(keys, validators[0].operatorIds, shares, cluster);
+        } else {
+            ISSVNetworkV1(ssvNetwork).bulkRegisterValidator(keys, validators[0].operatorIds, shares, funding, cluster);
+        }
+    }
+
+    /// @dev SSV's per-transaction bulk limits: 80 / 40 / 30 / 20 for 4 / 7 / 10 / 13 operators.
+    function _bulkLimit(uint256 operators) private pure returns (uint256) {
+        if (operators == 4) return 80;
+        if (operators == 7) return 40;
+        if (operators == 10) return 30;
+        return 20;
+    }
+
+    /// @dev 4, 7, 10 or 13 ids, strictly ascending (sorted and unique), none zero.
+    function _validOperatorSet(uint64[] calldata ids) private pure returns (bool) {
+        uint256 n = ids.length;
+        if (n != 4 && n != 7 && n != 10 && n != 13) return false;
+        if (ids[0] == 0) return false;
+        for (uint256 i = 1; i < n; ++i) {
+            if (ids[i] <= ids[i - 1]) return false;
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ fee reserve and settings
+
+    /// @notice Adds ETH to the cluster-funding reserve (SSV v2 pools).
+    function fundFeeReserve() external payable {
+        if (address(ssvToken) != address(0)) revert WrongFeeAsset();
+        if (msg.value == 0) revert ZeroDeposit();
+        feeReserve += msg.value;
+        emit FeeReserveFunded(msg.sender, msg.value);
+    }
+
+    /// @notice Adds SSV tokens to the cluster-funding reserve (SSV v1.x pools); approve first.
+    function fundFeeReserveSsv(uint256 amount) external {
+        if (address(ssvToken) == address(0)) revert WrongFeeAsset();
+        if (amount == 0) revert ZeroDeposit();
+        ssvToken.safeTransferFrom(msg.sender, address(this), amount);
+        feeReserve += amount;
+        emit FeeReserveFunded(msg.sender, amount);
+    }
+
+    /// @notice Returns unused reserve (never stakers' ether, which is accounted apart).
+    function withdrawFeeReserve(address payable to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        if (amount > feeReserve) revert InsufficientFeeReserve(feeReserve, amount);
+        feeReserve -= amount;
+        if (address(ssvToken) == address(0)) {
+            (bool ok,) = to.call{value: amount}("");
+            require(ok, "transfer failed");
+        } else {
+            ssvToken.safeTransfer(to, amount);
+        }
+        emit FeeReserveWithdrawn(to, amount);
+    }
+
+    /// @notice Sets the runway, in blocks, that each activation funds (about 7160 blocks a day).
+    function setRunway(uint64 blocks) external onlyRole(OPERATOR_ROLE) {
+        if (blocks == 0) revert InvalidRunway();
+        runway = blocks;
+        emit RunwaySet(blocks);
+    }
+
+    /// @notice Sets how far one oracle report may move total pooled ether, in basis points.
+    function setReportBounds(uint16 rewardBps, uint16 lossBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (rewardBps == 0 || lossBps == 0 || lossBps > BPS) revert InvalidBounds();
+        maxRewardBps = rewardBps;
+        maxLossBps = lossBps;
+        emit ReportBoundsSet(rewardBps, lossBps);
     }
 }

@@ -2,7 +2,15 @@
 //! `contracts/src`; rebuild them whenever those artifacts change.
 
 fn main() {
-    for name in ["PoolManager", "PoolETH"] {
+    for name in [
+        "PoolManager",
+        "PoolETH",
+        "DevnetDepositContract",
+        "DevnetSSVNetworkV2",
+        "DevnetSSVNetworkV1",
+        "DevnetSSVNetworkViews",
+        "DevnetSSVToken",
+    ] {
         let path = format!("../../contracts/out/{name}.json");
         println!("cargo:rerun-if-changed={path}");
         if !std::path::Path::new(&path).exists() {

@@ -4,9 +4,7 @@
 //! reads. Skips the compiler when no source changed since the last run.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -45,6 +43,11 @@ pub fn compile() -> Result<PathBuf> {
     let output = run_solc(&input)?;
     let mut failed = false;
     for error in output["errors"].as_array().into_iter().flatten() {
+        // Library warnings are not ours to fix; errors anywhere are.
+        let file = error["sourceLocation"]["file"].as_str().unwrap_or("");
+        if error["severity"] != "error" && file.starts_with('@') {
+            continue;
+        }
         let message = error["formattedMessage"].as_str().unwrap_or_default();
         eprintln!("{message}");
         failed |= error["severity"] == "error";
@@ -53,7 +56,17 @@ pub fn compile() -> Result<PathBuf> {
         bail!("the Solidity sources do not compile");
     }
     std::fs::create_dir_all(&out)?;
-    for (source, contracts) in output["contracts"].as_object().into_iter().flatten() {
+    let own = |source: &str| {
+        SOURCE_DIRS
+            .iter()
+            .any(|dir| source.starts_with(&format!("{dir}/")))
+    };
+    for (source, contracts) in output["contracts"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(s, _)| own(s))
+    {
         for (name, artifact) in contracts.as_object().into_iter().flatten() {
             let artifact = json!({
                 "contractName": name,
@@ -91,7 +104,68 @@ fn sources(contracts: &Path) -> Result<BTreeMap<String, String>> {
     if sources.is_empty() {
         bail!("no Solidity sources under contracts/");
     }
+    add_imports(&mut sources)?;
     Ok(sources)
+}
+
+/// Adds every file the sources import, transitively: library imports (`@openzeppelin/...`)
+/// from the pinned npm packages in `tools/node_modules`, relative ones from beside the
+/// importing file. solc-js has no file system access, so it must be handed them all.
+fn add_imports(sources: &mut BTreeMap<String, String>) -> Result<()> {
+    let mut queue: Vec<String> = sources.keys().cloned().collect();
+    while let Some(unit) = queue.pop() {
+        for import in imports(&sources[&unit]) {
+            let name = if import.starts_with("./") || import.starts_with("../") {
+                normalize(&format!(
+                    "{}/{import}",
+                    unit.rsplit_once('/').map_or("", |(dir, _)| dir)
+                ))
+            } else {
+                import
+            };
+            if sources.contains_key(&name) {
+                continue;
+            }
+            let local = root().join("contracts").join(&name);
+            let path = if local.exists() {
+                local
+            } else {
+                root().join("tools/node_modules").join(&name)
+            };
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!("{unit} imports {name}, not found (run `cargo xtask setup`)")
+            })?;
+            sources.insert(name.clone(), text);
+            queue.push(name);
+        }
+    }
+    Ok(())
+}
+
+/// The paths named by `import` statements.
+fn imports(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("import "))
+        .filter_map(|line| line.split('"').nth(1))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Resolves `.` and `..` segments of a source unit name.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }
 
 /// A digest of the sources and compiler settings (FNV-1a: stable across Rust versions).
@@ -108,30 +182,31 @@ fn fingerprint(sources: &BTreeMap<String, String>) -> String {
 }
 
 fn run_solc(input: &Value) -> Result<Value> {
-    let solc = root().join("tools/node_modules/solc/solc.js");
+    let solc = root().join("tools/node_modules/solc");
     if !solc.exists() {
         bail!("solc-js is not installed: run `cargo xtask setup`");
     }
-    let mut child = cmd("node")
-        .arg(solc)
-        .arg("--standard-json")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
+    // The solc-js CLI exits before a large output is flushed to a pipe; call the library and
+    // write the result to a file synchronously instead.
+    let input_path = root().join("target/solc-input.json");
+    let output_path = root().join("target/solc-output.json");
+    std::fs::create_dir_all(root().join("target"))?;
+    std::fs::write(&input_path, input.to_string())?;
+    const SCRIPT: &str = "const [solc, input, output] = process.argv.slice(1); \
+        const fs = require('fs'); \
+        fs.writeFileSync(output, require(solc).compile(fs.readFileSync(input, 'utf8')));";
+    let status = cmd("node")
+        .args(["-e", SCRIPT])
+        .arg(&solc)
+        .arg(&input_path)
+        .arg(&output_path)
+        .status()
         .context("starting node (is Node.js installed?)")?;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())?;
-    let output = child.wait_with_output()?;
-    if !output.status.success() {
-        bail!("solc-js failed ({})", output.status);
+    if !status.success() {
+        bail!("solc-js failed ({status})");
     }
-    // solcjs may print a banner before the JSON document.
-    let text = String::from_utf8_lossy(&output.stdout);
-    let start = text.find('{').context("solc-js printed no JSON")?;
-    serde_json::from_str(&text[start..]).context("parsing solc-js output")
+    let text = std::fs::read_to_string(&output_path)?;
+    serde_json::from_str(&text).context("parsing solc-js output")
 }
 
 /// Leaves the file (and its timestamp) alone when the content is the same, so that cargo does

@@ -31,3 +31,38 @@ alloy_sol_types::sol!(
     PoolETH,
     "../../contracts/out/PoolETH.json"
 );
+
+/// The devnet stand-ins (anvil only): deployment and tests.
+#[cfg(feature = "rpc")]
+pub mod devnet {
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        DevnetDepositContract,
+        "../../contracts/out/DevnetDepositContract.json"
+    );
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        DevnetSSVNetworkV2,
+        "../../contracts/out/DevnetSSVNetworkV2.json"
+    );
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        DevnetSSVNetworkV1,
+        "../../contracts/out/DevnetSSVNetworkV1.json"
+    );
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        DevnetSSVNetworkViews,
+        "../../contracts/out/DevnetSSVNetworkViews.json"
+    );
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        DevnetSSVToken,
+        "../../contracts/out/DevnetSSVToken.json"
+    );
+}

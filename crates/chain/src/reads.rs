@@ -89,8 +89,9 @@ impl PoolReads {
                 .map_err(err)?,
             total_shares: PoolETH::totalSharesCall::abi_decode_returns(&results[1]).map_err(err)?,
         };
-        let buffered_ether =
-            PoolManager::bufferedEtherCall::abi_decode_returns(&results[2]).map_err(err)?;
+        let buffered_ether = U256::from(
+            PoolManager::bufferedEtherCall::abi_decode_returns(&results[2]).map_err(err)?,
+        );
         let account = match self.account {
             None => None,
             Some(address) => {

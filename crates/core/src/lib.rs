@@ -7,6 +7,8 @@
 //! - share maths rounds exactly as the pool contracts do, so the client agrees with the chain to
 //!   the wei.
 
+#[cfg(feature = "deposit")]
+pub mod deposit;
 pub mod shares;
 pub mod units;
 

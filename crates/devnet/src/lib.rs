@@ -12,14 +12,31 @@
 use std::path::PathBuf;
 
 use alloy::node_bindings::{Anvil, AnvilInstance};
-use alloy::primitives::Address;
+use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use anyhow::{Context, Result};
 use pool_chain::bindings::PoolManager;
+use pool_chain::bindings::devnet::{
+    DevnetDepositContract, DevnetSSVNetworkV1, DevnetSSVNetworkV2, DevnetSSVNetworkViews,
+    DevnetSSVToken,
+};
 use pool_chain::config::NetworkConfig;
 
 /// The devnet's chain id (anvil's default, what wallets know as a local chain).
 pub const CHAIN_ID: u64 = 31337;
+
+/// About 7160 blocks a day.
+pub const BLOCKS_PER_DAY: u64 = 7160;
+
+/// What the SSV network charges cluster fees in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeeAsset {
+    /// SSV v2 (mainnet and Hoodi since 2026): ETH.
+    #[default]
+    Eth,
+    /// SSV v1.x: the SSV token.
+    Ssv,
+}
 
 /// How to start the devnet.
 #[derive(Debug, Clone)]
@@ -28,6 +45,10 @@ pub struct DevnetOptions {
     pub anvil: PathBuf,
     /// Port on 127.0.0.1; 0 lets the system choose a free one.
     pub port: u16,
+    /// Which SSV network generation to stand in for.
+    pub fee_asset: FeeAsset,
+    /// The pool's runway, in blocks.
+    pub runway: u64,
 }
 
 impl Default for DevnetOptions {
@@ -35,15 +56,54 @@ impl Default for DevnetOptions {
         DevnetOptions {
             anvil: anvil_path(),
             port: 0,
+            fee_asset: FeeAsset::Eth,
+            runway: 30 * BLOCKS_PER_DAY,
         }
     }
 }
 
-/// Where the pool contracts live on a chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where the contracts live on the devnet.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deployment {
     pub pool_manager: Address,
     pub pool_eth: Address,
+    pub deposit_contract: Address,
+    pub ssv_network: Address,
+    pub ssv_views: Address,
+    /// The devnet SSV token, when fees are paid in SSV.
+    pub ssv_token: Option<Address>,
+    /// Operators registered on the devnet SSV network, ascending.
+    pub operator_ids: Vec<u64>,
+    pub fee_asset: FeeAsset,
+}
+
+/// Fee parameters of a devnet SSV network, from the mainnet configuration of each generation
+/// (shared/reference/README.md); all are multiples of the network's precision.
+#[derive(Debug, Clone, Copy)]
+pub struct SsvParameters {
+    pub network_fee: u64,
+    pub operator_fee: u64,
+    pub liquidation_threshold: u64,
+    pub minimum_collateral: u128,
+}
+
+impl FeeAsset {
+    pub fn parameters(self) -> SsvParameters {
+        match self {
+            FeeAsset::Eth => SsvParameters {
+                network_fee: 3_366_600_000,
+                operator_fee: 1_770_000_000,
+                liquidation_threshold: 50_120,
+                minimum_collateral: 324_862_599_900_000,
+            },
+            FeeAsset::Ssv => SsvParameters {
+                network_fee: 382_640_000_000,
+                operator_fee: 956_600_000_000,
+                liquidation_threshold: 100_240,
+                minimum_collateral: 385_795_451_000_000_000,
+            },
+        }
+    }
 }
 
 /// A running anvil with the pool deployed.
@@ -68,7 +128,7 @@ impl Devnet {
                 )
             })?;
         let provider = provider_for(&anvil);
-        let deployment = deploy(&provider).await?;
+        let deployment = deploy(&provider, &anvil.addresses()[..], &options).await?;
         Ok(Devnet { anvil, deployment })
     }
 
@@ -115,19 +175,144 @@ fn provider_for(anvil: &AnvilInstance) -> DynProvider {
         .erased()
 }
 
-/// Deploys the pool manager (which deploys its poolETH) from the provider's default signer.
-pub async fn deploy(provider: &DynProvider) -> Result<Deployment> {
-    let manager = PoolManager::deploy(provider.clone())
+/// Operators registered on the devnet SSV network, owned by anvil accounts 5 to 8.
+const DEVNET_OPERATORS: usize = 4;
+
+/// Deploys the stand-ins and the pool from `accounts[0]`, which receives every pool role
+/// (admin, operator, oracle, keeper), registers the devnet operators and funds the fee reserve.
+pub async fn deploy(
+    provider: &DynProvider,
+    accounts: &[Address],
+    options: &DevnetOptions,
+) -> Result<Deployment> {
+    let deployer = accounts[0];
+    let params = options.fee_asset.parameters();
+    let deposit_contract = *DevnetDepositContract::deploy(provider.clone())
+        .await
+        .context("deploying the deposit contract")?
+        .address();
+    let (ssv_network, ssv_token) = match options.fee_asset {
+        FeeAsset::Eth => {
+            let network = DevnetSSVNetworkV2::deploy(
+                provider.clone(),
+                U256::from(params.network_fee),
+                params.liquidation_threshold,
+                U256::from(params.minimum_collateral),
+            )
+            .await
+            .context("deploying the SSV network (v2)")?;
+            (*network.address(), None)
+        }
+        FeeAsset::Ssv => {
+            let token = DevnetSSVToken::deploy(provider.clone())
+                .await
+                .context("deploying the SSV token")?;
+            let network = DevnetSSVNetworkV1::deploy(
+                provider.clone(),
+                *token.address(),
+                U256::from(params.network_fee),
+                params.liquidation_threshold,
+                U256::from(params.minimum_collateral),
+            )
+            .await
+            .context("deploying the SSV network (v1)")?;
+            (*network.address(), Some(*token.address()))
+        }
+    };
+    let ssv_views = *DevnetSSVNetworkViews::deploy(provider.clone(), ssv_network)
+        .await
+        .context("deploying the SSV views")?
+        .address();
+
+    // registerOperator has the same signature in both generations.
+    let network = DevnetSSVNetworkV2::new(ssv_network, provider.clone());
+    let mut operator_ids = Vec::new();
+    for (n, owner) in accounts.iter().skip(5).take(DEVNET_OPERATORS).enumerate() {
+        let public_key = format!("devnet operator {}", n + 1).into_bytes();
+        network
+            .registerOperator(public_key.into(), U256::from(params.operator_fee), false)
+            .from(*owner)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        operator_ids.push(n as u64 + 1);
+    }
+
+    let config = PoolManager::Config {
+        admin: deployer,
+        depositContract: deposit_contract,
+        ssvNetwork: ssv_network,
+        ssvViews: ssv_views,
+        ssvToken: ssv_token.unwrap_or(Address::ZERO),
+        runway: options.runway,
+        maxRewardBps: 10,
+        maxLossBps: 500,
+    };
+    let manager = PoolManager::deploy(provider.clone(), config)
         .await
         .context("deploying PoolManager")?;
+    let roles = [
+        manager.OPERATOR_ROLE().call().await?,
+        manager.ORACLE_ROLE().call().await?,
+        manager.KEEPER_ROLE().call().await?,
+    ];
+    for role in roles {
+        manager
+            .grantRole(role, deployer)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+    }
     let pool_eth = manager
         .poolETH()
         .call()
         .await
         .context("reading PoolManager.poolETH")?;
+    match ssv_token {
+        None => {
+            let reserve = parse_ether("10")?;
+            manager
+                .fundFeeReserve()
+                .value(reserve)
+                .send()
+                .await?
+                .get_receipt()
+                .await?;
+        }
+        Some(token) => {
+            let token = DevnetSSVToken::new(token, provider.clone());
+            let amount = parse_ether("10000")?;
+            token
+                .mint(deployer, amount)
+                .send()
+                .await?
+                .get_receipt()
+                .await?;
+            token
+                .approve(*manager.address(), amount)
+                .send()
+                .await?
+                .get_receipt()
+                .await?;
+            manager
+                .fundFeeReserveSsv(amount)
+                .send()
+                .await?
+                .get_receipt()
+                .await?;
+        }
+    }
     Ok(Deployment {
         pool_manager: *manager.address(),
         pool_eth,
+        deposit_contract,
+        ssv_network,
+        ssv_views,
+        ssv_token,
+        operator_ids,
+        fee_asset: options.fee_asset,
     })
 }
 
@@ -138,17 +323,4 @@ pub fn anvil_path() -> PathBuf {
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tools/node_modules/.bin/anvil")
         })
-}
-
-/// Checks that `provider` is on the devnet chain; a guard for tools that send transactions.
-pub async fn ensure_devnet(provider: &DynProvider) -> Result<()> {
-    let chain = provider
-        .get_chain_id()
-        .await
-        .context("reading the chain id")?;
-    anyhow::ensure!(
-        chain == CHAIN_ID,
-        "expected the devnet (chain {CHAIN_ID}), found chain {chain}"
-    );
-    Ok(())
 }

@@ -47,17 +47,46 @@ async fn totals(provider: &DynProvider, devnet: &Devnet) -> PoolTotals {
     }
 }
 
-/// Simulates a rebase on the devnet by writing `bufferedEther` directly (the oracle report
-/// arrives with the contracts issue); storage slot 0 of PoolManager is `bufferedEther`.
-async fn set_buffered(provider: &DynProvider, pool: Address, wei: U256) {
-    let written: bool = provider
+/// A rebase: the oracle reports `balance` on the beacon chain for `validators`, one second after
+/// the latest block. Report bounds are widened first when `wide` (tests of large moves).
+async fn report(provider: &DynProvider, pool: Address, validators: u64, balance: U256, wide: bool) {
+    let manager = PoolManager::new(pool, provider.clone());
+    if wide {
+        manager
+            .setReportBounds(10_000, 10_000)
+            .send()
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+    }
+    let latest = provider.get_block_number().await.unwrap();
+    let block = provider
+        .get_block_by_number(latest.into())
+        .await
+        .unwrap()
+        .unwrap();
+    let _: () = provider
         .raw_request(
-            "anvil_setStorageAt".into(),
-            (pool, U256::ZERO, alloy::primitives::B256::from(wei)),
+            "evm_setNextBlockTimestamp".into(),
+            [block.header.timestamp + 12],
         )
         .await
         .unwrap();
-    assert!(written);
+    let receipt = manager
+        .reportBeacon(
+            block.header.timestamp + 12,
+            validators,
+            balance.to::<u128>(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
 }
 
 #[tokio::test]
@@ -97,7 +126,14 @@ async fn later_deposits_mint_at_the_current_rate_and_balances_follow_the_formula
 
     deposit(&provider, pool, alice, parse_ether("3").unwrap()).await;
     // Rewards: 3 ETH of deposits now account for 3.3 ETH (+ an odd wei to exercise rounding).
-    set_buffered(&provider, pool, parse_ether("3.3").unwrap() + U256::from(7)).await;
+    report(
+        &provider,
+        pool,
+        0,
+        parse_ether("0.3").unwrap() + U256::from(7),
+        true,
+    )
+    .await;
 
     let before = totals(&provider, &devnet).await;
     let amount = parse_ether("1").unwrap() + U256::from(1);
@@ -162,6 +198,7 @@ async fn batched_reads_decode_into_the_same_numbers() {
         parse_ether("2").unwrap()
     );
     assert_eq!(snapshot.buffered_ether, parse_ether("2").unwrap());
+    assert_eq!(snapshot.totals.total_shares, parse_ether("2").unwrap());
     assert_eq!(account.shares, parse_ether("2").unwrap());
     assert_eq!(account.balance, account.contract_balance);
 }
@@ -187,7 +224,7 @@ async fn reverts_carry_custom_errors_the_client_explains() {
         .expect("revert data");
     assert_eq!(
         explain_revert(&data).unwrap(),
-        "The pool refused a deposit of zero."
+        "The pool refused an amount of zero."
     );
 
     let plain = TransactionRequest::default()

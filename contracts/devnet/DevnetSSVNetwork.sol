@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
+
+/// @title Devnet stand-in for the SSV network (anvil only).
+/// @notice Follows the real network's ABI, errors and events for what the pool and its client
+///         use: operators with fees, the network fee, per-block fee indexes, clusters stored as
+///         hashes (`IncorrectClusterState` on a stale snapshot), operator-set validation,
+///         `InsufficientBalance` when a registration would leave the cluster liquidatable, and
+///         `ValidatorAdded` / `ClusterDeposited` events carrying the new cluster, so that a client's
+///         snapshot scanner works unchanged here and on a real network.
+///         Amounts are stored with the network's reduced precision (`PRECISION` wei per unit).
+abstract contract DevnetSSVNetworkBase {
+    struct Operator {
+        address owner;
+        uint64 fee; // per block, in PRECISION units
+        uint64 index; // accumulated fee per validator at `block`
+        uint64 block;
+    }
+
+    uint256 public immutable PRECISION;
+    address public immutable owner;
+
+    uint64 public lastOperatorId;
+    mapping(uint64 => Operator) public operators;
+    uint64 public networkFeeUnits;
+    uint64 public networkIndex;
+    uint64 public networkIndexBlock;
+    uint64 public liquidationThresholdPeriod;
+    uint256 public minimumLiquidationCollateral;
+    mapping(bytes32 => bytes32) public clusters;
+    mapping(bytes32 => bytes32) public validatorPKs;
+
+    event OperatorAdded(uint64 indexed operatorId, address indexed owner, bytes publicKey, uint256 fee);
+    event NetworkFeeUpdated(uint256 oldFee, uint256 newFee);
+    event ValidatorAdded(address indexed owner, uint64[] operatorIds, bytes publicKey, bytes shares, Cluster cluster);
+    event ClusterDeposited(address indexed owner, uint64[] operatorIds, uint256 value, Cluster cluster);
+
+    error CallerNotOwner();
+    error ClusterIsLiquidated();
+    error IncorrectClusterState();
+    error InsufficientBalance();
+    error InvalidOperatorIdsLength();
+    error InvalidPublicKeyLength();
+    error OperatorDoesNotExist();
+    error UnsortedOperatorsList();
+    error ValidatorAlreadyExistsWithData(bytes publicKey);
+
+    constructor(uint256 precision, uint256 networkFee, uint64 threshold, uint256 minimumCollateral) {
+        PRECISION = precision;
+        owner = msg.sender;
+        networkFeeUnits = _shrink(networkFee);
+        networkIndexBlock = uint64(block.number);
+        liquidationThresholdPeriod = threshold;
+        minimumLiquidationCollateral = minimumCollateral;
+    }
+
+    // ---- operators and network fee ----
+
+    function registerOperator(bytes calldata publicKey, uint256 fee, bool) external returns (uint64 id) {
+        id = ++lastOperatorId;
+        operators[id] = Operator({owner: msg.sender, fee: _shrink(fee), index: 0, block: uint64(block.number)});
+        emit OperatorAdded(id, msg.sender, publicKey, fee);
+    }
+
+    function updateNetworkFee(uint256 fee) external {
+        if (msg.sender != owner) revert CallerNotOwner();
+        networkIndex = currentNetworkIndex();
+        networkIndexBlock = uint64(block.number);
+        uint256 old = uint256(networkFeeUnits) * PRECISION;
+        networkFeeUnits = _shrink(fee);
+        emit NetworkFeeUpdated(old, fee);
+    }
+
+    function currentNetworkIndex() public view returns (uint64) {
+        return networkIndex + (uint64(block.number) - networkIndexBlock) * networkFeeUnits;
+    }
+
+    function operatorFee(uint64 id) public view returns (uint256) {
+        if (operators[id].owner == address(0)) revert OperatorDoesNotExist();
+        return uint256(operators[id].fee) * PRECISION;
+    }
+
+    // ---- cluster views (served to clients by DevnetSSVNetworkViews) ----
+
+    /// @notice Fees per block of one validator in the cluster, in wei of the fee asset.
+    function burnRatePerValidator(uint64[] calldata operatorIds) public view returns (uint256 rate) {
+        rate = uint256(networkFeeUnits) * PRECISION;
+        for (uint256 i; i < operatorIds.length; ++i) {
+            rate += operatorFee(operatorIds[i]);
+        }
+    }
+
+    /// @notice The cluster's balance now, after the fees burnt since its snapshot.
+    function clusterBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        public
+        view
+        returns (uint256)
+    {
+        _checkSnapshot(clusterOwner, operatorIds, cluster);
+        (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
+        return _settled(cluster, sumIndex, netIndex);
+    }
+
+    function isLiquidatable(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        public
+        view
+        returns (bool)
+    {
+        if (!cluster.active) return false;
+        uint256 balance = clusterBalance(clusterOwner, operatorIds, cluster);
+        return balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount);
+    }
+
+    // ---- registration ----
+
+    function _register(
+        bytes[] memory publicKeys,
+        uint64[] calldata operatorIds,
+        bytes[] memory sharesData,
+        uint256 amount,
+        Cluster memory cluster
+    ) internal {
+        _validateOperators(operatorIds);
+        bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
+        if (!cluster.active) revert ClusterIsLiquidated();
+        (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
+        cluster.balance = _settled(cluster, sumIndex, netIndex) + amount;
+        _shrink(amount);
+        cluster.index = sumIndex;
+        cluster.networkFeeIndex = netIndex;
+        for (uint256 i; i < publicKeys.length; ++i) {
+            bytes memory publicKey = publicKeys[i];
+            if (publicKey.length != 48) revert InvalidPublicKeyLength();
+            bytes32 validatorKey = keccak256(abi.encodePacked(publicKey, msg.sender));
+            if (validatorPKs[validatorKey] != bytes32(0)) revert ValidatorAlreadyExistsWithData(publicKey);
+            validatorPKs[validatorKey] = bytes32(uint256(keccak256(abi.encodePacked(operatorIds))) | 1);
+        }
+        cluster.validatorCount += uint32(publicKeys.length);
+        if (cluster.balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)) {
+            revert InsufficientBalance();
+        }
+        clusters[key] = _hash(cluster);
+        for (uint256 i; i < publicKeys.length; ++i) {
+            emit ValidatorAdded(msg.sender, operatorIds, publicKeys[i], sharesData[i], cluster);
+        }
+    }
+
+    function _deposit(address clusterOwner, uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster)
+        internal
+    {
+        bytes32 key = _checkSnapshot(clusterOwner, operatorIds, cluster);
+        if (clusters[key] == bytes32(0)) revert IncorrectClusterState();
+        _shrink(amount);
+        cluster.balance += amount;
+        clusters[key] = _hash(cluster);
+        emit ClusterDeposited(clusterOwner, operatorIds, amount, cluster);
+    }
+
+    // ---- internals ----
+
+    function _threshold(uint256 burnRate, uint256 validatorCount) internal view returns (uint256) {
+        uint256 byPeriod = burnRate * validatorCount * liquidationThresholdPeriod;
+        return byPeriod > minimumLiquidationCollateral ? byPeriod : minimumLiquidationCollateral;
+    }
+
+    function _indexes(uint64[] calldata operatorIds) internal view returns (uint64 sumIndex, uint64 netIndex) {
+        for (uint256 i; i < operatorIds.length; ++i) {
+            Operator storage op = operators[operatorIds[i]];
+            sumIndex += op.index + (uint64(block.number) - op.block) * op.fee;
+        }
+        netIndex = currentNetworkIndex();
+    }
+
+    function _settled(Cluster memory cluster, uint64 sumIndex, uint64 netIndex) internal view returns (uint256) {
+        if (cluster.validatorCount == 0) return cluster.balance;
+        uint256 burnt = (uint256(sumIndex - cluster.index) + uint256(netIndex - cluster.networkFeeIndex))
+            * cluster.validatorCount * PRECISION;
+        return burnt >= cluster.balance ? 0 : cluster.balance - burnt;
+    }
+
+    /// @dev The stored hash must match the snapshot; a cluster never seen must be the default
+    ///      (0, 0, 0, true, 0).
+    function _checkSnapshot(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        internal
+        view
+        returns (bytes32 key)
+    {
+        key = keccak256(abi.encodePacked(clusterOwner, operatorIds));
+        bytes32 stored = clusters[key];
+        if (stored == bytes32(0)) {
+            if (
+                cluster.validatorCount != 0 || cluster.networkFeeIndex != 0 || cluster.index != 0
+                    || cluster.balance != 0 || !cluster.active
+            ) revert IncorrectClusterState();
+        } else if (stored != _hash(cluster)) {
+            revert IncorrectClusterState();
+        }
+    }
+
+    function _validateOperators(uint64[] calldata operatorIds) internal view {
+        uint256 n = operatorIds.length;
+        if (n != 4 && n != 7 && n != 10 && n != 13) revert InvalidOperatorIdsLength();
+        for (uint256 i; i < n; ++i) {
+            if (i > 0 && operatorIds[i] <= operatorIds[i - 1]) revert UnsortedOperatorsList();
+            if (operators[operatorIds[i]].owner == address(0)) revert OperatorDoesNotExist();
+        }
+    }
+
+    function _hash(Cluster memory cluster) internal pure returns (bytes32) {
+        return keccak256(
+            abi.encodePacked(
+                cluster.validatorCount, cluster.networkFeeIndex, cluster.index, cluster.active, cluster.balance
+            )
+        );
+    }
+
+    function _shrink(uint256 value) internal view returns (uint64) {
+        require(value % PRECISION == 0, "Max precision exceeded");
+        return uint64(value / PRECISION);
+    }
+
+    function _one(bytes calldata value) internal pure returns (bytes[] memory list) {
+        list = new bytes[](1);
+        list[0] = value;
+    }
+}
+
+/// @title Devnet SSV network v2: cluster fees in ETH.
+contract DevnetSSVNetworkV2 is DevnetSSVNetworkBase {
+    constructor(uint256 networkFee, uint64 threshold, uint256 minimumCollateral)
+        DevnetSSVNetworkBase(1e5, networkFee, threshold, minimumCollateral)
+    {}
+
+    function registerValidator(
+        bytes calldata publicKey,
+        uint64[] calldata operatorIds,
+        bytes calldata sharesData,
+        Cluster memory cluster
+    ) external payable {
+        _register(_one(publicKey), operatorIds, _one(sharesData), msg.value, cluster);
+    }
+
+    function bulkRegisterValidator(
+        bytes[] calldata publicKeys,
+        uint64[] calldata operatorIds,
+        bytes[] calldata sharesData,
+        Cluster memory cluster
+    ) external payable {
+        _register(publicKeys, operatorIds, sharesData, msg.value, cluster);
+    }
+
+    function deposit(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster) external payable {
+        _deposit(clusterOwner, operatorIds, msg.value, cluster);
+    }
+}
+
+/// @title Devnet SSV network v1.x: cluster fees in the SSV token, pulled with transferFrom.
+contract DevnetSSVNetworkV1 is DevnetSSVNetworkBase {
+    using SafeERC20 for IERC20;
+
+    IERC20 public immutable token;
+
+    constructor(IERC20 ssvToken, uint256 networkFee, uint64 threshold, uint256 minimumCollateral)
+        DevnetSSVNetworkBase(1e7, networkFee, threshold, minimumCollateral)
+    {
+        token = ssvToken;
+    }
+
+    function registerValidator(
+        bytes calldata publicKey,
+        uint64[] calldata operatorIds,
+        bytes calldata sharesData,
+        uint256 amount,
+        Cluster memory cluster
+    ) external {
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        _register(_one(publicKey), operatorIds, _one(sharesData), amount, cluster);
+    }
+
+    function bulkRegisterValidator(
+        bytes[] calldata publicKeys,
+        uint64[] calldata operatorIds,
+        bytes[] calldata sharesData,
+        uint256 amount,
+        Cluster memory cluster
+    ) external {
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        _register(publicKeys, operatorIds, sharesData, amount, cluster);
+    }
+
+    function deposit(address clusterOwner, uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster)
+        external
+    {
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        _deposit(clusterOwner, operatorIds, amount, cluster);
+    }
+}

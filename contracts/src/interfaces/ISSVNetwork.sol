@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @notice A cluster's state; the network stores only its hash, callers pass the latest snapshot.
+struct Cluster {
+    uint32 validatorCount;
+    uint64 networkFeeIndex;
+    uint64 index;
+    bool active;
+    uint256 balance;
+}
+
+/// @notice SSV network v2: cluster fees are paid in ETH (`msg.value`).
+interface ISSVNetworkV2 {
+    function registerValidator(
+        bytes calldata publicKey,
+        uint64[] calldata operatorIds,
+        bytes calldata sharesData,
+        Cluster memory cluster
+    ) external payable;
+
+    function bulkRegisterValidator(
+        bytes[] calldata publicKeys,
+        uint64[] calldata operatorIds,
+        bytes[] calldata sharesData,
+        Cluster memory cluster
+    ) external payable;
+}
+
+/// @notice SSV network v1.x: cluster fees are paid in the SSV token, pulled with transferFrom.
+interface ISSVNetworkV1 {
+    function registerValidator(
+        bytes calldata publicKey,
+        uint64[] calldata operatorIds,
+        bytes calldata sharesData,
+        uint256 amount,
+        Cluster memory cluster
+    ) external;
+
+    function bulkRegisterValidator(
+        bytes[] calldata publicKeys,
+        uint64[] calldata operatorIds,
+        bytes[] calldata sharesData,
+        uint256 amount,
+        Cluster memory cluster
+    ) external;
+}
+
+/// @notice The fee views the pool reads (the same names in v1 and v2; v1 answers in SSV, v2 in ETH).
+interface ISSVViews {
+    function getNetworkFee() external view returns (uint256);
+    function getOperatorFee(uint64 operatorId) external view returns (uint256);
+    function getLiquidationThresholdPeriod() external view returns (uint64);
+    function getMinimumLiquidationCollateral() external view returns (uint256);
+}

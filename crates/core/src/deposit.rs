@@ -1,0 +1,183 @@
+//! Beacon chain deposits: the SSZ roots the deposit contract checks and the message a validator
+//! key signs.
+//!
+//! ```text
+//! deposit_data_root = hash_tree_root(DepositData{pubkey, withdrawal_credentials, amount, signature})
+//! signing_root      = hash_tree_root(SigningData{hash_tree_root(DepositMessage{…}), domain})
+//! domain            = 0x03000000 ++ hash_tree_root(ForkData{genesis_fork_version, 0x00…})[..28]
+//! ```
+//!
+//! Roots come from the `tree_hash` crate (Lighthouse's SSZ implementation).
+//!
+//! ```
+//! use pool_core::deposit::{deposit_domain, ForkVersion};
+//! let domain = deposit_domain(ForkVersion::MAINNET);
+//! assert_eq!(domain.to_string(), "0x03000000f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a9");
+//! ```
+
+use alloy_primitives::{Address, B256, FixedBytes};
+use tree_hash::TreeHash;
+use tree_hash_derive::TreeHash;
+
+/// One validator's deposit, in wei: 32 ETH.
+pub const DEPOSIT_WEI: u128 = 32_000_000_000_000_000_000;
+/// One validator's deposit, in gwei (the unit of `amount` in deposit data).
+pub const DEPOSIT_GWEI: u64 = 32_000_000_000;
+
+/// A validator's BLS public key (48 bytes, compressed G1).
+pub type Pubkey = FixedBytes<48>;
+/// A BLS signature (96 bytes, compressed G2).
+pub type Signature = FixedBytes<96>;
+
+/// The `GENESIS_FORK_VERSION` of a network, which deposit signatures commit to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForkVersion(pub FixedBytes<4>);
+
+impl ForkVersion {
+    pub const MAINNET: ForkVersion = ForkVersion(FixedBytes([0x00, 0x00, 0x00, 0x00]));
+    pub const HOODI: ForkVersion = ForkVersion(FixedBytes([0x10, 0x00, 0x09, 0x10]));
+    pub const SEPOLIA: ForkVersion = ForkVersion(FixedBytes([0x90, 0x00, 0x00, 0x69]));
+    pub const HOLESKY: ForkVersion = ForkVersion(FixedBytes([0x01, 0x01, 0x70, 0x00]));
+}
+
+/// What the validator key signs.
+#[derive(Debug, Clone, PartialEq, Eq, TreeHash)]
+pub struct DepositMessage {
+    pub pubkey: Pubkey,
+    pub withdrawal_credentials: B256,
+    pub amount: u64,
+}
+
+/// What the deposit contract receives.
+#[derive(Debug, Clone, PartialEq, Eq, TreeHash)]
+pub struct DepositData {
+    pub pubkey: Pubkey,
+    pub withdrawal_credentials: B256,
+    /// In gwei.
+    pub amount: u64,
+    pub signature: Signature,
+}
+
+#[derive(TreeHash)]
+struct ForkData {
+    current_version: FixedBytes<4>,
+    genesis_validators_root: B256,
+}
+
+#[derive(TreeHash)]
+struct SigningData {
+    object_root: B256,
+    domain: B256,
+}
+
+impl DepositMessage {
+    pub fn root(&self) -> B256 {
+        self.tree_hash_root()
+    }
+
+    /// The 32 bytes the validator key signs for `fork_version`'s network.
+    pub fn signing_root(&self, fork_version: ForkVersion) -> B256 {
+        SigningData {
+            object_root: self.root(),
+            domain: deposit_domain(fork_version),
+        }
+        .tree_hash_root()
+    }
+}
+
+impl DepositData {
+    /// `deposit_data_root`, as the deposit contract recomputes it.
+    pub fn root(&self) -> B256 {
+        self.tree_hash_root()
+    }
+
+    pub fn message(&self) -> DepositMessage {
+        DepositMessage {
+            pubkey: self.pubkey,
+            withdrawal_credentials: self.withdrawal_credentials,
+            amount: self.amount,
+        }
+    }
+}
+
+/// `DOMAIN_DEPOSIT` for a network: deposits are valid across forks, so only the genesis fork
+/// version and a zero genesis validators root go in.
+pub fn deposit_domain(fork_version: ForkVersion) -> B256 {
+    let fork_data_root = ForkData {
+        current_version: fork_version.0,
+        genesis_validators_root: B256::ZERO,
+    }
+    .tree_hash_root();
+    let mut domain = B256::ZERO;
+    domain[..4].copy_from_slice(&[0x03, 0x00, 0x00, 0x00]);
+    domain[4..].copy_from_slice(&fork_data_root[..28]);
+    domain
+}
+
+/// 0x01 withdrawal credentials paying out to `pool`: `0x01 ++ 11 zero bytes ++ address`.
+pub fn eth1_withdrawal_credentials(pool: Address) -> B256 {
+    let mut credentials = B256::ZERO;
+    credentials[0] = 0x01;
+    credentials[12..].copy_from_slice(pool.as_slice());
+    credentials
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{address, b256};
+
+    #[test]
+    fn domains_of_known_networks() {
+        assert_eq!(
+            deposit_domain(ForkVersion::MAINNET),
+            b256!("03000000f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a9")
+        );
+        assert_ne!(
+            deposit_domain(ForkVersion::HOODI),
+            deposit_domain(ForkVersion::MAINNET)
+        );
+    }
+
+    #[test]
+    fn credentials_point_at_the_pool() {
+        let credentials =
+            eth1_withdrawal_credentials(address!("5FbDB2315678afecb367f032d93F642f64180aa3"));
+        assert_eq!(
+            credentials,
+            b256!("0100000000000000000000005fbdb2315678afecb367f032d93f642f64180aa3")
+        );
+    }
+
+    #[test]
+    fn data_root_commits_to_every_field() {
+        let data = DepositData {
+            pubkey: Pubkey::repeat_byte(1),
+            withdrawal_credentials: B256::repeat_byte(2),
+            amount: DEPOSIT_GWEI,
+            signature: Signature::repeat_byte(3),
+        };
+        let root = data.root();
+        assert_ne!(
+            DepositData {
+                amount: 1,
+                ..data.clone()
+            }
+            .root(),
+            root
+        );
+        assert_ne!(
+            DepositData {
+                signature: Signature::repeat_byte(4),
+                ..data.clone()
+            }
+            .root(),
+            root
+        );
+        assert_ne!(data.message().root(), root);
+        assert_ne!(
+            data.message().signing_root(ForkVersion::MAINNET),
+            data.message().signing_root(ForkVersion::HOODI)
+        );
+    }
+}
