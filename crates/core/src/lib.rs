@@ -9,6 +9,7 @@
 
 #[cfg(feature = "deposit")]
 pub mod deposit;
+pub mod funding;
 pub mod shares;
 pub mod units;
 

@@ -1,0 +1,793 @@
+//! Registry, activation (beacon deposit + SSV registration funded for the runway), oracle
+//! reports and roles, on a real anvil with the devnet stand-ins, for both SSV generations.
+
+use alloy::primitives::{Address, B256, Bytes, FixedBytes, U256, utils::parse_ether};
+use alloy::providers::{DynProvider, Provider};
+use alloy::sol_types::{SolEvent, SolInterface};
+use pool_chain::bindings::PoolManager::{self, Cluster, PoolManagerErrors};
+use pool_chain::bindings::devnet::{
+    DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews, DevnetSSVToken,
+};
+use pool_core::deposit::{DEPOSIT_GWEI, DepositData, eth1_withdrawal_credentials};
+use pool_core::funding::{FeeSchedule, Precision};
+use pool_devnet::{BLOCKS_PER_DAY, Devnet, DevnetOptions, FeeAsset};
+
+const SHARES_LEN_4: usize = 96 + 4 * (48 + 256);
+
+async fn devnet(fee_asset: FeeAsset) -> Devnet {
+    Devnet::start(DevnetOptions {
+        fee_asset,
+        ..Default::default()
+    })
+    .await
+    .expect("devnet starts")
+}
+
+fn manager(devnet: &Devnet) -> PoolManager::PoolManagerInstance<DynProvider> {
+    PoolManager::new(devnet.deployment.pool_manager, devnet.provider())
+}
+
+/// A registry entry whose deposit data root is right for the pool's credentials (the devnet
+/// deposit contract recomputes it; it does not check BLS signatures).
+fn entry(pool: Address, seed: u8, operators: &[u64]) -> PoolManager::ValidatorData {
+    let mut pubkey = [seed; 48];
+    pubkey[0] = 0x80 | (seed & 0x3f);
+    let data = DepositData {
+        pubkey: FixedBytes(pubkey),
+        withdrawal_credentials: eth1_withdrawal_credentials(pool),
+        amount: DEPOSIT_GWEI,
+        signature: FixedBytes([seed.wrapping_add(1); 96]),
+    };
+    PoolManager::ValidatorData {
+        pubkey: Bytes::copy_from_slice(data.pubkey.as_slice()),
+        signature: Bytes::copy_from_slice(data.signature.as_slice()),
+        depositDataRoot: data.root(),
+        operatorIds: operators.to_vec(),
+        sharesData: Bytes::from(vec![seed; 96 + operators.len() * (48 + 256)]),
+    }
+}
+
+fn fresh_cluster() -> Cluster {
+    Cluster {
+        validatorCount: 0,
+        networkFeeIndex: 0,
+        index: 0,
+        active: true,
+        balance: U256::ZERO,
+    }
+}
+
+async fn stake(devnet: &Devnet, account: usize, eth: &str) {
+    manager(devnet)
+        .deposit()
+        .from(devnet.accounts()[account])
+        .value(parse_ether(eth).unwrap())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+}
+
+async fn deposit_root(devnet: &Devnet) -> B256 {
+    DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
+        .get_deposit_root()
+        .call()
+        .await
+        .unwrap()
+}
+
+/// The pool error a call reverts with.
+fn pool_error(error: alloy::contract::Error) -> PoolManagerErrors {
+    error
+        .as_decoded_interface_error::<PoolManagerErrors>()
+        .unwrap_or_else(|| panic!("not a pool error: {error:?}"))
+}
+
+/// The cluster as the last ValidatorAdded event left it (what a client's scanner rebuilds).
+async fn cluster_after(
+    devnet: &Devnet,
+    receipt: &alloy::rpc::types::TransactionReceipt,
+) -> Cluster {
+    let log = receipt
+        .inner
+        .logs()
+        .iter()
+        .rev()
+        .find(|l| l.topic0() == Some(&DevnetSSVNetworkV2::ValidatorAdded::SIGNATURE_HASH))
+        .expect("a ValidatorAdded event");
+    let event = DevnetSSVNetworkV2::ValidatorAdded::decode_log_data(log.data()).unwrap();
+    assert_eq!(
+        event.owner, devnet.deployment.pool_manager,
+        "the pool owns the cluster"
+    );
+    let c = event.cluster;
+    Cluster {
+        validatorCount: c.validatorCount,
+        networkFeeIndex: c.networkFeeIndex,
+        index: c.index,
+        active: c.active,
+        balance: c.balance,
+    }
+}
+
+async fn fee_schedule(devnet: &Devnet, operators: &[u64]) -> FeeSchedule {
+    let views = DevnetSSVNetworkViews::new(devnet.deployment.ssv_views, devnet.provider());
+    let mut operator_fees = Vec::new();
+    for id in operators {
+        operator_fees.push(views.getOperatorFee(*id).call().await.unwrap());
+    }
+    FeeSchedule {
+        operator_fees,
+        network_fee: views.getNetworkFee().call().await.unwrap(),
+        liquidation_threshold_period: views.getLiquidationThresholdPeriod().call().await.unwrap(),
+        minimum_collateral: views
+            .getMinimumLiquidationCollateral()
+            .call()
+            .await
+            .unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn registry_appends_lists_and_rejects_bad_entries() {
+    let devnet = devnet(FeeAsset::Eth).await;
+    let pool = manager(&devnet);
+    let ops = devnet.deployment.operator_ids.clone();
+    let entries: Vec<_> = (1..=3).map(|s| entry(*pool.address(), s, &ops)).collect();
+    pool.addValidators(entries.clone())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+
+    assert_eq!(pool.validatorCount().call().await.unwrap(), U256::from(3));
+    assert_eq!(
+        pool.pendingValidators().call().await.unwrap(),
+        U256::from(3)
+    );
+    let second = pool.getValidator(U256::from(1)).call().await.unwrap();
+    assert_eq!(second.pubkey, entries[1].pubkey);
+    assert!(!second.activated);
+    assert_eq!(
+        pool.indexOf(entries[2].pubkey.clone())
+            .call()
+            .await
+            .unwrap(),
+        U256::from(2)
+    );
+    assert_eq!(
+        pool.indexOf(Bytes::from(vec![9u8; 48]))
+            .call()
+            .await
+            .unwrap(),
+        U256::MAX
+    );
+
+    let duplicate = pool
+        .addValidators(vec![entries[0].clone()])
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(duplicate),
+        PoolManagerErrors::DuplicateValidator(_)
+    ));
+
+    let mut short_key = entry(*pool.address(), 7, &ops);
+    short_key.pubkey = Bytes::from(vec![1u8; 47]);
+    let error = pool
+        .addValidators(vec![short_key])
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::InvalidPubkeyLength(_)
+    ));
+
+    for bad in [
+        vec![2, 1, 3, 4],
+        vec![1, 1, 2, 3],
+        vec![1, 2, 3],
+        vec![1, 2, 3, 4, 5],
+        vec![0, 1, 2, 3],
+    ] {
+        let error = pool
+            .addValidators(vec![entry(*pool.address(), 8, &bad)])
+            .call()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(pool_error(error), PoolManagerErrors::InvalidOperatorIds(_)),
+            "{bad:?}"
+        );
+    }
+
+    let mut short_shares = entry(*pool.address(), 9, &ops);
+    short_shares.sharesData = Bytes::from(vec![0u8; SHARES_LEN_4 - 1]);
+    let error = pool
+        .addValidators(vec![short_shares])
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::InvalidSharesLength(_)
+    ));
+
+    let stranger = devnet.accounts()[3];
+    let error = pool
+        .addValidators(vec![entry(*pool.address(), 10, &ops)])
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
+    ));
+}
+
+#[tokio::test]
+async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
+    let devnet = devnet(FeeAsset::Eth).await;
+    let pool = manager(&devnet);
+    let provider = devnet.provider();
+    let ops = devnet.deployment.operator_ids.clone();
+    let entries: Vec<_> = (1..=4).map(|s| entry(*pool.address(), s, &ops)).collect();
+    pool.addValidators(entries.clone())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    stake(&devnet, 1, "130").await;
+
+    let fees = fee_schedule(&devnet, &ops).await;
+    let per_validator = fees.funding_per_validator(30 * BLOCKS_PER_DAY, Precision::Eth);
+    assert_eq!(
+        pool.fundingPerValidator(ops.clone()).call().await.unwrap(),
+        per_validator,
+        "contract and core agree"
+    );
+
+    let reserve_before = pool.feeReserve().call().await.unwrap();
+    let network_before = provider
+        .get_balance(devnet.deployment.ssv_network)
+        .await
+        .unwrap();
+    let receipt = pool
+        .activateValidators(
+            vec![entries[0].clone()],
+            deposit_root(&devnet).await,
+            fresh_cluster(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    println!("gas: activation of 1 validator: {}", receipt.gas_used);
+
+    let deposits: Vec<_> = receipt
+        .inner
+        .logs()
+        .iter()
+        .filter_map(|l| l.log_decode::<DevnetDepositContract::DepositEvent>().ok())
+        .map(|l| l.inner.data)
+        .collect();
+    assert_eq!(deposits.len(), 1);
+    assert_eq!(deposits[0].pubkey, entries[0].pubkey);
+    assert_eq!(
+        deposits[0].withdrawal_credentials.as_ref(),
+        eth1_withdrawal_credentials(*pool.address()).as_slice()
+    );
+    assert_eq!(
+        provider
+            .get_balance(devnet.deployment.deposit_contract)
+            .await
+            .unwrap(),
+        parse_ether("32").unwrap()
+    );
+    assert_eq!(
+        provider
+            .get_balance(devnet.deployment.ssv_network)
+            .await
+            .unwrap()
+            - network_before,
+        per_validator
+    );
+    assert_eq!(
+        reserve_before - pool.feeReserve().call().await.unwrap(),
+        per_validator
+    );
+    assert_eq!(
+        pool.bufferedEther().call().await.unwrap(),
+        parse_ether("98").unwrap().to::<u128>()
+    );
+    assert_eq!(pool.activatedValidators().call().await.unwrap(), 1);
+    assert_eq!(
+        pool.totalPooledEther().call().await.unwrap(),
+        parse_ether("130").unwrap(),
+        "activation moves no value"
+    );
+    assert!(
+        pool.getValidator(U256::ZERO)
+            .call()
+            .await
+            .unwrap()
+            .activated
+    );
+
+    // Three more in one bulk registration, from the snapshot the last event left.
+    let cluster = cluster_after(&devnet, &receipt).await;
+    assert_eq!(cluster.validatorCount, 1);
+    assert_eq!(cluster.balance, per_validator);
+    let receipt = pool
+        .activateValidators(
+            entries[1..].to_vec(),
+            deposit_root(&devnet).await,
+            cluster.clone(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    let after = cluster_after(&devnet, &receipt).await;
+    assert_eq!(after.validatorCount, 4);
+    assert_eq!(pool.activatedValidators().call().await.unwrap(), 4);
+    assert_eq!(pool.pendingValidators().call().await.unwrap(), U256::ZERO);
+
+    // The cluster holds what the runway needs: nothing liquidatable, about 30 days left.
+    let views = DevnetSSVNetworkViews::new(devnet.deployment.ssv_views, provider.clone());
+    let as_views = |c: &Cluster| pool_chain::bindings::devnet::DevnetSSVNetworkViews::Cluster {
+        validatorCount: c.validatorCount,
+        networkFeeIndex: c.networkFeeIndex,
+        index: c.index,
+        active: c.active,
+        balance: c.balance,
+    };
+    let owner = devnet.deployment.pool_manager;
+    assert!(
+        !views
+            .isLiquidatable(owner, ops.clone(), as_views(&after))
+            .call()
+            .await
+            .unwrap()
+    );
+    let balance = views
+        .getBalance(owner, ops.clone(), as_views(&after))
+        .call()
+        .await
+        .unwrap();
+    let left = fees.runway_left(balance, 4);
+    assert!(
+        left > 30 * BLOCKS_PER_DAY - 10 && left <= 30 * BLOCKS_PER_DAY,
+        "runway left {left}"
+    );
+
+    // A stale snapshot is refused by the SSV network.
+    let mut more = vec![entry(owner, 20, &ops)];
+    pool.addValidators(more.clone())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    stake(&devnet, 2, "32").await;
+    let stale = pool
+        .activateValidators(more.split_off(0), deposit_root(&devnet).await, cluster)
+        .call()
+        .await
+        .unwrap_err();
+    let data = stale.as_revert_data().expect("revert data");
+    use pool_chain::bindings::devnet::DevnetSSVNetworkV2::DevnetSSVNetworkV2Errors as SsvErrors;
+    assert!(matches!(
+        SsvErrors::abi_decode(&data).unwrap(),
+        SsvErrors::IncorrectClusterState(_)
+    ));
+}
+
+#[tokio::test]
+async fn activation_guards_refuse_with_custom_errors() {
+    let devnet = devnet(FeeAsset::Eth).await;
+    let pool = manager(&devnet);
+    let ops = devnet.deployment.operator_ids.clone();
+    let owner = *pool.address();
+    let entries: Vec<_> = (1..=2).map(|s| entry(owner, s, &ops)).collect();
+    pool.addValidators(entries.clone())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let root = deposit_root(&devnet).await;
+    let one = || vec![entries[0].clone()];
+
+    let error = pool
+        .activateValidators(one(), root, fresh_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(pool_error(error), PoolManagerErrors::InsufficientBuffer(_)),
+        "nothing staked yet"
+    );
+
+    stake(&devnet, 1, "64").await;
+    let error = pool
+        .activateValidators(vec![], root, fresh_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(pool_error(error), PoolManagerErrors::ZeroCount(_)));
+    let error = pool
+        .activateValidators(vec![entries[1].clone()], root, fresh_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            pool_error(error),
+            PoolManagerErrors::ValidatorDataMismatch(_)
+        ),
+        "in registry order only"
+    );
+    let three = vec![entries[0].clone(), entries[1].clone(), entries[1].clone()];
+    let error = pool
+        .activateValidators(three, root, fresh_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::NotEnoughValidators(_)
+    ));
+
+    let stranger = devnet.accounts()[4];
+    let error = pool
+        .activateValidators(one(), root, fresh_cluster())
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::NotOperatorOrKeeper(_)
+    ));
+
+    // Someone front-runs with one of the ceremony keys: the root the operator saw is stale.
+    let deposit = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider());
+    let mut attacker = entry(Address::repeat_byte(0xee), 1, &ops);
+    attacker.depositDataRoot = DepositData {
+        pubkey: FixedBytes::from_slice(&attacker.pubkey),
+        withdrawal_credentials: eth1_withdrawal_credentials(Address::repeat_byte(0xee)),
+        amount: 1_000_000_000,
+        signature: FixedBytes::from_slice(&attacker.signature),
+    }
+    .root();
+    deposit
+        .deposit(
+            attacker.pubkey.clone(),
+            Bytes::copy_from_slice(
+                eth1_withdrawal_credentials(Address::repeat_byte(0xee)).as_slice(),
+            ),
+            attacker.signature.clone(),
+            attacker.depositDataRoot,
+        )
+        .value(parse_ether("1").unwrap())
+        .from(stranger)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let error = pool
+        .activateValidators(one(), root, fresh_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::DepositRootChanged(_)
+    ));
+    let root = deposit_root(&devnet).await;
+
+    // An empty fee reserve stops activation before any ETH moves.
+    let reserve = pool.feeReserve().call().await.unwrap();
+    pool.withdrawFeeReserve(devnet.accounts()[0], reserve)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let error = pool
+        .activateValidators(one(), root, fresh_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::InsufficientFeeReserve(_)
+    ));
+    pool.fundFeeReserve()
+        .value(parse_ether("1").unwrap())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let error = pool
+        .fundFeeReserveSsv(U256::from(1))
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::WrongFeeAsset(_)
+    ));
+
+    // The keeper may activate too.
+    let keeper_role = pool.KEEPER_ROLE().call().await.unwrap();
+    pool.grantRole(keeper_role, stranger)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let receipt = pool
+        .activateValidators(one(), root, fresh_cluster())
+        .from(stranger)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    assert!(
+        receipt
+            .decoded_log::<PoolManager::ValidatorsActivated>()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn activation_pays_ssv_tokens_on_v1() {
+    let devnet = devnet(FeeAsset::Ssv).await;
+    let pool = manager(&devnet);
+    let ops = devnet.deployment.operator_ids.clone();
+    let token = DevnetSSVToken::new(
+        devnet.deployment.ssv_token.expect("v1 has a token"),
+        devnet.provider(),
+    );
+    let entries: Vec<_> = (1..=2).map(|s| entry(*pool.address(), s, &ops)).collect();
+    pool.addValidators(entries.clone())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    stake(&devnet, 1, "64").await;
+
+    let fees = fee_schedule(&devnet, &ops).await;
+    let per_validator = fees.funding_per_validator(30 * BLOCKS_PER_DAY, Precision::Ssv);
+    assert_eq!(
+        pool.fundingPerValidator(ops.clone()).call().await.unwrap(),
+        per_validator
+    );
+    let error = pool
+        .fundFeeReserve()
+        .value(U256::from(1))
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::WrongFeeAsset(_)
+    ));
+
+    let receipt = pool
+        .activateValidators(
+            entries.clone(),
+            deposit_root(&devnet).await,
+            fresh_cluster(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    assert_eq!(
+        token
+            .balanceOf(devnet.deployment.ssv_network)
+            .call()
+            .await
+            .unwrap(),
+        per_validator * U256::from(2)
+    );
+    assert_eq!(
+        devnet
+            .provider()
+            .get_balance(devnet.deployment.ssv_network)
+            .await
+            .unwrap(),
+        U256::ZERO,
+        "no ETH to SSV"
+    );
+    assert_eq!(cluster_after(&devnet, &receipt).await.validatorCount, 2);
+}
+
+#[tokio::test]
+async fn oracle_reports_are_bounded_ordered_and_evented() {
+    let devnet = devnet(FeeAsset::Eth).await;
+    let pool = manager(&devnet);
+    let provider = devnet.provider();
+    let ops = devnet.deployment.operator_ids.clone();
+    let entries: Vec<_> = (1..=1).map(|s| entry(*pool.address(), s, &ops)).collect();
+    pool.addValidators(entries.clone())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    stake(&devnet, 1, "40").await;
+    pool.activateValidators(entries, deposit_root(&devnet).await, fresh_cluster())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+
+    let now = provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+        .await
+        .unwrap()
+        .unwrap()
+        .header
+        .timestamp;
+    let total = parse_ether("40").unwrap();
+    // +0.1% of 40 ETH is the most one report may add: 32.04 ETH on the beacon chain.
+    let too_much = parse_ether("32.040000000000000001").unwrap().to::<u128>();
+    let error = pool
+        .reportBeacon(now, 1, too_much)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::ReportOutOfBounds(_)
+    ));
+    let error = pool
+        .reportBeacon(now, 2, parse_ether("64").unwrap().to::<u128>())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            pool_error(error),
+            PoolManagerErrors::InvalidValidatorCount(_)
+        ),
+        "only 1 activated"
+    );
+    let error = pool
+        .reportBeacon(now + 3600, 1, 0)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(pool_error(error), PoolManagerErrors::StaleReport(_)),
+        "in the future"
+    );
+    let error = pool
+        .reportBeacon(now, 1, parse_ether("29.99").unwrap().to::<u128>())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(pool_error(error), PoolManagerErrors::ReportOutOfBounds(_)),
+        "a 5% loss bound"
+    );
+    let stranger = devnet.accounts()[3];
+    let error = pool
+        .reportBeacon(now, 1, 0)
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
+    ));
+
+    let reward = parse_ether("32.04").unwrap().to::<u128>();
+    let receipt = pool
+        .reportBeacon(now, 1, reward)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    println!("gas: oracle report: {}", receipt.gas_used);
+    let event = receipt
+        .decoded_log::<PoolManager::BeaconReported>()
+        .unwrap();
+    assert_eq!(event.preTotalPooledEther, total);
+    assert_eq!(event.postTotalPooledEther, parse_ether("40.04").unwrap());
+    assert_eq!(event.totalShares, total);
+    assert_eq!(
+        pool.totalPooledEther().call().await.unwrap(),
+        parse_ether("40.04").unwrap()
+    );
+    let error = pool.reportBeacon(now, 1, reward).call().await.unwrap_err();
+    assert!(
+        matches!(pool_error(error), PoolManagerErrors::StaleReport(_)),
+        "same time twice"
+    );
+}
+
+#[tokio::test]
+async fn runway_is_operator_settable_and_drives_funding() {
+    let devnet = devnet(FeeAsset::Eth).await;
+    let pool = manager(&devnet);
+    let ops = devnet.deployment.operator_ids.clone();
+    let fees = fee_schedule(&devnet, &ops).await;
+    let receipt = pool
+        .setRunway(7 * BLOCKS_PER_DAY)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert_eq!(
+        receipt
+            .decoded_log::<PoolManager::RunwaySet>()
+            .unwrap()
+            .blocks,
+        7 * BLOCKS_PER_DAY
+    );
+    assert_eq!(
+        pool.fundingPerValidator(ops.clone()).call().await.unwrap(),
+        fees.funding_per_validator(7 * BLOCKS_PER_DAY, Precision::Eth)
+    );
+    let error = pool.setRunway(0).call().await.unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::InvalidRunway(_)
+    ));
+    let error = pool
+        .setRunway(1)
+        .from(devnet.accounts()[3])
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
+    ));
+    let credentials = pool.withdrawalCredentials().call().await.unwrap();
+    assert_eq!(credentials, eth1_withdrawal_credentials(*pool.address()));
+}
