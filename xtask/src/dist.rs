@@ -29,7 +29,7 @@ pub fn run_command(args: &[String]) -> Result<()> {
         }
         std::fs::write(dist.join("config.json"), text)?;
     }
-    for (name, raw, gzip) in crate::test::wasm_sizes(&dist)? {
+    for (name, raw, gzip) in crate::test::bundle_sizes(&dist)? {
         println!("{name}: {raw} bytes, {gzip} bytes gzip");
     }
     println!("dist/ is ready: serve it from any static host, with a config.json beside index.html");

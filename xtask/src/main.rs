@@ -5,7 +5,9 @@
 //! - `dev`: anvil + deployed contracts + the app served on 127.0.0.1, until Ctrl-C.
 //! - `test`: every test of the project (what `.ci/run` runs).
 //! - `dist`: the release build of the app in `dist/`, ready for any static host.
+//! - `bench`: figures (gas, bundle size), printed.
 
+mod bench;
 mod contracts;
 mod dev;
 mod devnet;
@@ -29,7 +31,8 @@ commands:
   test [native|browser|e2e]...
                       run every test (or the named suites): core and contracts on anvil,
                       in-browser (wasm-bindgen-test), end-to-end (release build in Chromium)
-  dist [--config F]   release build into dist/ (with F copied as dist/config.json)";
+  dist [--config F]   release build into dist/ (with F copied as dist/config.json)
+  bench               print figures: gas of the pool's transactions, release bundle sizes";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         "dev" => dev::run_command(rest),
         "test" => test::run_command(rest),
         "dist" => dist::run_command(rest),
+        "bench" => bench::run_command(),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -122,12 +122,18 @@ fn end_to_end(dist: &Path) -> Result<bool> {
     Ok(ok)
 }
 
-/// (file name, raw bytes, gzip bytes) of each `.wasm` in `dist`.
-pub fn wasm_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
+/// (file name, raw bytes, gzip bytes) of each file a first visit downloads from `dist`.
+pub fn bundle_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
     let mut sizes = Vec::new();
-    for entry in std::fs::read_dir(dist)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "wasm") {
+    let mut entries: Vec<_> = std::fs::read_dir(dist)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let downloaded = path
+            .extension()
+            .is_some_and(|e| e == "wasm" || e == "js" || e == "css");
+        let index = path.file_name().is_some_and(|n| n == "index.html");
+        if downloaded || index {
             let bytes = std::fs::read(&path)?;
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             gz.write_all(&bytes)?;

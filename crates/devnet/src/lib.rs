@@ -9,6 +9,8 @@
 //!
 //! The anvil process belongs to the [`Devnet`] value and is killed when it is dropped.
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 
 use alloy::node_bindings::{Anvil, AnvilInstance};

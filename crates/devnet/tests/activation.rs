@@ -8,7 +8,7 @@ use pool_chain::bindings::PoolManager::{self, Cluster, PoolManagerErrors};
 use pool_chain::bindings::devnet::{
     DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews, DevnetSSVToken,
 };
-use pool_core::deposit::{DEPOSIT_GWEI, DepositData, eth1_withdrawal_credentials};
+use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
 use pool_core::funding::{FeeSchedule, Precision};
 use pool_devnet::{BLOCKS_PER_DAY, Devnet, DevnetOptions, FeeAsset};
 
@@ -27,34 +27,12 @@ fn manager(devnet: &Devnet) -> PoolManager::PoolManagerInstance<DynProvider> {
     PoolManager::new(devnet.deployment.pool_manager, devnet.provider())
 }
 
-/// A registry entry whose deposit data root is right for the pool's credentials (the devnet
-/// deposit contract recomputes it; it does not check BLS signatures).
 fn entry(pool: Address, seed: u8, operators: &[u64]) -> PoolManager::ValidatorData {
-    let mut pubkey = [seed; 48];
-    pubkey[0] = 0x80 | (seed & 0x3f);
-    let data = DepositData {
-        pubkey: FixedBytes(pubkey),
-        withdrawal_credentials: eth1_withdrawal_credentials(pool),
-        amount: DEPOSIT_GWEI,
-        signature: FixedBytes([seed.wrapping_add(1); 96]),
-    };
-    PoolManager::ValidatorData {
-        pubkey: Bytes::copy_from_slice(data.pubkey.as_slice()),
-        signature: Bytes::copy_from_slice(data.signature.as_slice()),
-        depositDataRoot: data.root(),
-        operatorIds: operators.to_vec(),
-        sharesData: Bytes::from(vec![seed; 96 + operators.len() * (48 + 256)]),
-    }
+    pool_devnet::fixtures::sample_validator(pool, seed as u16, operators)
 }
 
 fn fresh_cluster() -> Cluster {
-    Cluster {
-        validatorCount: 0,
-        networkFeeIndex: 0,
-        index: 0,
-        active: true,
-        balance: U256::ZERO,
-    }
+    pool_devnet::fixtures::new_cluster()
 }
 
 async fn stake(devnet: &Devnet, account: usize, eth: &str) {

@@ -1,0 +1,239 @@
+//! `gas-report`: gas of the pool's main transactions on a fresh devnet, as a table.
+//!
+//! For activations it also splits the gas: the transaction's intrinsic and calldata cost, the
+//! beacon deposit contract calls, the SSV network call, and what remains, the pool's own
+//! execution overhead (from anvil's call tracer). Run it with `cargo xtask bench`.
+
+use alloy::primitives::{Address, utils::parse_ether};
+use alloy::providers::{DynProvider, Provider};
+use alloy::rpc::types::TransactionReceipt;
+use anyhow::{Context, Result};
+use pool_chain::bindings::devnet::DevnetDepositContract;
+use pool_chain::bindings::{PoolETH, PoolManager};
+use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::{Devnet, DevnetOptions};
+use serde_json::Value;
+
+struct Row {
+    what: String,
+    gas: u64,
+    detail: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let devnet = Devnet::start(DevnetOptions::default()).await?;
+    let provider = devnet.provider();
+    let pool = PoolManager::new(devnet.deployment.pool_manager, provider.clone());
+    let token = PoolETH::new(devnet.deployment.pool_eth, provider.clone());
+    let accounts = devnet.accounts().to_vec();
+    let mut rows = Vec::new();
+    let mut row = |what: &str, gas: u64, detail: String| {
+        rows.push(Row {
+            what: what.into(),
+            gas,
+            detail,
+        })
+    };
+
+    let deposit = |from: Address, eth: &str| {
+        let pool = pool.clone();
+        let value = parse_ether(eth).unwrap();
+        async move {
+            pool.deposit()
+                .from(from)
+                .value(value)
+                .send()
+                .await?
+                .get_receipt()
+                .await
+                .context("deposit")
+        }
+    };
+    row(
+        "deposit: first ever (empty pool)",
+        deposit(accounts[1], "1").await?.gas_used,
+        String::new(),
+    );
+    row(
+        "deposit: new depositor",
+        deposit(accounts[2], "1").await?.gas_used,
+        String::new(),
+    );
+    row(
+        "deposit: returning depositor",
+        deposit(accounts[2], "1").await?.gas_used,
+        String::new(),
+    );
+    let sender = accounts[1];
+    let transfer = |to: Address| {
+        let token = token.clone();
+        async move {
+            token
+                .transfer(to, parse_ether("0.5").unwrap())
+                .from(sender)
+                .send()
+                .await?
+                .get_receipt()
+                .await
+                .context("transfer")
+        }
+    };
+    row(
+        "poolETH transfer: to a new holder",
+        transfer(accounts[3]).await?.gas_used,
+        String::new(),
+    );
+    row(
+        "poolETH transfer: to a holder",
+        transfer(accounts[3]).await?.gas_used,
+        String::new(),
+    );
+
+    // Eleven validators in the registry, 352 ETH staked.
+    let ops = devnet.deployment.operator_ids.clone();
+    let entries: Vec<_> = (0..11)
+        .map(|i| sample_validator(*pool.address(), i, &ops))
+        .collect();
+    for chunk in entries.chunks(4) {
+        pool.addValidators(chunk.to_vec())
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+    }
+    deposit(accounts[4], "352").await?;
+    let deposit_contract =
+        DevnetDepositContract::new(devnet.deployment.deposit_contract, provider.clone());
+
+    let root = deposit_contract.get_deposit_root().call().await?;
+    let one = pool
+        .activateValidators(entries[..1].to_vec(), root, new_cluster())
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    let detail = gas_split(&provider, &one, &devnet).await?;
+    row("activation of 1 validator", one.gas_used, detail);
+    let cluster = last_cluster(&one);
+
+    let root = deposit_contract.get_deposit_root().call().await?;
+    let ten = pool
+        .activateValidators(entries[1..].to_vec(), root, cluster)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    let detail = gas_split(&provider, &ten, &devnet).await?;
+    row("activation of 10 validators", ten.gas_used, detail);
+
+    pool.setReportBounds(10_000, 10_000)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    let latest = provider
+        .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+        .await?
+        .context("a block")?;
+    let balance = parse_ether("352.1")?.to::<u128>();
+    let report = pool
+        .reportBeacon(latest.header.timestamp, 11, balance)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    row("oracle report", report.gas_used, String::new());
+
+    println!("| transaction | gas | split |");
+    println!("|---|---:|---|");
+    for r in rows {
+        println!("| {} | {} | {} |", r.what, r.gas, r.detail);
+    }
+    Ok(())
+}
+
+fn last_cluster(receipt: &TransactionReceipt) -> pool_chain::bindings::PoolManager::Cluster {
+    use pool_chain::bindings::devnet::DevnetSSVNetworkV2::ValidatorAdded;
+    let event = receipt
+        .inner
+        .logs()
+        .iter()
+        .rev()
+        .find_map(|l| l.log_decode::<ValidatorAdded>().ok())
+        .expect("ValidatorAdded");
+    let c = event.inner.data.cluster;
+    pool_chain::bindings::PoolManager::Cluster {
+        validatorCount: c.validatorCount,
+        networkFeeIndex: c.networkFeeIndex,
+        index: c.index,
+        active: c.active,
+        balance: c.balance,
+    }
+}
+
+/// "intrinsic+calldata X, deposit contract Y, SSV Z, pool W (W/n per validator)".
+async fn gas_split(
+    provider: &DynProvider,
+    receipt: &TransactionReceipt,
+    devnet: &Devnet,
+) -> Result<String> {
+    let trace: Value = provider
+        .raw_request(
+            "debug_traceTransaction".into(),
+            (
+                receipt.transaction_hash,
+                serde_json::json!({"tracer": "callTracer"}),
+            ),
+        )
+        .await?;
+    let tx: Value = provider
+        .raw_request(
+            "eth_getTransactionByHash".into(),
+            [receipt.transaction_hash],
+        )
+        .await?;
+    let data =
+        alloy::primitives::hex::decode(tx["input"].as_str().context("the transaction's input")?)?;
+    let calldata: u64 = data
+        .iter()
+        .map(|b| if *b == 0 { 4 } else { 16 })
+        .sum::<u64>()
+        + 21_000;
+    let gas = |v: &Value| {
+        u64::from_str_radix(
+            v["gasUsed"]
+                .as_str()
+                .unwrap_or("0x0")
+                .trim_start_matches("0x"),
+            16,
+        )
+        .unwrap_or(0)
+    };
+    let d = &devnet.deployment;
+    let (mut deposits, mut root_guard, mut fee_views, mut ssv, mut count) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
+    for call in trace["calls"].as_array().into_iter().flatten() {
+        let to: Address = call["to"]
+            .as_str()
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or_default();
+        match (to, call["type"].as_str().unwrap_or("")) {
+            (to, "CALL") if to == d.deposit_contract => {
+                deposits += gas(call);
+                count += 1;
+            }
+            (to, _) if to == d.deposit_contract => root_guard += gas(call),
+            (to, _) if to == d.ssv_views => fee_views += gas(call),
+            (to, _) if to == d.ssv_network => ssv += gas(call),
+            _ => {}
+        }
+    }
+    let pool = receipt.gas_used - calldata - deposits - ssv - root_guard - fee_views;
+    Ok(format!(
+        "intrinsic+calldata {calldata}; deposit contract {deposits}; SSV registration {ssv}; \
+         deposit-root guard {root_guard}; live fee reads {fee_views}; pool's own code {pool} ({} per validator)",
+        pool / count.max(1)
+    ))
+}

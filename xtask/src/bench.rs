@@ -1,0 +1,34 @@
+//! `cargo xtask bench`: figures, printed (never asserted): gas of the pool's transactions on a
+//! fresh devnet, and the size of the release bundle.
+
+use anyhow::Result;
+
+use crate::process::{cmd, root, run};
+use crate::{contracts, dist, tools};
+
+pub fn run_command() -> Result<()> {
+    tools::setup(tools::Needs::default())?;
+    contracts::compile()?;
+    println!("## Gas (devnet, SSV v2 stand-in, 4 operators)\n");
+    run(cmd("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "pool-devnet",
+            "--bin",
+            "gas-report",
+        ])
+        .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil")))?;
+    let dist = dist::build_release()?;
+    println!("\n## Release bundle\n");
+    println!("| file | bytes | gzip -9 |");
+    println!("|---|---:|---:|");
+    let mut total = 0;
+    for (name, raw, gzip) in crate::test::bundle_sizes(&dist)? {
+        println!("| {name} | {raw} | {gzip} |");
+        total += gzip;
+    }
+    println!("| **first visit (JS + CSS + wasm + HTML)** | | **{total}** |");
+    Ok(())
+}
