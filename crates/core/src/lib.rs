@@ -7,9 +7,11 @@
 //! - share maths rounds exactly as the pool contracts do, so the client agrees with the chain to
 //!   the wei.
 
+pub mod bls;
 #[cfg(feature = "deposit")]
 pub mod deposit;
 pub mod funding;
+pub mod keyshares;
 pub mod shares;
 pub mod units;
 

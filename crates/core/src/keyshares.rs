@@ -1,0 +1,245 @@
+//! Key shares files (ssv-keys / ssv-dkg output) and the checks that keep a registration from
+//! silently never running: right owner, right nonce, consistent operators, right lengths, and a
+//! valid ownership signature.
+//!
+//! `sharesData = signature (96) ++ N share public keys (48 each) ++ N encrypted shares (256 each)`,
+//! where the signature is the validator key's BLS signature over
+//! `keccak256("<checksummed owner>:<owner nonce>")`.
+
+use alloy_primitives::{Address, Bytes, keccak256};
+use serde::{Deserialize, Serialize};
+
+use crate::bls;
+
+const SIGNATURE_LEN: usize = 96;
+const SHARE_PUBKEY_LEN: usize = 48;
+const ENCRYPTED_SHARE_LEN: usize = 256;
+
+/// A keyshares file: `{ version, createdAt, shares: [...] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeySharesFile {
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    pub shares: Vec<KeyShare>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyShare {
+    pub data: KeyShareData,
+    pub payload: KeySharePayload,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyShareData {
+    pub owner_nonce: u64,
+    pub owner_address: Address,
+    pub public_key: Bytes,
+    pub operators: Vec<ShareOperator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareOperator {
+    pub id: u64,
+    /// The operator's RSA public key (base64 of a PEM), as registered on the SSV network.
+    pub operator_key: String,
+}
+
+/// What `registerValidator` receives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeySharePayload {
+    pub public_key: Bytes,
+    pub operator_ids: Vec<u64>,
+    pub shares_data: Bytes,
+}
+
+/// Why a key share cannot be registered as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyShareError {
+    WrongOwner { expected: Address, found: Address },
+    WrongNonce { expected: u64, found: u64 },
+    PublicKeyMismatch,
+    InvalidPublicKeyLength(usize),
+    InvalidOperatorSet,
+    OperatorsMismatch,
+    SharesLength { expected: usize, found: usize },
+    Signature(bls::BlsError),
+}
+
+impl std::fmt::Display for KeyShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::WrongOwner { expected, found } => {
+                write!(
+                    f,
+                    "the shares are for owner {found}, not {expected}: they would never run"
+                )
+            }
+            Self::WrongNonce { expected, found } => write!(
+                f,
+                "the shares were made for owner nonce {found} but the next registration is nonce {expected}: \
+                 registered now, the validator would never run"
+            ),
+            Self::PublicKeyMismatch => {
+                f.write_str("the file's data and payload name different validators")
+            }
+            Self::InvalidPublicKeyLength(n) => {
+                write!(f, "the validator public key is {n} bytes, not 48")
+            }
+            Self::InvalidOperatorSet => {
+                f.write_str("operator ids must be 4, 7, 10 or 13 distinct ids in ascending order")
+            }
+            Self::OperatorsMismatch => {
+                f.write_str("the operators listed differ from the payload's operator ids")
+            }
+            Self::SharesLength { expected, found } => {
+                write!(
+                    f,
+                    "the shares data is {found} bytes where {expected} are needed"
+                )
+            }
+            Self::Signature(e) => write!(f, "the ownership signature is not valid: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyShareError {}
+
+/// `keccak256("<checksummed owner>:<nonce>")`, what the validator key signs.
+pub fn ownership_message(owner: Address, nonce: u64) -> [u8; 32] {
+    keccak256(format!("{}:{nonce}", owner.to_checksum(None))).0
+}
+
+/// Whether `ids` is a valid SSV operator set: 4, 7, 10 or 13 ids, strictly ascending, no zero.
+pub fn valid_operator_set(ids: &[u64]) -> bool {
+    matches!(ids.len(), 4 | 7 | 10 | 13) && ids[0] > 0 && ids.windows(2).all(|w| w[0] < w[1])
+}
+
+/// Length of `sharesData` for `operators` operators.
+pub fn shares_data_len(operators: usize) -> usize {
+    SIGNATURE_LEN + operators * (SHARE_PUBKEY_LEN + ENCRYPTED_SHARE_LEN)
+}
+
+impl KeyShare {
+    /// Checks the share for registration by `owner` as its registration number `nonce`.
+    pub fn validate(&self, owner: Address, nonce: u64) -> Result<(), KeyShareError> {
+        let data = &self.data;
+        let payload = &self.payload;
+        if data.owner_address != owner {
+            return Err(KeyShareError::WrongOwner {
+                expected: owner,
+                found: data.owner_address,
+            });
+        }
+        if data.owner_nonce != nonce {
+            return Err(KeyShareError::WrongNonce {
+                expected: nonce,
+                found: data.owner_nonce,
+            });
+        }
+        if data.public_key != payload.public_key {
+            return Err(KeyShareError::PublicKeyMismatch);
+        }
+        let public_key: [u8; 48] = payload
+            .public_key
+            .as_ref()
+            .try_into()
+            .map_err(|_| KeyShareError::InvalidPublicKeyLength(payload.public_key.len()))?;
+        if !valid_operator_set(&payload.operator_ids) {
+            return Err(KeyShareError::InvalidOperatorSet);
+        }
+        let listed: Vec<u64> = data.operators.iter().map(|o| o.id).collect();
+        if listed != payload.operator_ids {
+            return Err(KeyShareError::OperatorsMismatch);
+        }
+        let expected = shares_data_len(payload.operator_ids.len());
+        if payload.shares_data.len() != expected {
+            return Err(KeyShareError::SharesLength {
+                expected,
+                found: payload.shares_data.len(),
+            });
+        }
+        let signature: [u8; 96] = payload.shares_data[..SIGNATURE_LEN]
+            .try_into()
+            .expect("length checked");
+        bls::verify(&public_key, &ownership_message(owner, nonce), &signature)
+            .map_err(KeyShareError::Signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reference DKG output (shared/reference, from ssvlabs/ssv-dkg test data).
+    fn reference() -> KeySharesFile {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/reference/keyshares-example-ssv-dkg-valid.json"
+        );
+        let text = std::fs::read_to_string(path).expect("shared/reference beside the repository");
+        serde_json::from_str(&text).expect("a keyshares file")
+    }
+
+    #[test]
+    fn the_reference_dkg_output_validates_for_its_owner_and_nonce() {
+        let file = reference();
+        let share = &file.shares[0];
+        let owner: Address = "0x81592c3DE184A3E2c0DCB5a261BC107Bfa91f494"
+            .parse()
+            .unwrap();
+        assert_eq!(share.validate(owner, 100), Ok(()));
+    }
+
+    #[test]
+    fn wrong_owner_nonce_or_data_is_refused_with_a_reason() {
+        let share = reference().shares.remove(0);
+        let owner = share.data.owner_address;
+        assert!(matches!(
+            share.validate(Address::ZERO, 100),
+            Err(KeyShareError::WrongOwner { .. })
+        ));
+        assert_eq!(
+            share.validate(owner, 101),
+            Err(KeyShareError::WrongNonce {
+                expected: 101,
+                found: 100
+            })
+        );
+
+        // A signature for another nonce does not pass as this one.
+        let mut forged = share.clone();
+        forged.data.owner_nonce = 101;
+        assert!(matches!(
+            forged.validate(owner, 101),
+            Err(KeyShareError::Signature(bls::BlsError::WrongSignature))
+        ));
+
+        let mut short = share.clone();
+        short.payload.shares_data = short.payload.shares_data.slice(..100);
+        assert!(matches!(
+            short.validate(owner, 100),
+            Err(KeyShareError::SharesLength { .. })
+        ));
+
+        let mut unsorted = share.clone();
+        unsorted.payload.operator_ids.swap(0, 1);
+        assert_eq!(
+            unsorted.validate(owner, 100),
+            Err(KeyShareError::InvalidOperatorSet)
+        );
+    }
+
+    #[test]
+    fn operator_sets() {
+        assert!(valid_operator_set(&[1, 2, 3, 4]));
+        assert!(!valid_operator_set(&[1, 2, 3]));
+        assert!(!valid_operator_set(&[0, 1, 2, 3]));
+        assert!(!valid_operator_set(&[1, 1, 2, 3]));
+        assert_eq!(shares_data_len(4), 1312);
+    }
+}
