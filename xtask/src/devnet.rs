@@ -22,10 +22,21 @@ impl DevnetProcess {
     /// Builds and starts the devnet; `port` 0 picks a free port. Writes the config to `config_out`.
     pub fn start(port: u16, config_out: &Path) -> Result<DevnetProcess> {
         let mut child = cmd("cargo")
-            .args(["run", "--quiet", "--package", "pool-devnet", "--", "--port"])
+            .args([
+                "run",
+                "--quiet",
+                "--package",
+                "pool-devnet",
+                "--bin",
+                "pool-devnet",
+                "--",
+                "--port",
+            ])
             .arg(port.to_string())
             .arg("--config-out")
             .arg(config_out)
+            .arg("--ceremony-out")
+            .arg(config_out.parent().unwrap_or(Path::new(".")))
             .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

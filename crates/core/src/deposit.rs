@@ -38,6 +38,9 @@ impl ForkVersion {
     pub const HOODI: ForkVersion = ForkVersion(FixedBytes([0x10, 0x00, 0x09, 0x10]));
     pub const SEPOLIA: ForkVersion = ForkVersion(FixedBytes([0x90, 0x00, 0x00, 0x69]));
     pub const HOLESKY: ForkVersion = ForkVersion(FixedBytes([0x01, 0x01, 0x70, 0x00]));
+    /// The local devnet's (its chain id, 31337 = 0x7a69): signatures made for it are valid
+    /// nowhere else.
+    pub const DEVNET: ForkVersion = ForkVersion(FixedBytes([0x00, 0x00, 0x7a, 0x69]));
 }
 
 /// What the validator key signs.
@@ -178,6 +181,103 @@ mod tests {
         assert_ne!(
             data.message().signing_root(ForkVersion::MAINNET),
             data.message().signing_root(ForkVersion::HOODI)
+        );
+    }
+}
+
+/// One entry of a `deposit_data-*.json` file written by the staking deposit CLI (hex without
+/// `0x`, amount in gwei).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DepositDataJson {
+    pub pubkey: String,
+    pub withdrawal_credentials: String,
+    pub amount: u64,
+    pub signature: String,
+    pub deposit_message_root: String,
+    pub deposit_data_root: String,
+    pub fork_version: String,
+    pub network_name: String,
+    pub deposit_cli_version: String,
+}
+
+impl DepositDataJson {
+    /// The file entry for signed `data` on the network of `fork_version`.
+    pub fn new(data: &DepositData, fork_version: ForkVersion, network_name: &str) -> Self {
+        let hex = |bytes: &[u8]| alloy_primitives::hex::encode(bytes);
+        DepositDataJson {
+            pubkey: hex(data.pubkey.as_slice()),
+            withdrawal_credentials: hex(data.withdrawal_credentials.as_slice()),
+            amount: data.amount,
+            signature: hex(data.signature.as_slice()),
+            deposit_message_root: hex(data.message().root().as_slice()),
+            deposit_data_root: hex(data.root().as_slice()),
+            fork_version: hex(fork_version.0.as_slice()),
+            network_name: network_name.to_string(),
+            deposit_cli_version: "2.7.0".to_string(),
+        }
+    }
+}
+
+/// Signs a 32 ETH deposit of `key` to `withdrawal_credentials` for `fork_version`'s network.
+pub fn signed_deposit(
+    key: &crate::bls::SecretKey,
+    withdrawal_credentials: B256,
+    fork_version: ForkVersion,
+) -> DepositData {
+    let message = DepositMessage {
+        pubkey: FixedBytes(key.public_key()),
+        withdrawal_credentials,
+        amount: DEPOSIT_GWEI,
+    };
+    let signature = key.sign(message.signing_root(fork_version).as_slice());
+    DepositData {
+        pubkey: message.pubkey,
+        withdrawal_credentials,
+        amount: DEPOSIT_GWEI,
+        signature: FixedBytes(signature),
+    }
+}
+
+/// Checks a deposit's BLS signature for `fork_version`'s network (a deposit with a bad signature
+/// is accepted by the deposit contract but ignored by the beacon chain: the ETH is lost).
+pub fn verify_deposit_signature(
+    data: &DepositData,
+    fork_version: ForkVersion,
+) -> Result<(), crate::bls::BlsError> {
+    crate::bls::verify(
+        &data.pubkey.0,
+        data.message().signing_root(fork_version).as_slice(),
+        &data.signature.0,
+    )
+}
+
+#[cfg(test)]
+mod signing_tests {
+    use super::*;
+    use crate::bls::{BlsError, SecretKey};
+
+    #[test]
+    fn signed_deposits_verify_only_on_their_network() {
+        let key = SecretKey::from_seed(&[5; 64]);
+        let data = signed_deposit(&key, B256::repeat_byte(1), ForkVersion::HOODI);
+        assert_eq!(verify_deposit_signature(&data, ForkVersion::HOODI), Ok(()));
+        assert_eq!(
+            verify_deposit_signature(&data, ForkVersion::MAINNET),
+            Err(BlsError::WrongSignature)
+        );
+        let moved = DepositData {
+            withdrawal_credentials: B256::repeat_byte(2),
+            ..data.clone()
+        };
+        assert_eq!(
+            verify_deposit_signature(&moved, ForkVersion::HOODI),
+            Err(BlsError::WrongSignature)
+        );
+        let json = DepositDataJson::new(&data, ForkVersion::HOODI, "hoodi");
+        assert_eq!(json.fork_version, "10000910");
+        assert_eq!(
+            json.deposit_data_root,
+            alloy_primitives::hex::encode(data.root())
         );
     }
 }

@@ -9,6 +9,7 @@
 //!
 //! The anvil process belongs to the [`Devnet`] value and is killed when it is dropped.
 
+pub mod ceremony;
 pub mod fixtures;
 
 use std::path::PathBuf;
@@ -51,6 +52,8 @@ pub struct DevnetOptions {
     pub fee_asset: FeeAsset,
     /// The pool's runway, in blocks.
     pub runway: u64,
+    /// Validators to generate in a key ceremony and add to the pool's registry (0: none).
+    pub validators: usize,
 }
 
 impl Default for DevnetOptions {
@@ -60,6 +63,7 @@ impl Default for DevnetOptions {
             port: 0,
             fee_asset: FeeAsset::Eth,
             runway: 30 * BLOCKS_PER_DAY,
+            validators: 0,
         }
     }
 }
@@ -112,6 +116,8 @@ impl FeeAsset {
 pub struct Devnet {
     anvil: AnvilInstance,
     pub deployment: Deployment,
+    /// The key ceremony whose validators fill the registry, when asked for.
+    pub ceremony: Option<ceremony::Ceremony>,
 }
 
 impl Devnet {
@@ -131,7 +137,15 @@ impl Devnet {
             })?;
         let provider = provider_for(&anvil);
         let deployment = deploy(&provider, &anvil.addresses()[..], &options).await?;
-        Ok(Devnet { anvil, deployment })
+        let ceremony = match options.validators {
+            0 => None,
+            count => Some(fill_registry(&provider, &deployment, count).await?),
+        };
+        Ok(Devnet {
+            anvil,
+            deployment,
+            ceremony,
+        })
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -316,6 +330,42 @@ pub async fn deploy(
         operator_ids,
         fee_asset: options.fee_asset,
     })
+}
+
+/// Runs the devnet key ceremony for `count` validators on the devnet operators and appends
+/// them to the pool's registry.
+pub async fn fill_registry(
+    provider: &DynProvider,
+    deployment: &Deployment,
+    count: usize,
+) -> Result<ceremony::Ceremony> {
+    let plan = ceremony::CeremonyPlan {
+        pool: deployment.pool_manager,
+        operators: deployment
+            .operator_ids
+            .iter()
+            .map(|id| {
+                (
+                    *id,
+                    alloy::primitives::hex::encode(format!("devnet operator {id}")),
+                )
+            })
+            .collect(),
+        count,
+        first_nonce: 0,
+    };
+    let ceremony = ceremony::run(&plan);
+    let pool = PoolManager::new(deployment.pool_manager, provider.clone());
+    for chunk in ceremony.validators.chunks(10) {
+        let receipt = pool
+            .addValidators(chunk.to_vec())
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        anyhow::ensure!(receipt.status(), "addValidators reverted");
+    }
+    Ok(ceremony)
 }
 
 /// `$ANVIL_BIN`, else `tools/node_modules/.bin/anvil` in this repository.

@@ -1,15 +1,18 @@
 //! `pool-devnet`: starts the devnet and keeps it up until its standard input closes.
 //!
 //! ```text
-//! pool-devnet [--port P] [--config-out FILE]
+//! pool-devnet [--port P] [--config-out FILE] [--validators N] [--ceremony-out DIR]
 //! ```
 //!
 //! Prints one line `ready <config json>` once anvil runs with the pool deployed (and writes the
-//! same JSON to FILE). Whoever started it stops it by closing its standard input (or Ctrl-C);
-//! anvil goes with it. `cargo xtask dev` and `cargo xtask test` drive it this way, so that
-//! xtask itself does not depend on the contract bindings it compiles.
+//! same JSON to FILE). `--validators N` (default 8) runs the devnet key ceremony and fills the
+//! pool's registry; `--ceremony-out DIR` writes its `deposit_data.json` and `keyshares.json`
+//! there. Whoever started it stops it by closing its standard input (or Ctrl-C); anvil goes with
+//! it. `cargo xtask dev` and `cargo xtask test` drive it this way, so that xtask itself does not
+//! depend on the contract bindings it compiles.
 
 use std::io::Read;
+use std::path::Path;
 
 use anyhow::Context;
 use pool_devnet::{Devnet, DevnetOptions};
@@ -22,18 +25,34 @@ async fn main() -> anyhow::Result<()> {
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1))
     };
-    let port = value("--port")
-        .map(|p| p.parse())
-        .transpose()
-        .context("--port")?
-        .unwrap_or(0);
-    let devnet = Devnet::start(DevnetOptions {
-        port,
+    let number = |name: &str, default: usize| -> anyhow::Result<usize> {
+        Ok(value(name)
+            .map(|v| v.parse())
+            .transpose()
+            .with_context(|| format!("{name}"))?
+            .unwrap_or(default))
+    };
+    let options = DevnetOptions {
+        port: number("--port", 0)?.try_into().context("--port")?,
+        validators: number("--validators", 8)?,
         ..Default::default()
-    })
-    .await?;
+    };
+    let devnet = Devnet::start(options).await?;
+    if let (Some(dir), Some(ceremony)) = (value("--ceremony-out"), &devnet.ceremony) {
+        let dir = Path::new(dir);
+        std::fs::create_dir_all(dir)?;
+        let deposit_data = serde_json::to_string_pretty(&ceremony.deposit_data)?;
+        std::fs::write(dir.join("deposit_data.json"), deposit_data)?;
+        std::fs::write(
+            dir.join("keyshares.json"),
+            serde_json::to_string_pretty(&ceremony.keyshares)?,
+        )?;
+    }
     let config = serde_json::to_string(&devnet.config())?;
     if let Some(path) = value("--config-out") {
+        if let Some(dir) = Path::new(path).parent() {
+            std::fs::create_dir_all(dir)?;
+        }
         std::fs::write(path, serde_json::to_string_pretty(&devnet.config())?)
             .with_context(|| format!("writing {path}"))?;
     }

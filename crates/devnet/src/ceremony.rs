@@ -1,0 +1,159 @@
+//! The devnet's key ceremony: validator keys, signed deposit data and SSV key shares, as a pool
+//! operator gets them from the staking deposit CLI and ssv-keys / ssv-dkg, for the deployed
+//! pool.
+//!
+//! What the chain and the clients check is real: BLS keys; deposit signatures for the devnet's
+//! fork version over the pool's 0x01 withdrawal credentials; deposit data roots; Shamir shares
+//! of each key (threshold n - (n-1)/3) with their public keys; the ownership signature over
+//! `keccak256("<pool>:<nonce>")` with nonces in registration order. The devnet has no operator
+//! nodes, so each "encrypted share" is 256 placeholder bytes instead of an RSA encryption to an
+//! operator key.
+//!
+//! Keys derive from a fixed seed, so every devnet has the same validators. Devnet only.
+
+use alloy::primitives::{Address, B256, Bytes};
+use bls12_381::Scalar;
+use pool_chain::bindings::PoolManager::ValidatorData;
+use pool_core::bls::SecretKey;
+use pool_core::deposit::{
+    DepositDataJson, ForkVersion, eth1_withdrawal_credentials, signed_deposit,
+    verify_deposit_signature,
+};
+use pool_core::keyshares::{
+    KeyShare, KeyShareData, KeySharePayload, KeySharesFile, ShareOperator, ownership_message,
+};
+use sha2::{Digest, Sha256};
+
+/// Everything the ceremony hands the operator.
+#[derive(Debug, Clone)]
+pub struct Ceremony {
+    /// Registry entries, in activation order.
+    pub validators: Vec<ValidatorData>,
+    /// `deposit_data-*.json` content.
+    pub deposit_data: Vec<DepositDataJson>,
+    /// The ssv-keys `keyshares-*.json` content.
+    pub keyshares: KeySharesFile,
+}
+
+/// What to make.
+#[derive(Debug, Clone)]
+pub struct CeremonyPlan {
+    /// The pool: owner of the clusters and target of the withdrawal credentials.
+    pub pool: Address,
+    /// The operators sharing every key (ascending ids) and their registered public keys.
+    pub operators: Vec<(u64, String)>,
+    /// How many validators.
+    pub count: usize,
+    /// The pool's SSV registration count so far (the first share's nonce).
+    pub first_nonce: u64,
+}
+
+/// Runs the ceremony and checks every output with the same code the clients use.
+pub fn run(plan: &CeremonyPlan) -> Ceremony {
+    let credentials = eth1_withdrawal_credentials(plan.pool);
+    let ids: Vec<u64> = plan.operators.iter().map(|(id, _)| *id).collect();
+    let n = ids.len();
+    let threshold = n - (n - 1) / 3;
+    let mut validators = Vec::new();
+    let mut deposit_data = Vec::new();
+    let mut shares = Vec::new();
+    for i in 0..plan.count {
+        let key = SecretKey::from_seed(&seed64(&format!("validator {i}")));
+        let deposit = signed_deposit(&key, credentials, ForkVersion::DEVNET);
+        verify_deposit_signature(&deposit, ForkVersion::DEVNET).expect("a valid deposit signature");
+
+        // Shamir: f(x) = key + a1 x + ... + a(t-1) x^(t-1); operator j holds f(j).
+        let coefficients: Vec<Scalar> = std::iter::once(key.scalar())
+            .chain((1..threshold).map(|k| {
+                SecretKey::from_seed(&seed64(&format!("validator {i} coefficient {k}"))).scalar()
+            }))
+            .collect();
+        let share_keys: Vec<SecretKey> = (1..=n as u64)
+            .map(|x| {
+                let x = Scalar::from(x);
+                let y = coefficients
+                    .iter()
+                    .rev()
+                    .fold(Scalar::zero(), |acc, c| acc * x + c);
+                SecretKey::from_scalar(y)
+            })
+            .collect();
+
+        let nonce = plan.first_nonce + i as u64;
+        let mut shares_data = key.sign(&ownership_message(plan.pool, nonce)).to_vec();
+        for share in &share_keys {
+            shares_data.extend_from_slice(&share.public_key());
+        }
+        for j in 0..n {
+            shares_data.extend_from_slice(&placeholder_encryption(i, j));
+        }
+        let public_key = Bytes::copy_from_slice(deposit.pubkey.as_slice());
+        let share = KeyShare {
+            data: KeyShareData {
+                owner_nonce: nonce,
+                owner_address: plan.pool,
+                public_key: public_key.clone(),
+                operators: plan
+                    .operators
+                    .iter()
+                    .map(|(id, key)| ShareOperator {
+                        id: *id,
+                        operator_key: key.clone(),
+                    })
+                    .collect(),
+            },
+            payload: KeySharePayload {
+                public_key: public_key.clone(),
+                operator_ids: ids.clone(),
+                shares_data: shares_data.clone().into(),
+            },
+        };
+        share.validate(plan.pool, nonce).expect("a valid key share");
+        validators.push(ValidatorData {
+            pubkey: public_key,
+            signature: Bytes::copy_from_slice(deposit.signature.as_slice()),
+            depositDataRoot: deposit.root(),
+            operatorIds: ids.clone(),
+            sharesData: shares_data.into(),
+        });
+        deposit_data.push(DepositDataJson::new(
+            &deposit,
+            ForkVersion::DEVNET,
+            "devnet",
+        ));
+        shares.push(share);
+    }
+    let keyshares = KeySharesFile {
+        version: "v1.1.0".into(),
+        created_at: None,
+        shares,
+    };
+    Ceremony {
+        validators,
+        deposit_data,
+        keyshares,
+    }
+}
+
+fn seed64(label: &str) -> [u8; 64] {
+    let mut seed = [0u8; 64];
+    seed[..32].copy_from_slice(&Sha256::digest(format!(
+        "ssv-pool devnet ceremony: {label} (a)"
+    )));
+    seed[32..].copy_from_slice(&Sha256::digest(format!(
+        "ssv-pool devnet ceremony: {label} (b)"
+    )));
+    seed
+}
+
+/// 256 bytes standing in for the RSA encryption of share `j` of validator `i`.
+fn placeholder_encryption(i: usize, j: usize) -> Vec<u8> {
+    (0..8u8)
+        .flat_map(|k| {
+            B256::from(<[u8; 32]>::from(Sha256::digest(format!(
+                "encrypted share {i} {j} {k}"
+            ))))
+            .0
+        })
+        .collect()
+}
