@@ -1,0 +1,350 @@
+//! The devnet stand-ins behave as the real contracts where the pool and its clients depend on
+//! them, and the pool's remaining guards.
+
+use alloy::primitives::{Address, Bytes, U256, utils::parse_ether};
+use alloy::providers::DynProvider;
+use alloy::sol_types::SolInterface;
+use pool_chain::bindings::PoolManager::{self, PoolManagerErrors};
+use pool_chain::bindings::devnet::DevnetDepositContract;
+use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
+    self, DevnetSSVNetworkV2Errors as SsvErrors,
+};
+use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::{Devnet, DevnetOptions};
+
+async fn devnet() -> Devnet {
+    Devnet::start(DevnetOptions::default())
+        .await
+        .expect("devnet starts")
+}
+
+fn ssv_cluster(c: PoolManager::Cluster) -> DevnetSSVNetworkV2::Cluster {
+    DevnetSSVNetworkV2::Cluster {
+        validatorCount: c.validatorCount,
+        networkFeeIndex: c.networkFeeIndex,
+        index: c.index,
+        active: c.active,
+        balance: c.balance,
+    }
+}
+
+fn revert_message(error: &alloy::contract::Error) -> String {
+    error.to_string()
+}
+
+#[tokio::test]
+async fn deposit_contract_checks_like_the_real_one() {
+    let devnet = devnet().await;
+    let deposit = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider());
+    let pool = devnet.deployment.pool_manager;
+    let entry = sample_validator(pool, 1, &[1, 2, 3, 4]);
+    let credentials =
+        Bytes::copy_from_slice(pool_core::deposit::eth1_withdrawal_credentials(pool).as_slice());
+    let call = |pubkey: Bytes, credentials: Bytes, root, value: U256| {
+        deposit
+            .deposit(pubkey, credentials, entry.signature.clone(), root)
+            .value(value)
+    };
+    let eth32 = parse_ether("32").unwrap();
+
+    let wrong_root = call(
+        entry.pubkey.clone(),
+        credentials.clone(),
+        alloy::primitives::B256::ZERO,
+        eth32,
+    )
+    .call()
+    .await
+    .unwrap_err();
+    assert!(revert_message(&wrong_root).contains("does not match supplied deposit_data_root"));
+    let short = call(
+        Bytes::from(vec![1u8; 47]),
+        credentials.clone(),
+        entry.depositDataRoot,
+        eth32,
+    )
+    .call()
+    .await
+    .unwrap_err();
+    assert!(revert_message(&short).contains("invalid pubkey length"));
+    let low = call(
+        entry.pubkey.clone(),
+        credentials.clone(),
+        entry.depositDataRoot,
+        parse_ether("0.5").unwrap(),
+    )
+    .call()
+    .await
+    .unwrap_err();
+    assert!(revert_message(&low).contains("deposit value too low"));
+    let not_gwei = call(
+        entry.pubkey.clone(),
+        credentials.clone(),
+        entry.depositDataRoot,
+        eth32 + U256::from(1),
+    )
+    .call()
+    .await
+    .unwrap_err();
+    assert!(revert_message(&not_gwei).contains("not multiple of gwei"));
+
+    let before = deposit.get_deposit_root().call().await.unwrap();
+    let receipt = call(
+        entry.pubkey.clone(),
+        credentials.clone(),
+        entry.depositDataRoot,
+        eth32,
+    )
+    .send()
+    .await
+    .unwrap()
+    .get_receipt()
+    .await
+    .unwrap();
+    let event = receipt
+        .decoded_log::<DevnetDepositContract::DepositEvent>()
+        .unwrap();
+    assert_eq!(event.amount.as_ref(), 32_000_000_000u64.to_le_bytes());
+    assert_eq!(event.index.as_ref(), 0u64.to_le_bytes());
+    assert_eq!(
+        deposit.get_deposit_count().call().await.unwrap().as_ref(),
+        1u64.to_le_bytes()
+    );
+    assert_ne!(deposit.get_deposit_root().call().await.unwrap(), before);
+    // The empty tree's root is the well-known one of the mainnet deposit contract at genesis.
+    let fresh = devnet_root_of_empty_tree().await;
+    assert_eq!(
+        fresh.to_string(),
+        "0xd70a234731285c6804c2a4f56711ddb8c82c99740f207854891028af34e27e5e"
+    );
+}
+
+async fn devnet_root_of_empty_tree() -> alloy::primitives::B256 {
+    let devnet = devnet().await;
+    DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
+        .get_deposit_root()
+        .call()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn ssv_stand_in_validates_operators_and_refuses_underfunded_clusters() {
+    let devnet = devnet().await;
+    let ssv = DevnetSSVNetworkV2::new(devnet.deployment.ssv_network, devnet.provider());
+    let owner = devnet.accounts()[2];
+    let entry = sample_validator(owner, 1, &[1, 2, 3, 4]);
+    let register = |ids: Vec<u64>, value: U256| {
+        ssv.registerValidator(
+            entry.pubkey.clone(),
+            ids,
+            entry.sharesData.clone(),
+            ssv_cluster(new_cluster()),
+        )
+        .value(value)
+        .from(owner)
+    };
+    let decode = |e: alloy::contract::Error| {
+        SsvErrors::abi_decode(&e.as_revert_data().expect("revert data")).unwrap()
+    };
+    let plenty = parse_ether("1").unwrap();
+    assert!(matches!(
+        decode(register(vec![2, 1, 3, 4], plenty).call().await.unwrap_err()),
+        SsvErrors::UnsortedOperatorsList(_)
+    ));
+    assert!(matches!(
+        decode(register(vec![1, 2, 3], plenty).call().await.unwrap_err()),
+        SsvErrors::InvalidOperatorIdsLength(_)
+    ));
+    assert!(matches!(
+        decode(register(vec![1, 2, 3, 9], plenty).call().await.unwrap_err()),
+        SsvErrors::OperatorDoesNotExist(_)
+    ));
+    assert!(matches!(
+        decode(
+            register(vec![1, 2, 3, 4], U256::from(100_000))
+                .call()
+                .await
+                .unwrap_err()
+        ),
+        SsvErrors::InsufficientBalance(_)
+    ));
+    let stale = DevnetSSVNetworkV2::Cluster {
+        balance: U256::from(100_000),
+        ..ssv_cluster(new_cluster())
+    };
+    let error = ssv
+        .registerValidator(
+            entry.pubkey.clone(),
+            vec![1, 2, 3, 4],
+            entry.sharesData.clone(),
+            stale,
+        )
+        .value(plenty)
+        .from(owner)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(decode(error), SsvErrors::IncorrectClusterState(_)));
+    let receipt = register(vec![1, 2, 3, 4], plenty)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let added = receipt
+        .decoded_log::<DevnetSSVNetworkV2::ValidatorAdded>()
+        .unwrap();
+    assert_eq!(added.cluster.validatorCount, 1);
+    assert_eq!(added.cluster.balance, plenty);
+    let again = register(vec![1, 2, 3, 4], plenty).call().await.unwrap_err();
+    assert!(
+        matches!(decode(again), SsvErrors::IncorrectClusterState(_)),
+        "the snapshot moved on"
+    );
+    let dup = ssv
+        .registerValidator(
+            entry.pubkey.clone(),
+            vec![1, 2, 3, 4],
+            entry.sharesData.clone(),
+            added.cluster.clone(),
+        )
+        .value(plenty)
+        .from(owner)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        decode(dup),
+        SsvErrors::ValidatorAlreadyExistsWithData(_)
+    ));
+}
+
+async fn pool(devnet: &Devnet) -> PoolManager::PoolManagerInstance<DynProvider> {
+    PoolManager::new(devnet.deployment.pool_manager, devnet.provider())
+}
+
+fn pool_error(error: alloy::contract::Error) -> PoolManagerErrors {
+    error
+        .as_decoded_interface_error::<PoolManagerErrors>()
+        .unwrap_or_else(|| panic!("not a pool error: {error:?}"))
+}
+
+#[tokio::test]
+async fn remaining_pool_guards() {
+    let devnet = devnet().await;
+    let pool = pool(&devnet).await;
+    let address = *pool.address();
+    let mut entry = sample_validator(address, 1, &[1, 2, 3, 4]);
+    entry.signature = Bytes::from(vec![1u8; 95]);
+    let error = pool.addValidators(vec![entry]).call().await.unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::InvalidSignatureLength(_)
+    ));
+
+    // Two operator sets cannot go in one activation.
+    let a = sample_validator(address, 2, &[1, 2, 3, 4]);
+    let b = sample_validator(address, 3, &[1, 2, 3, 5]);
+    pool.addValidators(vec![a.clone(), b.clone()])
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    pool.deposit()
+        .value(parse_ether("64").unwrap())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
+        .get_deposit_root()
+        .call()
+        .await
+        .unwrap();
+    let error = pool
+        .activateValidators(vec![a, b], root, new_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::MixedOperatorSets(_)
+    ));
+
+    let error = pool.setReportBounds(0, 100).call().await.unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::InvalidBounds(_)
+    ));
+    let error = pool.setReportBounds(10, 10_001).call().await.unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::InvalidBounds(_)
+    ));
+    let error = pool
+        .withdrawFeeReserve(Address::ZERO, U256::from(1))
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::ZeroAddress(_)
+    ));
+    let error = pool.fundFeeReserve().call().await.unwrap_err();
+    assert!(matches!(
+        pool_error(error),
+        PoolManagerErrors::ZeroDeposit(_)
+    ));
+}
+
+#[tokio::test]
+async fn bulk_activation_is_capped_by_the_network_limit() {
+    let devnet = devnet().await;
+    let pool = pool(&devnet).await;
+    let address = *pool.address();
+    let entries: Vec<_> = (0..81)
+        .map(|i| sample_validator(address, i, &[1, 2, 3, 4]))
+        .collect();
+    for chunk in entries.chunks(27) {
+        pool.addValidators(chunk.to_vec())
+            .send()
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+    }
+    for account in 1..4 {
+        pool.deposit()
+            .from(devnet.accounts()[account])
+            .value(parse_ether("870").unwrap())
+            .send()
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+    }
+    let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
+        .get_deposit_root()
+        .call()
+        .await
+        .unwrap();
+    let error = pool
+        .activateValidators(entries, root, new_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    match pool_error(error) {
+        PoolManagerErrors::BulkLimitExceeded(e) => {
+            assert_eq!((e.count, e.limit), (U256::from(81), U256::from(80)))
+        }
+        other => panic!("expected BulkLimitExceeded, got {other:?}"),
+    }
+}
