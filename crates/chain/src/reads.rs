@@ -20,7 +20,12 @@ pub struct PoolReads {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolSnapshot {
     pub totals: PoolTotals,
+    /// Deposits waiting for the next validator.
     pub buffered_ether: U256,
+    /// Validators the pool has activated.
+    pub activated_validators: u64,
+    /// The runway, in blocks, each activation funds.
+    pub runway_blocks: u64,
     pub account: Option<AccountSnapshot>,
 }
 
@@ -47,41 +52,34 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Calls about the pool, then (with an account) about the account.
+const POOL_CALLS: usize = 5;
+const ACCOUNT_CALLS: usize = 2;
+
 impl PoolReads {
     /// The `eth_call`s to send, in the order [`PoolReads::decode`] expects their results.
     pub fn calls(&self) -> Vec<TxRequest> {
+        let manager = |data: Vec<u8>| TxRequest::call(self.pool_manager, data);
+        let token = |data: Vec<u8>| TxRequest::call(self.pool_eth, data);
         let mut calls = vec![
-            TxRequest::call(
-                self.pool_manager,
-                PoolManager::totalPooledEtherCall {}.abi_encode(),
-            ),
-            TxRequest::call(self.pool_eth, PoolETH::totalSharesCall {}.abi_encode()),
-            TxRequest::call(
-                self.pool_manager,
-                PoolManager::bufferedEtherCall {}.abi_encode(),
-            ),
+            manager(PoolManager::totalPooledEtherCall {}.abi_encode()),
+            token(PoolETH::totalSharesCall {}.abi_encode()),
+            manager(PoolManager::bufferedEtherCall {}.abi_encode()),
+            manager(PoolManager::activatedValidatorsCall {}.abi_encode()),
+            manager(PoolManager::runwayCall {}.abi_encode()),
         ];
         if let Some(account) = self.account {
-            calls.push(TxRequest::call(
-                self.pool_eth,
-                PoolETH::sharesOfCall { account }.abi_encode(),
-            ));
-            calls.push(TxRequest::call(
-                self.pool_eth,
-                PoolETH::balanceOfCall { account }.abi_encode(),
-            ));
+            calls.push(token(PoolETH::sharesOfCall { account }.abi_encode()));
+            calls.push(token(PoolETH::balanceOfCall { account }.abi_encode()));
         }
         calls
     }
 
     /// Decodes the results of [`PoolReads::calls`], in order.
     pub fn decode(&self, results: &[Bytes]) -> Result<PoolSnapshot, DecodeError> {
-        let expected = if self.account.is_some() { 5 } else { 3 };
+        let expected = POOL_CALLS + if self.account.is_some() { ACCOUNT_CALLS } else { 0 };
         if results.len() != expected {
-            return Err(DecodeError(format!(
-                "{} results for {expected} calls",
-                results.len()
-            )));
+            return Err(DecodeError(format!("{} results for {expected} calls", results.len())));
         }
         let err = |e: alloy_sol_types::Error| DecodeError(e.to_string());
         let totals = PoolTotals {
@@ -89,31 +87,25 @@ impl PoolReads {
                 .map_err(err)?,
             total_shares: PoolETH::totalSharesCall::abi_decode_returns(&results[1]).map_err(err)?,
         };
-        let buffered_ether = U256::from(
-            PoolManager::bufferedEtherCall::abi_decode_returns(&results[2]).map_err(err)?,
-        );
+        let buffered_ether =
+            U256::from(PoolManager::bufferedEtherCall::abi_decode_returns(&results[2]).map_err(err)?);
+        let activated_validators =
+            PoolManager::activatedValidatorsCall::abi_decode_returns(&results[3]).map_err(err)?;
+        let runway_blocks = PoolManager::runwayCall::abi_decode_returns(&results[4]).map_err(err)?;
         let account = match self.account {
             None => None,
             Some(address) => {
-                let shares = PoolETH::sharesOfCall::abi_decode_returns(&results[3]).map_err(err)?;
+                let shares =
+                    PoolETH::sharesOfCall::abi_decode_returns(&results[POOL_CALLS]).map_err(err)?;
                 let contract_balance =
-                    PoolETH::balanceOfCall::abi_decode_returns(&results[4]).map_err(err)?;
+                    PoolETH::balanceOfCall::abi_decode_returns(&results[POOL_CALLS + 1]).map_err(err)?;
                 let balance = totals
                     .pooled_eth_by_shares(shares)
                     .map_err(|e| DecodeError(e.to_string()))?;
-                Some(AccountSnapshot {
-                    address,
-                    shares,
-                    balance,
-                    contract_balance,
-                })
+                Some(AccountSnapshot { address, shares, balance, contract_balance })
             }
         };
-        Ok(PoolSnapshot {
-            totals,
-            buffered_ether,
-            account,
-        })
+        Ok(PoolSnapshot { totals, buffered_ether, activated_validators, runway_blocks, account })
     }
 }
 

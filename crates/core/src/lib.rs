@@ -11,7 +11,9 @@ pub mod bls;
 #[cfg(feature = "deposit")]
 pub mod deposit;
 pub mod funding;
+pub mod gas;
 pub mod keyshares;
+pub mod rewards;
 pub mod shares;
 pub mod units;
 
