@@ -26,8 +26,9 @@ export async function launch() {
 }
 
 /** A fresh browser context (its own storage) with the given test wallets injected. */
-export async function openApp(browser, wallets, { colorScheme = 'light', viewport } = {}) {
+export async function openApp(browser, wallets, { colorScheme = 'light', viewport, countRpc = false } = {}) {
   const context = await browser.newContext({ colorScheme, viewport });
+  if (countRpc) await context.addInitScript(COUNT_RPC);
   for (const wallet of wallets) {
     await context.addInitScript(`(${walletSource.trim().replace(/;$/, '')})(${JSON.stringify({ rpcUrl: RPC_URL, ...wallet })});`);
   }
@@ -47,6 +48,55 @@ export async function rpc(method, params = []) {
   const body = await response.json();
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
+}
+
+/** Counts the page's JSON-RPC traffic: HTTP requests to the RPC and requests to any wallet. */
+export const COUNT_RPC = `(() => {
+  window.__rpcRequests = 0;
+  const original = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : input.url;
+    if (url.startsWith(${JSON.stringify(RPC_URL)}) && !(init && init.__fromWallet)) window.__rpcRequests += 1;
+    return original.apply(this, arguments);
+  };
+})();`;
+
+const artifacts = new URL('../contracts/out/', import.meta.url);
+/** The 4-byte selector of `signature` from the compiled artifact of `contract`. */
+export function selector(contract, signature) {
+  const artifact = JSON.parse(readFileSync(new URL(`${contract}.json`, artifacts), 'utf8'));
+  const id = artifact.methodIdentifiers[signature];
+  if (!id) throw new Error(`${contract} has no ${signature}`);
+  return '0x' + id;
+}
+/** ABI encoding of unsigned integers (each a 32-byte word). */
+export const words = (...values) => values.map((v) => BigInt(v).toString(16).padStart(64, '0')).join('');
+
+/** Sends a transaction from anvil's account #0 (admin, operator, oracle of the devnet pool). */
+export async function sendAsOperator(to, data) {
+  const [operator] = await rpc('eth_accounts');
+  const hash = await rpc('eth_sendTransaction', [{ from: operator, to, data }]);
+  const receipt = await rpc('eth_getTransactionReceipt', [hash]);
+  if (receipt.status !== '0x1') throw new Error(`transaction to ${to} reverted`);
+  return receipt;
+}
+
+/** An oracle report moving the pool's total by `deltaWei` (bounds widened first). */
+export async function rebase(config, deltaWei) {
+  const call = async (signature) => BigInt(await rpc('eth_call', [{ to: config.poolManager, data: selector('PoolManager', signature) }, 'latest']));
+  await sendAsOperator(config.poolManager, selector('PoolManager', 'setReportBounds(uint16,uint16)') + words(10000, 10000));
+  const validators = await call('beaconValidators()');
+  const balance = await call('beaconBalance()');
+  const latest = await rpc('eth_getBlockByNumber', ['latest', false]);
+  const at = BigInt(latest.timestamp) + 12n;
+  await rpc('evm_setNextBlockTimestamp', [Number(at)]);
+  await sendAsOperator(config.poolManager,
+    selector('PoolManager', 'reportBeacon(uint64,uint64,uint128)') + words(at, validators, balance + BigInt(deltaWei)));
+}
+
+export async function balanceOf(config, account) {
+  const data = selector('PoolETH', 'balanceOf(address)') + account.slice(2).toLowerCase().padStart(64, '0');
+  return BigInt(await rpc('eth_call', [{ to: config.poolEth, data }, 'latest']));
 }
 
 export async function screenshot(page, name) {

@@ -4,8 +4,9 @@
 //   rejectNext(method)  the next request of that method fails with 4001 (user rejected)
 //   setChain(hexId)     pretend the wallet sits on another chain (emits chainChanged)
 //   calls               every method the app asked for, in order
+// (`window.__testWallets[rdns]` when several are injected; `connected: true` starts connected.)
 // "Connected" survives reloads (sessionStorage), as a real wallet's site permission does.
-(({ rpcUrl, account, name, rdns }) => {
+(({ rpcUrl, account, name, rdns, connected: startConnected = false }) => {
   const storageKey = `test-wallet:${rdns}:connected`;
   const listeners = {};
   const emit = (event, value) => (listeners[event] || []).forEach((h) => h(value));
@@ -14,6 +15,7 @@
 
   async function rpc(method, params) {
     const response = await fetch(rpcUrl, {
+      __fromWallet: true,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: ++nextId, method, params: params ?? [] }),
@@ -23,6 +25,11 @@
     return body.result;
   }
   const rejected = () => Object.assign(new Error('User rejected the request.'), { code: 4001 });
+  // A returning user: the site is already permitted and the app remembers this wallet.
+  if (startConnected) {
+    sessionStorage.setItem(storageKey, '1');
+    localStorage.setItem('ssv-pool.wallet', rdns);
+  }
   const connected = () => sessionStorage.getItem(storageKey) === '1';
 
   const provider = {
@@ -54,11 +61,13 @@
     },
   };
 
-  window.__testWallet = {
+  const control = {
     get calls() { return state.calls; },
     rejectNext(method) { state.reject.add(method); },
     setChain(hexId) { state.chainOverride = hexId; emit('chainChanged', hexId); },
   };
+  window.__testWallets = Object.assign(window.__testWallets || {}, { [rdns]: control });
+  window.__testWallet = control;
 
   const icon = 'data:image/svg+xml,' + encodeURIComponent(
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#7c3aed"/></svg>');

@@ -7,7 +7,7 @@ use pool_chain::config::NetworkConfig;
 
 use crate::components::wallet_bar::WalletBar;
 use crate::routes::stake::StakePage;
-use crate::state::{deposit::Deposit, pool::PoolData, wallet::Wallet};
+use crate::state::{deposit::Deposit, history::History, pool::PoolData, wallet::Wallet};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -27,9 +27,10 @@ pub fn App() -> impl IntoView {
 fn Shell(config: NetworkConfig) -> impl IntoView {
     let wallet = Wallet::new();
     let pool = PoolData::new(config.clone(), wallet);
-    provide_context(config);
+    provide_context(config.clone());
     provide_context(wallet);
     provide_context(pool);
+    provide_context(History::new(config.clone(), wallet, pool));
     provide_context(Deposit::new());
     view! {
         <Router>

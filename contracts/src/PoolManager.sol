@@ -87,6 +87,20 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     /// @dev keccak256(pubkey) => registry index + 1.
     mapping(bytes32 => uint256) private indexPlusOne;
 
+    /// @notice Everything the staker page shows, read in one call (one RPC request per refresh,
+    ///         through a wallet as well as through a node).
+    struct Snapshot {
+        uint256 blockNumber;
+        uint256 totalPooledEther;
+        uint256 totalShares;
+        uint256 bufferedEther;
+        uint256 activatedValidators;
+        uint256 runway;
+        uint256 shares;
+        uint256 balance;
+        uint256 ethBalance;
+    }
+
     event Deposited(address indexed staker, uint256 amount, uint256 shares);
     event ValidatorRegistered(
         uint256 indexed index, bytes pubkey, bytes signature, bytes32 depositDataRoot, uint64[] operatorIds, bytes sharesData
@@ -168,6 +182,21 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
 
     receive() external payable {
         revert UseDeposit();
+    }
+
+    /// @notice The pool's figures and `account`'s position (zeros for the zero address).
+    function snapshot(address account) external view returns (Snapshot memory s) {
+        s.blockNumber = block.number;
+        s.totalPooledEther = totalPooledEther();
+        s.totalShares = poolETH.totalShares();
+        s.bufferedEther = bufferedEther;
+        s.activatedValidators = activatedValidators;
+        s.runway = runway;
+        if (account != address(0)) {
+            s.shares = poolETH.sharesOf(account);
+            s.balance = poolETH.balanceOf(account);
+            s.ethBalance = account.balance;
+        }
     }
 
     // ------------------------------------------------------------------ oracle

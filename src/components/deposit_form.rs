@@ -1,11 +1,16 @@
-//! The deposit form: exact amount parsing, plain-word validation, the transaction's progress.
+//! The deposit form: exact amount parsing, "Max" with a gas reserve, plain-word validation, a
+//! preview of the shares minted, and the transaction's progress.
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
-use pool_core::units::{format_ether, parse_ether};
+use pool_core::gas::{DEPOSIT_GAS_LIMIT, FeeMarket};
+use pool_core::units::{format_ether, format_ether_exact, parse_ether};
+use serde::Deserialize;
 
 use super::amount::SHOWN_DECIMALS;
+use crate::errors::describe;
 use crate::state::deposit::{Deposit, TxState};
 use crate::state::{pool::PoolData, wallet::Wallet};
 
@@ -16,6 +21,7 @@ pub fn DepositForm() -> impl IntoView {
     let pool = expect_context::<PoolData>();
     let deposit = expect_context::<Deposit>();
     let text = RwSignal::new(String::new());
+    let max_note = RwSignal::new(None::<String>);
     let chain_id = config.chain_id;
     // A mined deposit empties the field, so that the same amount is not sent twice by mistake.
     Effect::new(move |_| {
@@ -27,9 +33,10 @@ pub fn DepositForm() -> impl IntoView {
     // The typed amount in wei, or why it cannot be deposited.
     let amount = Memo::new(move |_| -> Result<U256, String> {
         let wei = parse_ether(&text.get()).map_err(|e| e.to_string())?;
-        let balance = pool
-            .reading
-            .with(|r| r.as_ref().and_then(|r| r.eth_balance));
+        let balance = pool.reading.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
+        });
         if balance.is_some_and(|balance| wei > balance) {
             return Err("That is more than your ETH balance.".into());
         }
@@ -40,17 +47,25 @@ pub fn DepositForm() -> impl IntoView {
             .connection
             .with(|c| c.as_ref().is_some_and(|c| c.chain_id == chain_id))
     };
+    // Shares minted at the current rate, and what they are worth once the deposit is in.
     let preview = move || {
         let wei = amount.get().ok()?;
-        let minted = pool
-            .reading
-            .with(|r| r.as_ref().map(|r| r.pool.totals.shares_by_pooled_eth(wei)))?;
-        Some(match minted {
-            Ok(shares) => format!(
-                "You receive about {} shares, worth {} poolETH now.",
-                format_ether(shares, SHOWN_DECIMALS),
-                format_ether(wei, SHOWN_DECIMALS)
-            ),
+        let totals = pool.reading.with(|r| r.as_ref().map(|r| r.pool.totals))?;
+        Some(match totals.shares_by_pooled_eth(wei) {
+            Ok(shares) if shares.is_zero() => {
+                "That is too small to buy a single share at the current rate.".into()
+            }
+            Ok(shares) => {
+                let worth = totals
+                    .after_deposit(wei, shares)
+                    .pooled_eth_by_shares(shares)
+                    .unwrap_or_default();
+                format!(
+                    "You receive {} shares, worth {} poolETH.",
+                    format_ether(shares, SHOWN_DECIMALS),
+                    format_ether(worth, SHOWN_DECIMALS)
+                )
+            }
             Err(e) => e.to_string(),
         })
     };
@@ -72,6 +87,35 @@ pub fn DepositForm() -> impl IntoView {
             deposit.send(config.clone(), connection, wei, pool);
         }
     };
+    let max = {
+        let config = config.clone();
+        move |_| {
+            let Some(balance) = pool.reading.with_untracked(|r| {
+                r.as_ref()
+                    .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
+            }) else {
+                return;
+            };
+            let client = crate::state::http_client(&config);
+            spawn_local(async move {
+                match fee_market(&client).await {
+                    Ok(market) => {
+                        let max = market.max_deposit(balance, DEPOSIT_GAS_LIMIT);
+                        max_note.set(Some(format!(
+                            "Max keeps {} ETH for the network fee.",
+                            format_ether(market.reserve(DEPOSIT_GAS_LIMIT), SHOWN_DECIMALS)
+                        )));
+                        text.set(if max.is_zero() {
+                            "0".into()
+                        } else {
+                            format_ether_exact(max)
+                        });
+                    }
+                    Err(message) => max_note.set(Some(message)),
+                }
+            });
+        }
+    };
     // The message under the field: only once something was typed.
     let problem = move || {
         if text.with(String::is_empty) {
@@ -82,7 +126,10 @@ pub fn DepositForm() -> impl IntoView {
     };
     let balance = move || {
         pool.reading
-            .with(|r| r.as_ref().and_then(|r| r.eth_balance))
+            .with(|r| {
+                r.as_ref()
+                    .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
+            })
             .map(|b| format!("Balance: {} ETH", format_ether(b, SHOWN_DECIMALS)))
     };
 
@@ -100,12 +147,18 @@ pub fn DepositForm() -> impl IntoView {
                     aria-describedby="deposit-help"
                     aria-invalid=move || problem().is_some().to_string()
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        max_note.set(None);
+                        text.set(event_target_value(&ev))
+                    }
                 />
                 <span class="unit">"ETH"</span>
+                <button type="button" class="secondary max" data-testid="max" on:click=max
+                    disabled=move || wallet.connection.with(Option::is_none)>"Max"</button>
             </div>
             <p id="deposit-help" class="muted">
                 {move || problem().or_else(preview).or_else(balance).unwrap_or_default()}
+                {move || max_note.get().map(|n| format!(" {n}"))}
             </p>
             <button type="submit" class="primary wide" data-testid="deposit-submit" disabled=move || !can_send()>
                 {move || match deposit.state.get() {
@@ -121,11 +174,40 @@ pub fn DepositForm() -> impl IntoView {
     }
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FeeHistory {
+    base_fee_per_gas: Vec<U256>,
+    #[serde(default)]
+    reward: Vec<Vec<U256>>,
+}
+
+/// The next block's base fee and the median priority fee of the last block.
+async fn fee_market(client: &alloy_rpc_client::RpcClient) -> Result<FeeMarket, String> {
+    let history: FeeHistory = client
+        .request(
+            "eth_feeHistory",
+            (alloy_primitives::U64::from(1), "latest", [50.0]),
+        )
+        .await
+        .map_err(|e| describe(&e))?;
+    Ok(FeeMarket {
+        base_fee: history.base_fee_per_gas.last().copied().unwrap_or_default(),
+        priority_fee: history
+            .reward
+            .first()
+            .and_then(|r| r.first())
+            .copied()
+            .unwrap_or_default(),
+    })
+}
+
 /// The transaction's progress, announced to screen readers.
 #[component]
 fn TxStatus() -> impl IntoView {
     let deposit = expect_context::<Deposit>();
     let config = expect_context::<NetworkConfig>();
+    let pool = expect_context::<PoolData>();
     let link = move |hash: alloy_primitives::B256| {
         let hash = hash.to_string();
         match config.tx_url(&hash) {
@@ -133,16 +215,29 @@ fn TxStatus() -> impl IntoView {
             None => view! { <code>{hash}</code> }.into_any(),
         }
     };
+    let confirmations = move |block: u64| {
+        let latest = pool
+            .reading
+            .with(|r| r.as_ref().map(|r| r.block))
+            .unwrap_or(block);
+        let n = latest.saturating_sub(block) + 1;
+        format!("{n} confirmation{}", if n == 1 { "" } else { "s" })
+    };
     view! {
         <div class="tx-status" aria-live="polite" data-testid="tx-status">
             {move || match deposit.state.get() {
                 TxState::Idle => ().into_any(),
                 TxState::AwaitingWallet => view! { <p>"Waiting for your wallet…"</p> }.into_any(),
                 TxState::Pending { hash } => view! { <p>"Submitted, waiting to be mined: " {link(hash)}</p> }.into_any(),
-                TxState::Mined { hash, block } => view! {
-                    <p class="ok" data-state="mined">"Deposited in block " {block} ": " {link(hash)}</p>
+                TxState::Mined { hash, block, sped_up } => view! {
+                    <p class="ok" data-state="mined">
+                        {if sped_up { "Sped up in your wallet and deposited" } else { "Deposited" }}
+                        " in block " {block} " (" {move || confirmations(block)} "): " {link(hash)}
+                    </p>
                 }.into_any(),
-                TxState::Failed { message, .. } => view! { <p class="error" role="alert" data-state="failed">{message}</p> }.into_any(),
+                TxState::Failed { message, .. } => view! {
+                    <p class="error" role="alert" data-state="failed">{message}</p>
+                }.into_any(),
             }}
         </div>
     }

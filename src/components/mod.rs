@@ -5,4 +5,5 @@ pub mod deposit_form;
 pub mod network_banner;
 pub mod pool_stats;
 pub mod position;
+pub mod rebase_chart;
 pub mod wallet_bar;

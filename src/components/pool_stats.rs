@@ -1,25 +1,50 @@
-//! The pool's totals.
+//! The pool's totals, progress to the next validator, runway, rebase history and APR.
 
+use alloy_primitives::U256;
 use leptos::prelude::*;
+use pool_core::rewards::{apr_bps, format_bps};
+use pool_core::units::format_ether;
 
 use super::amount::EthAmount;
-use crate::state::pool::PoolData;
+use super::rebase_chart::RebaseChart;
+use crate::state::{history::History, pool::PoolData};
+
+const DAY: u64 = 86_400;
+const BLOCKS_PER_DAY: u64 = 7_160;
 
 #[component]
 pub fn PoolStats() -> impl IntoView {
     let pool = expect_context::<PoolData>();
-    let pooled = Signal::derive(move || {
-        pool.reading
-            .with(|r| r.as_ref().map(|r| r.pool.totals.total_pooled_ether))
-    });
-    let shares = Signal::derive(move || {
-        pool.reading
-            .with(|r| r.as_ref().map(|r| r.pool.totals.total_shares))
-    });
-    let buffered = Signal::derive(move || {
-        pool.reading
-            .with(|r| r.as_ref().map(|r| r.pool.buffered_ether))
-    });
+    let history = expect_context::<History>();
+    let field = move |f: fn(&crate::state::pool::Reading) -> U256| {
+        Signal::derive(move || pool.reading.with(|r| r.as_ref().map(f)))
+    };
+    let pooled = field(|r| r.pool.totals.total_pooled_ether);
+    let shares = field(|r| r.pool.totals.total_shares);
+    let buffered = field(|r| r.pool.buffered_ether);
+    let validator = U256::from(32u64) * U256::from(10u64).pow(U256::from(18));
+    // Progress of the buffer towards the next 32 ETH validator, in whole percent.
+    let progress = move || {
+        pool.reading.with(|r| {
+            r.as_ref().map(|r| {
+                let into_next = r.pool.buffered_ether % validator;
+                let ready = r.pool.buffered_ether / validator;
+                (
+                    ready.to::<u64>(),
+                    (into_next * U256::from(100u8) / validator).to::<u64>(),
+                    into_next,
+                )
+            })
+        })
+    };
+    let apr = move |window: u64| {
+        history.reports.with(|reports| {
+            let now = reports.last().map(|r| r.timestamp).unwrap_or_default();
+            apr_bps(reports, now, window)
+                .map(format_bps)
+                .unwrap_or_else(|| "—".into())
+        })
+    };
     view! {
         <aside class="card stats" aria-label="Pool">
             <h2>"Pool"</h2>
@@ -29,8 +54,26 @@ pub fn PoolStats() -> impl IntoView {
                 <dt>"Total shares"</dt>
                 <dd data-testid="total-shares"><EthAmount wei=shares unit="shares"/></dd>
                 <dt>"Buffered (awaiting a validator)"</dt>
-                <dd><EthAmount wei=buffered unit="ETH"/></dd>
+                <dd data-testid="buffered"><EthAmount wei=buffered unit="ETH"/></dd>
+                <dt>"Validators activated"</dt>
+                <dd data-testid="validators">{move || pool.reading.with(|r| r.as_ref().map(|r| r.pool.activated_validators))}</dd>
+                <dt>"Runway per activation"</dt>
+                <dd data-testid="runway">{move || pool.reading.with(|r| r.as_ref().map(|r| {
+                    format!("{} days ({} blocks)", r.pool.runway_blocks / BLOCKS_PER_DAY, r.pool.runway_blocks)
+                }))}</dd>
+                <dt>"APR, 7 days"</dt>
+                <dd data-testid="apr-7d">{move || apr(7 * DAY)}</dd>
+                <dt>"APR, 30 days"</dt>
+                <dd data-testid="apr-30d">{move || apr(30 * DAY)}</dd>
             </dl>
+            {move || progress().map(|(ready, percent, into_next)| view! {
+                <label class="progress-label" for="next-validator">
+                    {if ready > 0 { format!("{ready} validator(s) ready to activate; ") } else { String::new() }}
+                    {format!("next validator: {} / 32 ETH", format_ether(into_next, 2))}
+                </label>
+                <progress id="next-validator" max="100" value=percent.to_string()>{format!("{percent}%")}</progress>
+            })}
+            <RebaseChart reports=history.reports/>
             <p class="muted">
                 {move || pool.reading.with(|r| r.as_ref().map(|r| format!("As of block {}", r.block)))}
             </p>

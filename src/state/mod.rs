@@ -2,6 +2,7 @@
 //! transaction. Each piece is a `Copy` handle of signals, provided once as a context.
 
 pub mod deposit;
+pub mod history;
 pub mod pool;
 pub mod wallet;
 

@@ -1,27 +1,21 @@
-//! The pool's numbers and the connected account's position, read in one JSON-RPC batch.
+//! The pool's numbers and the connected account's position, read in one JSON-RPC batch per
+//! refresh: every `refreshIntervalMs` while the tab is visible (none while hidden), at once when
+//! it becomes visible again, on account or chain change, and after the user's own transactions.
 
-use alloy_primitives::{Bytes, U64, U256};
+use alloy_primitives::Bytes;
 use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
-use pool_chain::reads::{PoolReads, PoolSnapshot};
+use pool_chain::reads::PoolReads;
 use pool_chain::rpc::TxRequest;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 use super::wallet::Wallet;
 use crate::errors::describe;
 
-/// How often the page reads the chain again while it is open.
-const REFRESH_MS: u32 = 4_000;
-
-/// One consistent reading of the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading {
-    pub block: u64,
-    pub pool: PoolSnapshot,
-    /// The account's ETH balance (for the deposit form), when an account is connected.
-    pub eth_balance: Option<U256>,
-}
+pub use pool_chain::reads::Reading;
 
 /// Handle to the latest reading.
 #[derive(Clone, Copy)]
@@ -34,7 +28,6 @@ pub struct PoolData {
 }
 
 impl PoolData {
-    /// Reads now, again whenever the account or chain changes, and every few seconds.
     pub fn new(config: NetworkConfig, wallet: Wallet) -> Self {
         let data = PoolData {
             reading: RwSignal::new(None),
@@ -42,6 +35,7 @@ impl PoolData {
             generation: RwSignal::new(0),
         };
         let http = super::http_client(&config);
+        let interval = config.refresh_interval_ms();
         Effect::new(move |_| {
             data.generation.track();
             let connection = wallet.connection.get();
@@ -63,10 +57,14 @@ impl PoolData {
                         let current = wallet
                             .connection
                             .with_untracked(|c| c.as_ref().map(|c| c.account));
-                        if current == account {
+                        if current == account
+                            && data
+                                .reading
+                                .with_untracked(|r| r.as_ref() != Some(&reading))
+                        {
                             data.reading.set(Some(reading));
-                            data.error.set(None);
                         }
+                        data.error.set(None);
                     }
                     Err(message) => data.error.set(Some(message)),
                 }
@@ -74,10 +72,25 @@ impl PoolData {
         });
         spawn_local(async move {
             loop {
-                gloo_timers::future::TimeoutFuture::new(REFRESH_MS).await;
-                data.refresh();
+                gloo_timers::future::TimeoutFuture::new(interval).await;
+                if page_visible() {
+                    data.refresh();
+                }
             }
         });
+        // Catch up as soon as the user comes back to the tab.
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let on_visible = Closure::<dyn FnMut()>::new(move || {
+                if page_visible() {
+                    data.refresh();
+                }
+            });
+            let _ = document.add_event_listener_with_callback(
+                "visibilitychange",
+                on_visible.as_ref().unchecked_ref(),
+            );
+            on_visible.forget();
+        }
         data
     }
 
@@ -87,43 +100,19 @@ impl PoolData {
     }
 }
 
-/// Block number, every pool call and the account's ETH balance, in one round trip.
+fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}
+
+/// The pool and the account at the latest block: one `eth_call`, one round trip.
 pub async fn read(client: &RpcClient, reads: PoolReads) -> Result<Reading, String> {
-    let mut batch = client.new_batch();
-    let encode = |e: crate::errors::RpcError| format!("could not encode a request: {e}");
-    let block = batch
-        .add_call::<_, U64>("eth_blockNumber", &())
-        .map_err(encode)?;
-    let calls = reads
-        .calls()
-        .into_iter()
-        .map(|call| batch.add_call::<_, Bytes>("eth_call", &(call, "latest")))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(encode)?;
-    let balance = match reads.account {
-        Some(account) => Some(
-            batch
-                .add_call::<_, U256>("eth_getBalance", &(account, "latest"))
-                .map_err(encode)?,
-        ),
-        None => None,
-    };
-    batch.send().await.map_err(|e| describe(&e))?;
-    let block = block.await.map_err(|e| describe(&e))?.to::<u64>();
-    let mut results = Vec::with_capacity(calls.len());
-    for call in calls {
-        results.push(call.await.map_err(|e| describe(&e))?);
-    }
-    let pool = reads.decode(&results).map_err(|e| e.to_string())?;
-    let eth_balance = match balance {
-        Some(waiter) => Some(waiter.await.map_err(|e| describe(&e))?),
-        None => None,
-    };
-    Ok(Reading {
-        block,
-        pool,
-        eth_balance,
-    })
+    let result: Bytes = client
+        .request("eth_call", (reads.call(), "latest"))
+        .await
+        .map_err(|e| describe(&e))?;
+    reads.decode(&result).map_err(|e| e.to_string())
 }
 
 /// `eth_call` of a transaction, to learn before signing whether it would revert (and why).

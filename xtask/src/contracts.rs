@@ -22,7 +22,12 @@ pub fn compile() -> Result<PathBuf> {
     let out = contracts.join("out");
     let sources = sources(&contracts)?;
     let stamp = out.join(".sources");
-    let fingerprint = fingerprint(&sources);
+    let settings = json!({
+        "optimizer": {"enabled": true, "runs": 10_000},
+        "evmVersion": EVM_VERSION,
+        "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "evm.methodIdentifiers"]}},
+    });
+    let fingerprint = fingerprint(&sources, &settings.to_string());
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
         return Ok(out);
     }
@@ -34,11 +39,7 @@ pub fn compile() -> Result<PathBuf> {
         "language": "Solidity",
         "sources": sources.iter().map(|(name, text)| (name.clone(), json!({"content": text})))
             .collect::<serde_json::Map<_, _>>(),
-        "settings": {
-            "optimizer": {"enabled": true, "runs": 10_000},
-            "evmVersion": EVM_VERSION,
-            "outputSelection": {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]}},
-        },
+        "settings": settings,
     });
     let output = run_solc(&input)?;
     let mut failed = false;
@@ -74,6 +75,7 @@ pub fn compile() -> Result<PathBuf> {
                 "abi": artifact["abi"],
                 "bytecode": {"object": format!("0x{}", artifact["evm"]["bytecode"]["object"].as_str().unwrap_or_default())},
                 "deployedBytecode": {"object": format!("0x{}", artifact["evm"]["deployedBytecode"]["object"].as_str().unwrap_or_default())},
+                "methodIdentifiers": artifact["evm"]["methodIdentifiers"],
             });
             write_if_changed(
                 &out.join(format!("{name}.json")),
@@ -169,11 +171,11 @@ fn normalize(path: &str) -> String {
 }
 
 /// A digest of the sources and compiler settings (FNV-1a: stable across Rust versions).
-fn fingerprint(sources: &BTreeMap<String, String>) -> String {
+fn fingerprint(sources: &BTreeMap<String, String>, settings: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let solc = std::fs::read_to_string(root().join("tools/package-lock.json")).unwrap_or_default();
     let parts = sources.iter().flat_map(|(n, t)| [n.as_str(), t.as_str()]);
-    for part in parts.chain([EVM_VERSION, solc.as_str()]) {
+    for part in parts.chain([settings, solc.as_str()]) {
         for byte in part.bytes().chain([0]) {
             hash = (hash ^ byte as u64).wrapping_mul(0x0100_0000_01b3);
         }

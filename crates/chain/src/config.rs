@@ -21,6 +21,12 @@ pub struct NetworkConfig {
     pub pool_manager: Address,
     /// The poolETH token contract.
     pub pool_eth: Address,
+    /// Block the pool was deployed at: where event history starts (0 when unknown).
+    #[serde(default)]
+    pub deployment_block: u64,
+    /// How often the page reads the chain while visible, in milliseconds (default 4000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_interval_ms: Option<u32>,
 }
 
 impl NetworkConfig {
@@ -32,6 +38,11 @@ impl NetworkConfig {
     /// The chain id as the `0x`-prefixed hex the wallet RPC methods use.
     pub fn chain_id_hex(&self) -> String {
         format!("{:#x}", self.chain_id)
+    }
+
+    /// The refresh interval, defaulting to 4 s (a third of a mainnet slot).
+    pub fn refresh_interval_ms(&self) -> u32 {
+        self.refresh_interval_ms.unwrap_or(4_000).max(250)
     }
 
     /// Link to a transaction on the explorer, when the network has one.

@@ -12,6 +12,7 @@
 
 pub mod bindings;
 pub mod config;
+pub mod history;
 pub mod reads;
 pub mod revert;
 pub mod rpc;

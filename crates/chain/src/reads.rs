@@ -1,11 +1,12 @@
-//! The reads behind the staker page, encoded for one JSON-RPC batch and decoded into one
-//! consistent [`PoolSnapshot`].
+//! The reads behind the staker page: one `eth_call` of `PoolManager.snapshot(account)`, so that
+//! a refresh is one RPC request whether it goes through a node or through a wallet (EIP-1193
+//! has no batches), decoded into one consistent [`Reading`] of one block.
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolCall;
 use pool_core::PoolTotals;
 
-use crate::bindings::{PoolETH, PoolManager};
+use crate::bindings::PoolManager;
 use crate::rpc::TxRequest;
 
 /// Which pool and, optionally, which account to read.
@@ -16,7 +17,14 @@ pub struct PoolReads {
     pub account: Option<Address>,
 }
 
-/// What the staker page shows, as of one block.
+/// One consistent reading of the chain, at `block`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub block: u64,
+    pub pool: PoolSnapshot,
+}
+
+/// What the staker page shows about the pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolSnapshot {
     pub totals: PoolTotals,
@@ -38,6 +46,8 @@ pub struct AccountSnapshot {
     pub balance: U256,
     /// `PoolETH.balanceOf`, read to check the client's maths against the contract's.
     pub contract_balance: U256,
+    /// The account's ETH, for the deposit form.
+    pub eth_balance: U256,
 }
 
 /// A call result that does not decode as the ABI says.
@@ -52,60 +62,49 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Calls about the pool, then (with an account) about the account.
-const POOL_CALLS: usize = 5;
-const ACCOUNT_CALLS: usize = 2;
-
 impl PoolReads {
-    /// The `eth_call`s to send, in the order [`PoolReads::decode`] expects their results.
-    pub fn calls(&self) -> Vec<TxRequest> {
-        let manager = |data: Vec<u8>| TxRequest::call(self.pool_manager, data);
-        let token = |data: Vec<u8>| TxRequest::call(self.pool_eth, data);
-        let mut calls = vec![
-            manager(PoolManager::totalPooledEtherCall {}.abi_encode()),
-            token(PoolETH::totalSharesCall {}.abi_encode()),
-            manager(PoolManager::bufferedEtherCall {}.abi_encode()),
-            manager(PoolManager::activatedValidatorsCall {}.abi_encode()),
-            manager(PoolManager::runwayCall {}.abi_encode()),
-        ];
-        if let Some(account) = self.account {
-            calls.push(token(PoolETH::sharesOfCall { account }.abi_encode()));
-            calls.push(token(PoolETH::balanceOfCall { account }.abi_encode()));
-        }
-        calls
+    /// The one `eth_call` to send.
+    pub fn call(&self) -> TxRequest {
+        let account = self.account.unwrap_or(Address::ZERO);
+        TxRequest::call(
+            self.pool_manager,
+            PoolManager::snapshotCall { account }.abi_encode(),
+        )
     }
 
-    /// Decodes the results of [`PoolReads::calls`], in order.
-    pub fn decode(&self, results: &[Bytes]) -> Result<PoolSnapshot, DecodeError> {
-        let expected = POOL_CALLS + if self.account.is_some() { ACCOUNT_CALLS } else { 0 };
-        if results.len() != expected {
-            return Err(DecodeError(format!("{} results for {expected} calls", results.len())));
-        }
-        let err = |e: alloy_sol_types::Error| DecodeError(e.to_string());
-        let totals = PoolTotals {
-            total_pooled_ether: PoolManager::totalPooledEtherCall::abi_decode_returns(&results[0])
-                .map_err(err)?,
-            total_shares: PoolETH::totalSharesCall::abi_decode_returns(&results[1]).map_err(err)?,
+    /// Decodes the result of [`PoolReads::call`].
+    pub fn decode(&self, result: &Bytes) -> Result<Reading, DecodeError> {
+        let s = PoolManager::snapshotCall::abi_decode_returns(result)
+            .map_err(|e| DecodeError(e.to_string()))?;
+        let narrow = |v: U256, what: &str| {
+            u64::try_from(v).map_err(|_| DecodeError(format!("{what} out of range")))
         };
-        let buffered_ether =
-            U256::from(PoolManager::bufferedEtherCall::abi_decode_returns(&results[2]).map_err(err)?);
-        let activated_validators =
-            PoolManager::activatedValidatorsCall::abi_decode_returns(&results[3]).map_err(err)?;
-        let runway_blocks = PoolManager::runwayCall::abi_decode_returns(&results[4]).map_err(err)?;
+        let totals = PoolTotals {
+            total_pooled_ether: s.totalPooledEther,
+            total_shares: s.totalShares,
+        };
         let account = match self.account {
             None => None,
-            Some(address) => {
-                let shares =
-                    PoolETH::sharesOfCall::abi_decode_returns(&results[POOL_CALLS]).map_err(err)?;
-                let contract_balance =
-                    PoolETH::balanceOfCall::abi_decode_returns(&results[POOL_CALLS + 1]).map_err(err)?;
-                let balance = totals
-                    .pooled_eth_by_shares(shares)
-                    .map_err(|e| DecodeError(e.to_string()))?;
-                Some(AccountSnapshot { address, shares, balance, contract_balance })
-            }
+            Some(address) => Some(AccountSnapshot {
+                address,
+                shares: s.shares,
+                balance: totals
+                    .pooled_eth_by_shares(s.shares)
+                    .map_err(|e| DecodeError(e.to_string()))?,
+                contract_balance: s.balance,
+                eth_balance: s.ethBalance,
+            }),
         };
-        Ok(PoolSnapshot { totals, buffered_ether, activated_validators, runway_blocks, account })
+        Ok(Reading {
+            block: narrow(s.blockNumber, "block number")?,
+            pool: PoolSnapshot {
+                totals,
+                buffered_ether: s.bufferedEther,
+                activated_validators: narrow(s.activatedValidators, "validator count")?,
+                runway_blocks: narrow(s.runway, "runway")?,
+                account,
+            },
+        })
     }
 }
 

@@ -42,9 +42,15 @@ mod tests {
 
     #[test]
     fn max_leaves_the_reserve_or_nothing() {
-        let market = FeeMarket { base_fee: U256::from(1_000u64), priority_fee: U256::from(10u64) };
+        let market = FeeMarket {
+            base_fee: U256::from(1_000u64),
+            priority_fee: U256::from(10u64),
+        };
         assert_eq!(market.reserve(100), U256::from(201_000u64));
-        assert_eq!(market.max_deposit(U256::from(1_000_000u64), 100), U256::from(799_000u64));
+        assert_eq!(
+            market.max_deposit(U256::from(1_000_000u64), 100),
+            U256::from(799_000u64)
+        );
         assert_eq!(market.max_deposit(U256::from(100u64), 100), U256::ZERO);
     }
 }

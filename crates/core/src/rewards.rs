@@ -39,7 +39,8 @@ pub struct Report {
 impl Report {
     /// Share price after the report, in wei per 1e18 shares (what one poolETH share is worth).
     pub fn share_price(&self) -> Option<U256> {
-        (!self.total_shares.is_zero()).then(|| self.post_total * U256::from(ONE) / self.total_shares)
+        (!self.total_shares.is_zero())
+            .then(|| self.post_total * U256::from(ONE) / self.total_shares)
     }
 }
 
@@ -93,7 +94,12 @@ mod tests {
     const DAY: u64 = 86_400;
 
     fn report(day: u64, pre: U256, post: U256) -> Report {
-        Report { timestamp: day * DAY, pre_total: pre, post_total: post, total_shares: eth(100) }
+        Report {
+            timestamp: day * DAY,
+            pre_total: pre,
+            post_total: post,
+            total_shares: eth(100),
+        }
     }
 
     #[test]
@@ -114,19 +120,32 @@ mod tests {
 
     #[test]
     fn losses_are_negative_and_too_few_reports_give_none() {
-        let reports = [report(0, eth(100), eth(100)), report(365, eth(100), eth(99))];
+        let reports = [
+            report(0, eth(100), eth(100)),
+            report(365, eth(100), eth(99)),
+        ];
         assert_eq!(apr_bps(&reports, 365 * DAY, 400 * DAY), Some(-100));
         assert_eq!(apr_bps(&reports[..1], 0, DAY), None);
         assert_eq!(apr_bps(&[], 0, DAY), None);
-        assert_eq!(apr_bps(&reports, 1000 * DAY, DAY), None, "nothing in the window");
+        assert_eq!(
+            apr_bps(&reports, 1000 * DAY, DAY),
+            None,
+            "nothing in the window"
+        );
     }
 
     #[test]
     fn rewards_and_formatting() {
-        assert_eq!(rewards(eth(11), eth(10), U256::ZERO), I256::from_raw(eth(1)));
+        assert_eq!(
+            rewards(eth(11), eth(10), U256::ZERO),
+            I256::from_raw(eth(1))
+        );
         assert_eq!(rewards(eth(5), eth(10), eth(6)), I256::from_raw(eth(1)));
         assert_eq!(format_bps(412), "4.12%");
         assert_eq!(format_bps(-5), "-0.05%");
-        assert_eq!(report(1, eth(100), eth(110)).share_price(), Some(U256::from(1_100_000_000_000_000_000u128)));
+        assert_eq!(
+            report(1, eth(100), eth(110)).share_price(),
+            Some(U256::from(1_100_000_000_000_000_000u128))
+        );
     }
 }

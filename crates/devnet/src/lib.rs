@@ -176,6 +176,9 @@ impl Devnet {
             explorer_url: None,
             pool_manager: self.deployment.pool_manager,
             pool_eth: self.deployment.pool_eth,
+            deployment_block: 0,
+            // anvil mines on demand: poll often so that the page follows at once.
+            refresh_interval_ms: Some(1_000),
         }
     }
 }

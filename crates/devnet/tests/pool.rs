@@ -167,7 +167,7 @@ async fn later_deposits_mint_at_the_current_rate_and_balances_follow_the_formula
 }
 
 #[tokio::test]
-async fn batched_reads_decode_into_the_same_numbers() {
+async fn the_one_read_decodes_into_the_same_numbers() {
     let devnet = devnet().await;
     let provider = devnet.provider();
     let alice = devnet.accounts()[1];
@@ -184,14 +184,18 @@ async fn batched_reads_decode_into_the_same_numbers() {
         pool_eth: devnet.deployment.pool_eth,
         account: Some(alice),
     };
-    let mut results = Vec::new();
-    for call in reads.calls() {
-        let tx = TransactionRequest::default()
-            .with_to(call.to)
-            .with_input(call.data);
-        results.push(provider.call(tx).await.unwrap());
-    }
-    let snapshot = reads.decode(&results).unwrap();
+    let call = reads.call();
+    let tx = TransactionRequest::default()
+        .with_to(call.to)
+        .with_input(call.data);
+    let result = provider
+        .call(tx)
+        .block(alloy::eips::BlockId::latest())
+        .await
+        .unwrap();
+    let reading = reads.decode(&result).unwrap();
+    assert_eq!(reading.block, provider.get_block_number().await.unwrap());
+    let snapshot = reading.pool;
     let account = snapshot.account.unwrap();
     assert_eq!(
         snapshot.totals.total_pooled_ether,
@@ -199,7 +203,12 @@ async fn batched_reads_decode_into_the_same_numbers() {
     );
     assert_eq!(snapshot.buffered_ether, parse_ether("2").unwrap());
     assert_eq!(snapshot.totals.total_shares, parse_ether("2").unwrap());
+    assert_eq!(snapshot.runway_blocks, 30 * pool_devnet::BLOCKS_PER_DAY);
     assert_eq!(account.shares, parse_ether("2").unwrap());
+    assert_eq!(
+        account.eth_balance,
+        provider.get_balance(alice).await.unwrap()
+    );
     assert_eq!(account.balance, account.contract_balance);
 }
 

@@ -1,3 +1,4 @@
+// Files run in name order against one devnet: this one first, on a pool at a 1:1 rate.
 // End to end: the release build in headless Chromium, a test wallet announced through EIP-6963,
 // a fresh devnet. Each test uses its own anvil account so that they do not disturb each other.
 import { test, before, after } from 'node:test';
@@ -47,7 +48,7 @@ test('read-only view, connect, deposit 1.5 ETH, balance and totals follow, reloa
   await waitForText(page, '[data-testid=pooleth-balance]', /^0 poolETH$/);
 
   await page.fill('[data-testid=deposit-amount]', '1.5');
-  await waitForText(page, '#deposit-help', /You receive about 1\.5 shares/);
+  await waitForText(page, '#deposit-help', /You receive 1\.5 shares, worth 1\.5 poolETH/);
   await page.click('[data-testid=deposit-submit]');
   await page.locator('[data-testid=tx-status] [data-state=mined]').waitFor({ timeout: 30000 });
 
