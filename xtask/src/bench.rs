@@ -30,5 +30,10 @@ pub fn run_command() -> Result<()> {
         total += gzip;
     }
     println!("| **first visit (JS + CSS + wasm + HTML)** | | **{total}** |");
+    println!("\n## In headless Chromium (release build, devnet)\n");
+    tools::setup(tools::Needs { browser: true })?;
+    if !crate::test::with_served_app(&dist, |command| command.arg("e2e/bench.mjs"))? {
+        anyhow::bail!("the browser figures could not be measured");
+    }
     Ok(())
 }

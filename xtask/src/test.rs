@@ -99,6 +99,17 @@ fn status(command: &mut Command) -> bool {
 
 /// A fresh devnet, the release build served beside its config, and `node --test e2e/`.
 fn end_to_end(dist: &Path) -> Result<bool> {
+    with_served_app(dist, |command| {
+        command.args(["--test", "--test-concurrency=1", "e2e/"])
+    })
+}
+
+/// Runs a node command against a fresh devnet and the release build served beside its config
+/// (env: APP_URL, RPC_URL, CHROMIUM, SCREENSHOTS); true when it succeeds.
+pub fn with_served_app(
+    dist: &Path,
+    args: impl FnOnce(&mut Command) -> &mut Command,
+) -> Result<bool> {
     let work = root().join("target/e2e");
     std::fs::create_dir_all(&work)?;
     let config = work.join("config.json");
@@ -110,14 +121,13 @@ fn end_to_end(dist: &Path) -> Result<bool> {
         },
         0,
     )?;
-    let ok = status(
-        cmd("node")
-            .args(["--test", "--test-concurrency=1", "e2e/"])
-            .env("APP_URL", server.url())
-            .env("RPC_URL", devnet.rpc_url())
-            .env("CHROMIUM", CHROMIUM)
-            .env("SCREENSHOTS", root().join("e2e/screenshots")),
-    );
+    let mut command = cmd("node");
+    command
+        .env("APP_URL", server.url())
+        .env("RPC_URL", devnet.rpc_url())
+        .env("CHROMIUM", CHROMIUM)
+        .env("SCREENSHOTS", root().join("e2e/screenshots"));
+    let ok = status(args(&mut command));
     drop(devnet);
     Ok(ok)
 }
