@@ -82,6 +82,26 @@ test('Max leaves a gas reserve; a rebase moves the balance live; a reverted depo
   await context.close();
 });
 
+test('a deposit sped up or cancelled in the wallet is followed by its nonce', async () => {
+  const { context, page } = await openApp(browser, [{ ...ALPHA, connected: true }]);
+  await page.locator('[data-testid=account]').waitFor();
+  const before = await balanceOf(config, ALPHA.account);
+  await page.evaluate(() => window.__testWallet.replaceNext('speedUp'));
+  await page.fill('[data-testid=deposit-amount]', '1');
+  await page.click('[data-testid=deposit-submit]');
+  await waitForText(page, '[data-testid=tx-status]', /Sped up in your wallet and deposited in block/, 30000);
+  assert.ok(await balanceOf(config, ALPHA.account) > before, 'the sped-up deposit landed');
+
+  const afterSpeedUp = await balanceOf(config, ALPHA.account);
+  await page.evaluate(() => window.__testWallet.replaceNext('cancel'));
+  await page.fill('[data-testid=deposit-amount]', '1');
+  await page.click('[data-testid=deposit-submit]');
+  await waitForText(page, '[data-testid=tx-status]', /replaced or cancelled in your wallet: nothing was deposited/, 30000);
+  assert.equal(await balanceOf(config, ALPHA.account), afterSpeedUp);
+  assert.equal(await page.isEnabled('[data-testid=deposit-submit]'), true);
+  await context.close();
+});
+
 test('one RPC request per refresh, none while the tab is hidden', async () => {
   const { context, page } = await openApp(browser, [{ ...WATCHER, connected: true }], { countRpc: true });
   await page.locator('[data-testid=account]').waitFor();

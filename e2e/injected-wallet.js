@@ -3,6 +3,7 @@
 // itself through EIP-6963. Tests steer it through `window.__testWallet`:
 //   rejectNext(method)  the next request of that method fails with 4001 (user rejected)
 //   setChain(hexId)     pretend the wallet sits on another chain (emits chainChanged)
+//   replaceNext(how)    the next transaction is sped up ('speedUp') or cancelled ('cancel')
 //   calls               every method the app asked for, in order
 // (`window.__testWallets[rdns]` when several are injected; `connected: true` starts connected.)
 // "Connected" survives reloads (sessionStorage), as a real wallet's site permission does.
@@ -23,6 +24,24 @@
     const body = await response.json();
     if (body.error) throw Object.assign(new Error(body.error.message), body.error);
     return body.result;
+  }
+  // What a user does in the wallet while a transaction waits: speed it up (same transaction,
+  // higher fee) or cancel it (a 0 ETH transfer to themselves), both with the same nonce. The
+  // original hash is returned to the app, which must notice by the nonce.
+  async function sendThenReplace(tx, how) {
+    await rpc('evm_setAutomine', [false]);
+    try {
+      const nonce = await rpc('eth_getTransactionCount', [tx.from, 'pending']);
+      const original = await rpc('eth_sendTransaction', [{ ...tx, nonce, maxFeePerGas: '0x77359400', maxPriorityFeePerGas: '0x3b9aca00' }]);
+      const replacement = how === 'speedUp'
+        ? { ...tx, nonce, maxFeePerGas: '0xee6b2800', maxPriorityFeePerGas: '0x77359400' }
+        : { from: tx.from, to: tx.from, value: '0x0', nonce, maxFeePerGas: '0xee6b2800', maxPriorityFeePerGas: '0x77359400' };
+      await rpc('eth_sendTransaction', [replacement]);
+      await rpc('evm_mine', []);
+      return original;
+    } finally {
+      await rpc('evm_setAutomine', [true]);
+    }
   }
   const rejected = () => Object.assign(new Error('User rejected the request.'), { code: 4001 });
   // A returning user: the site is already permitted and the app remembers this wallet.
@@ -50,6 +69,7 @@
           return null;
         case 'eth_sendTransaction':
           if (!connected()) throw Object.assign(new Error('Unauthorized'), { code: 4100 });
+          if (state.replaceNext) return sendThenReplace(params[0], state.replaceNext.splice(0, 1)[0]);
           return rpc(method, params);
         default:
           return rpc(method, params);
@@ -64,6 +84,7 @@
   const control = {
     get calls() { return state.calls; },
     rejectNext(method) { state.reject.add(method); },
+    replaceNext(how) { (state.replaceNext = state.replaceNext || []).push(how); },
     setChain(hexId) { state.chainOverride = hexId; emit('chainChanged', hexId); },
   };
   window.__testWallets = Object.assign(window.__testWallets || {}, { [rdns]: control });

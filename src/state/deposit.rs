@@ -101,6 +101,12 @@ async fn run(
         .await
         .map(|b| b.to::<u64>())
         .unwrap_or(0);
+    // The nonce the wallet will most likely use, in case the transaction is replaced before we
+    // ever see it.
+    let expected_nonce = reader
+        .request::<_, U64>("eth_getTransactionCount", (connection.account, "pending"))
+        .await
+        .ok();
     let hash = match connection
         .client()
         .request::<_, B256>("eth_sendTransaction", [&tx])
@@ -110,7 +116,7 @@ async fn run(
         Err(error) => return failed(describe(&error)),
     };
     state.set(TxState::Pending { hash });
-    follow(reader, hash, &tx, start_block).await
+    follow(reader, hash, &tx, start_block, expected_nonce).await
 }
 
 /// The fields of a transaction the follower needs.
@@ -132,8 +138,14 @@ struct BlockWithTxs {
 /// Polls for the receipt. When the transaction disappears and the account's nonce has moved
 /// past it, the wallet replaced it: a deposit with the same nonce is a speed-up (followed to its
 /// receipt); anything else means it was cancelled.
-async fn follow(reader: &RpcClient, hash: B256, tx: &TxRequest, start_block: u64) -> TxState {
-    let mut nonce = None;
+async fn follow(
+    reader: &RpcClient,
+    hash: B256,
+    tx: &TxRequest,
+    start_block: u64,
+    expected_nonce: Option<U64>,
+) -> TxState {
+    let mut nonce = expected_nonce;
     let from = tx.from.unwrap_or_default();
     loop {
         match reader
