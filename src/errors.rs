@@ -9,10 +9,10 @@ pub type RpcError = alloy_json_rpc::RpcError<alloy_transport::TransportErrorKind
 /// A sentence for the user about a failed request.
 pub fn describe(error: &RpcError) -> String {
     if let Some(payload) = error.as_error_resp() {
-        if let Some(data) = payload.as_revert_data() {
-            if let Some(reason) = pool_chain::revert::explain_revert(&data) {
-                return reason;
-            }
+        if let Some(data) = payload.as_revert_data()
+            && let Some(reason) = pool_chain::revert::explain_revert(&data)
+        {
+            return reason;
         }
         if let Some(reason) = revert_in_data(payload.data.as_deref().map(|d| d.get())) {
             return reason;
@@ -61,10 +61,10 @@ fn revert_in_data(data: Option<&str>) -> Option<String> {
     while let Some(v) = stack.pop() {
         match v {
             serde_json::Value::String(s) if s.starts_with("0x") && s.len() >= 10 => {
-                if let Ok(bytes) = s.parse::<Bytes>() {
-                    if let Some(reason) = pool_chain::revert::explain_revert(&bytes) {
-                        return Some(reason);
-                    }
+                if let Ok(bytes) = s.parse::<Bytes>()
+                    && let Some(reason) = pool_chain::revert::explain_revert(&bytes)
+                {
+                    return Some(reason);
                 }
             }
             serde_json::Value::Object(map) => stack.extend(map.values()),

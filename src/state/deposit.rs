@@ -202,16 +202,16 @@ async fn replaced(
             .into_iter()
             .find(|t| t.from == from && t.nonce == nonce)
         {
-            if replacement.to == Some(tx.to) && replacement.input == tx.data {
-                if let Ok(Some(receipt)) = reader
+            if replacement.to == Some(tx.to)
+                && replacement.input == tx.data
+                && let Ok(Some(receipt)) = reader
                     .request::<_, Option<TxReceipt>>(
                         "eth_getTransactionReceipt",
                         [replacement.hash],
                     )
                     .await
-                {
-                    return mined(receipt, true);
-                }
+            {
+                return mined(receipt, true);
             }
             break;
         }

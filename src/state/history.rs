@@ -82,14 +82,14 @@ impl History {
                     Ok(logs) => history.reports.set(decode_reports(&logs)),
                     Err(e) => history.error.set(Some(describe(&e))),
                 }
-                if let Some((account, Ok(incoming), Ok(outgoing))) = flows {
-                    if let (Ok(incoming), Ok(outgoing)) = (incoming.await, outgoing.await) {
-                        history.flows.set(Some(Flows {
-                            account,
-                            received: sum_transfers(&incoming),
-                            sent: sum_transfers(&outgoing),
-                        }));
-                    }
+                if let Some((account, Ok(incoming), Ok(outgoing))) = flows
+                    && let (Ok(incoming), Ok(outgoing)) = (incoming.await, outgoing.await)
+                {
+                    history.flows.set(Some(Flows {
+                        account,
+                        received: sum_transfers(&incoming),
+                        sent: sum_transfers(&outgoing),
+                    }));
                 }
             });
         });

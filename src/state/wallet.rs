@@ -80,10 +80,10 @@ impl Wallet {
         let remembered = storage().and_then(|s| s.get_item(REMEMBERED).ok().flatten());
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(200).await;
-            if wallet.discovered.with_untracked(Vec::is_empty) {
-                if let Some(provider) = discovery::injected() {
-                    wallet.add(injected_wallet(provider), remembered.as_deref());
-                }
+            if wallet.discovered.with_untracked(Vec::is_empty)
+                && let Some(provider) = discovery::injected()
+            {
+                wallet.add(injected_wallet(provider), remembered.as_deref());
             }
             wallet.searched.set(true);
         });
@@ -129,10 +129,9 @@ impl Wallet {
         if let Ok(accounts) = client
             .request_noparams::<Vec<Address>>("eth_accounts")
             .await
+            && !accounts.is_empty()
         {
-            if !accounts.is_empty() {
-                self.established(wallet, accounts).await;
-            }
+            self.established(wallet, accounts).await;
         }
     }
 

@@ -70,7 +70,7 @@ fn wasm_target() -> Result<()> {
 
 /// `cargo install krate@version` unless `bin --version` already reports that version.
 fn cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Result<()> {
-    let reported = output(&mut std::process::Command::new(cargo_bin().join(bin)).arg("--version"))
+    let reported = output(std::process::Command::new(cargo_bin().join(bin)).arg("--version"))
         .unwrap_or_default();
     if reported.split_whitespace().any(|word| word == version) {
         return Ok(());
@@ -89,10 +89,10 @@ pub fn locked_wasm_bindgen() -> Result<String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(version.trim_end_matches('"').to_string());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_string());
         }
     }
     bail!("Cargo.lock names no wasm-bindgen")
@@ -104,7 +104,7 @@ fn browser() -> Result<()> {
         return Ok(());
     }
     eprintln!("xtask: installing Chromium and ChromeDriver from Debian");
-    let sudo = output(&mut std::process::Command::new("id").arg("-u")).map(|u| u.trim() != "0");
+    let sudo = output(std::process::Command::new("id").arg("-u")).map(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut command = if sudo == Some(true) {
             cmd("sudo")

@@ -136,7 +136,7 @@ impl Devnet {
                 )
             })?;
         let provider = provider_for(&anvil);
-        let deployment = deploy(&provider, &anvil.addresses()[..], &options).await?;
+        let deployment = deploy(&provider, anvil.addresses(), &options).await?;
         let ceremony = match options.validators {
             0 => None,
             count => Some(fill_registry(&provider, &deployment, count).await?),

@@ -29,7 +29,7 @@ async fn main() -> anyhow::Result<()> {
         Ok(value(name)
             .map(|v| v.parse())
             .transpose()
-            .with_context(|| format!("{name}"))?
+            .with_context(|| name.to_string())?
             .unwrap_or(default))
     };
     let options = DevnetOptions {

@@ -218,7 +218,7 @@ async fn the_first_depositor_cannot_inflate_the_share_price() {
         .from(attacker)
         .to(pool)
         .value(parse_ether("10").unwrap());
-    assert!(devnet.provider().call(transfer.into()).await.is_err());
+    assert!(devnet.provider().call(transfer).await.is_err());
     assert_eq!(totals(&devnet).await.total_pooled_ether, U256::from(1));
 
     stake(&devnet, victim, parse_ether("1").unwrap()).await;
