@@ -11,6 +11,7 @@
 
 pub mod ceremony;
 pub mod fixtures;
+pub mod testing;
 
 use std::path::PathBuf;
 

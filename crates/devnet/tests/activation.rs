@@ -10,6 +10,7 @@ use pool_chain::bindings::devnet::{
 };
 use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
 use pool_core::funding::{FeeSchedule, Precision};
+use pool_devnet::testing::pool_error;
 use pool_devnet::{BLOCKS_PER_DAY, Devnet, DevnetOptions, FeeAsset};
 
 const SHARES_LEN_4: usize = 96 + 4 * (48 + 256);
@@ -24,7 +25,7 @@ async fn devnet(fee_asset: FeeAsset) -> Devnet {
 }
 
 fn manager(devnet: &Devnet) -> PoolManager::PoolManagerInstance<DynProvider> {
-    PoolManager::new(devnet.deployment.pool_manager, devnet.provider())
+    devnet.pool()
 }
 
 fn entry(pool: Address, seed: u8, operators: &[u64]) -> PoolManager::ValidatorData {
@@ -36,31 +37,14 @@ fn fresh_cluster() -> Cluster {
 }
 
 async fn stake(devnet: &Devnet, account: usize, eth: &str) {
-    manager(devnet)
-        .deposit()
-        .from(devnet.accounts()[account])
-        .value(parse_ether(eth).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
+    devnet
+        .stake(devnet.accounts()[account], parse_ether(eth).unwrap())
         .await
         .unwrap();
 }
 
 async fn deposit_root(devnet: &Devnet) -> B256 {
-    DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
-        .get_deposit_root()
-        .call()
-        .await
-        .unwrap()
-}
-
-/// The pool error a call reverts with.
-fn pool_error(error: alloy::contract::Error) -> PoolManagerErrors {
-    error
-        .as_decoded_interface_error::<PoolManagerErrors>()
-        .unwrap_or_else(|| panic!("not a pool error: {error:?}"))
+    devnet.deposit_root().await.unwrap()
 }
 
 /// The cluster as the last ValidatorAdded event left it (what a client's scanner rebuilds).

@@ -38,55 +38,13 @@ async fn deposit(provider: &DynProvider, pool: Address, from: Address, wei: U256
     event.shares
 }
 
-async fn totals(provider: &DynProvider, devnet: &Devnet) -> PoolTotals {
-    let manager = PoolManager::new(devnet.deployment.pool_manager, provider.clone());
-    let token = PoolETH::new(devnet.deployment.pool_eth, provider.clone());
-    PoolTotals {
-        total_pooled_ether: manager.totalPooledEther().call().await.unwrap(),
-        total_shares: token.totalShares().call().await.unwrap(),
-    }
+async fn totals(_provider: &DynProvider, devnet: &Devnet) -> PoolTotals {
+    devnet.totals().await.unwrap()
 }
 
-/// A rebase: the oracle reports `balance` on the beacon chain for `validators`, one second after
-/// the latest block. Report bounds are widened first when `wide` (tests of large moves).
-async fn report(provider: &DynProvider, pool: Address, validators: u64, balance: U256, wide: bool) {
-    let manager = PoolManager::new(pool, provider.clone());
-    if wide {
-        manager
-            .setReportBounds(10_000, 10_000)
-            .send()
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-    }
-    let latest = provider.get_block_number().await.unwrap();
-    let block = provider
-        .get_block_by_number(latest.into())
-        .await
-        .unwrap()
-        .unwrap();
-    let _: () = provider
-        .raw_request(
-            "evm_setNextBlockTimestamp".into(),
-            [block.header.timestamp + 12],
-        )
-        .await
-        .unwrap();
-    let receipt = manager
-        .reportBeacon(
-            block.header.timestamp + 12,
-            validators,
-            balance.to::<u128>(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    assert!(receipt.status());
+/// A rebase: the oracle reports `balance` on the beacon chain for `validators`.
+async fn report(devnet: &Devnet, validators: u64, balance: U256) {
+    devnet.report_beacon(validators, balance).await.unwrap();
 }
 
 #[tokio::test]
@@ -126,14 +84,7 @@ async fn later_deposits_mint_at_the_current_rate_and_balances_follow_the_formula
 
     deposit(&provider, pool, alice, parse_ether("3").unwrap()).await;
     // Rewards: 3 ETH of deposits now account for 3.3 ETH (+ an odd wei to exercise rounding).
-    report(
-        &provider,
-        pool,
-        0,
-        parse_ether("0.3").unwrap() + U256::from(7),
-        true,
-    )
-    .await;
+    report(&devnet, 0, parse_ether("0.3").unwrap() + U256::from(7)).await;
 
     let before = totals(&provider, &devnet).await;
     let amount = parse_ether("1").unwrap() + U256::from(1);

@@ -10,6 +10,7 @@ use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
     self, DevnetSSVNetworkV2Errors as SsvErrors,
 };
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::pool_error;
 use pool_devnet::{Devnet, DevnetOptions};
 
 async fn devnet() -> Devnet {
@@ -120,12 +121,7 @@ async fn deposit_contract_checks_like_the_real_one() {
 }
 
 async fn devnet_root_of_empty_tree() -> alloy::primitives::B256 {
-    let devnet = devnet().await;
-    DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
-        .get_deposit_root()
-        .call()
-        .await
-        .unwrap()
+    devnet().await.deposit_root().await.unwrap()
 }
 
 #[tokio::test]
@@ -222,13 +218,7 @@ async fn ssv_stand_in_validates_operators_and_refuses_underfunded_clusters() {
 }
 
 async fn pool(devnet: &Devnet) -> PoolManager::PoolManagerInstance<DynProvider> {
-    PoolManager::new(devnet.deployment.pool_manager, devnet.provider())
-}
-
-fn pool_error(error: alloy::contract::Error) -> PoolManagerErrors {
-    error
-        .as_decoded_interface_error::<PoolManagerErrors>()
-        .unwrap_or_else(|| panic!("not a pool error: {error:?}"))
+    devnet.pool()
 }
 
 #[tokio::test]

@@ -4,7 +4,6 @@
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
 use pool_chain::bindings::PoolETH::{self, PoolETHErrors};
-use pool_chain::bindings::PoolManager;
 use pool_core::PoolTotals;
 use pool_devnet::{Devnet, DevnetOptions};
 use proptest::prelude::*;
@@ -16,62 +15,24 @@ async fn devnet() -> Devnet {
 }
 
 fn token(devnet: &Devnet) -> PoolETH::PoolETHInstance<DynProvider> {
-    PoolETH::new(devnet.deployment.pool_eth, devnet.provider())
+    devnet.token()
 }
 
 async fn stake(devnet: &Devnet, from: Address, wei: U256) {
-    let receipt = PoolManager::new(devnet.deployment.pool_manager, devnet.provider())
-        .deposit()
-        .from(from)
-        .value(wei)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    assert!(receipt.status());
+    devnet.stake(from, wei).await.unwrap();
 }
 
-/// A rebase by `change` wei, reported by the oracle (bounds widened to allow any move).
+/// A rebase by `change` wei, reported by the oracle.
 async fn rebase(devnet: &Devnet, change: i128) {
-    let pool = PoolManager::new(devnet.deployment.pool_manager, devnet.provider());
-    pool.setReportBounds(10_000, 10_000)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
+    let balance = devnet.pool().beaconBalance().call().await.unwrap() as i128 + change;
+    devnet
+        .report_beacon(0, U256::from(balance.max(0) as u128))
         .await
         .unwrap();
-    let balance = pool.beaconBalance().call().await.unwrap() as i128 + change;
-    let provider = devnet.provider();
-    let latest = provider
-        .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
-        .await
-        .unwrap()
-        .unwrap();
-    let at = latest.header.timestamp + 12;
-    let _: () = provider
-        .raw_request("evm_setNextBlockTimestamp".into(), [at])
-        .await
-        .unwrap();
-    let receipt = pool
-        .reportBeacon(at, 0, balance.max(0) as u128)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    assert!(receipt.status());
 }
 
 async fn totals(devnet: &Devnet) -> PoolTotals {
-    let pool = PoolManager::new(devnet.deployment.pool_manager, devnet.provider());
-    PoolTotals {
-        total_pooled_ether: pool.totalPooledEther().call().await.unwrap(),
-        total_shares: token(devnet).totalShares().call().await.unwrap(),
-    }
+    devnet.totals().await.unwrap()
 }
 
 #[tokio::test]

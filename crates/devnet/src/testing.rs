@@ -1,0 +1,93 @@
+//! Shortcuts for tests and tools driving a devnet: contract handles, a deposit, the pool's
+//! totals, the deposit contract's root, an oracle report, and decoding the pool's errors.
+
+use alloy::primitives::{Address, B256, U256};
+use alloy::providers::{DynProvider, Provider};
+use alloy::rpc::types::TransactionReceipt;
+use anyhow::{Context, Result, ensure};
+use pool_chain::bindings::PoolETH::PoolETHInstance;
+use pool_chain::bindings::PoolManager::{PoolManagerErrors, PoolManagerInstance};
+use pool_chain::bindings::devnet::DevnetDepositContract;
+use pool_chain::bindings::{PoolETH, PoolManager};
+use pool_core::PoolTotals;
+
+use crate::Devnet;
+
+impl Devnet {
+    /// The pool manager, sending from anvil's account #0 unless told otherwise.
+    pub fn pool(&self) -> PoolManagerInstance<DynProvider> {
+        PoolManager::new(self.deployment.pool_manager, self.provider())
+    }
+
+    pub fn token(&self) -> PoolETHInstance<DynProvider> {
+        PoolETH::new(self.deployment.pool_eth, self.provider())
+    }
+
+    /// `from` deposits `wei` into the pool; the receipt of a successful deposit.
+    pub async fn stake(&self, from: Address, wei: U256) -> Result<TransactionReceipt> {
+        let receipt = self
+            .pool()
+            .deposit()
+            .from(from)
+            .value(wei)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(receipt.status(), "the deposit reverted");
+        Ok(receipt)
+    }
+
+    /// Total pooled ether and total shares now.
+    pub async fn totals(&self) -> Result<PoolTotals> {
+        Ok(PoolTotals {
+            total_pooled_ether: self.pool().totalPooledEther().call().await?,
+            total_shares: self.token().totalShares().call().await?,
+        })
+    }
+
+    /// The deposit contract's root now (what an activation must carry).
+    pub async fn deposit_root(&self) -> Result<B256> {
+        let deposit = DevnetDepositContract::new(self.deployment.deposit_contract, self.provider());
+        Ok(deposit.get_deposit_root().call().await?)
+    }
+
+    /// An oracle report 12 seconds after the latest block, with report bounds widened so that
+    /// any move passes.
+    pub async fn report_beacon(
+        &self,
+        validators: u64,
+        balance: U256,
+    ) -> Result<TransactionReceipt> {
+        let pool = self.pool();
+        pool.setReportBounds(10_000, 10_000)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        let provider = self.provider();
+        let latest = provider
+            .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+            .await?
+            .context("the latest block")?;
+        let at = latest.header.timestamp + 12;
+        let _: () = provider
+            .raw_request("evm_setNextBlockTimestamp".into(), [at])
+            .await?;
+        let receipt = pool
+            .reportBeacon(at, validators, balance.to::<u128>())
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(receipt.status(), "the report reverted");
+        Ok(receipt)
+    }
+}
+
+/// The pool's custom error a call reverted with; panics with the error when it is not one.
+pub fn pool_error(error: alloy::contract::Error) -> PoolManagerErrors {
+    error
+        .as_decoded_interface_error::<PoolManagerErrors>()
+        .unwrap_or_else(|| panic!("not a pool error: {error:?}"))
+}
