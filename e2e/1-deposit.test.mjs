@@ -97,6 +97,16 @@ test('a wallet on another chain gets a banner and a one-click switch', async () 
   await page.getByRole('button', { name: /Switch to/ }).click();
   await page.locator('[data-testid=wrong-network]').waitFor({ state: 'detached' });
   assert.equal(await page.isEnabled('[data-testid=deposit-submit]'), true);
+
+  // A wallet that does not know the devnet is asked to add it (EIP-3085), then is on it.
+  await page.evaluate(() => { window.__testWallet.lackChain(); window.__testWallet.setChain('0x1'); });
+  await page.locator('[data-testid=wrong-network]').waitFor();
+  await page.getByRole('button', { name: /Switch to/ }).click();
+  await page.locator('[data-testid=wrong-network]').waitFor({ state: 'detached' });
+  const added = await page.evaluate(() => window.__testWallet.added);
+  assert.equal(added.chainId, '0x7a69');
+  assert.equal(added.rpcUrls[0], config.rpcUrl);
+  assert.equal(added.nativeCurrency.symbol, 'ETH');
   await context.close();
 });
 

@@ -73,6 +73,10 @@ test('Max leaves a gas reserve; a rebase moves the balance live; a reverted depo
   await waitForText(page, '[data-testid=apr-7d]', /^[0-9]+\.[0-9]{2}%$/);
   await page.locator('details summary').click();
   await waitForText(page, '[data-testid=rate]', /1 share = 1\.0[0-9]+ poolETH/);
+  await page.click('[data-testid=watch-asset]');
+  await waitForText(page, '.position [role=status]', /poolETH is in your wallet's token list/);
+  const watched = await page.evaluate(() => window.__testWallet.watched);
+  assert.equal(watched.options.address.toLowerCase(), config.poolEth.toLowerCase());
 
   // One wei no longer buys a share: the deposit is refused before the wallet is asked.
   await page.fill('[data-testid=deposit-amount]', '0.000000000000000001');

@@ -76,9 +76,16 @@ export const words = (...values) => values.map((v) => BigInt(v).toString(16).pad
 export async function sendAsOperator(to, data) {
   const [operator] = await rpc('eth_accounts');
   const hash = await rpc('eth_sendTransaction', [{ from: operator, to, data }]);
-  const receipt = await rpc('eth_getTransactionReceipt', [hash]);
-  if (receipt.status !== '0x1') throw new Error(`transaction to ${to} reverted`);
-  return receipt;
+  // anvil mines at once, but may answer before the receipt is queryable.
+  for (let tries = 0; tries < 100; tries++) {
+    const receipt = await rpc('eth_getTransactionReceipt', [hash]);
+    if (receipt) {
+      if (receipt.status !== '0x1') throw new Error(`transaction to ${to} reverted`);
+      return receipt;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`transaction ${hash} was never mined`);
 }
 
 /** An oracle report moving the pool's total by `deltaWei` (bounds widened first). */

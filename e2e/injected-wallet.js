@@ -4,6 +4,7 @@
 //   rejectNext(method)  the next request of that method fails with 4001 (user rejected)
 //   setChain(hexId)     pretend the wallet sits on another chain (emits chainChanged)
 //   replaceNext(how)    the next transaction is sped up ('speedUp') or cancelled ('cancel')
+//   lackChain()         the wallet does not know the devnet: switching fails with 4902
 //   calls               every method the app asked for, in order
 // (`window.__testWallets[rdns]` when several are injected; `connected: true` starts connected.)
 // "Connected" survives reloads (sessionStorage), as a real wallet's site permission does.
@@ -64,9 +65,22 @@
         case 'eth_chainId':
           return state.chainOverride ?? rpc('eth_chainId');
         case 'wallet_switchEthereumChain':
+          if (state.lacksChain) {
+            throw Object.assign(new Error('Unrecognized chain ID. Try adding the chain first.'), { code: 4902 });
+          }
           state.chainOverride = null;
           emit('chainChanged', await rpc('eth_chainId'));
           return null;
+        case 'wallet_addEthereumChain':
+          // A real wallet adds the chain and switches to it.
+          state.added = params[0];
+          state.lacksChain = false;
+          state.chainOverride = null;
+          emit('chainChanged', await rpc('eth_chainId'));
+          return null;
+        case 'wallet_watchAsset':
+          state.watched = params;
+          return true;
         case 'eth_sendTransaction':
           if (!connected()) throw Object.assign(new Error('Unauthorized'), { code: 4100 });
           if (state.replaceNext) return sendThenReplace(params[0], state.replaceNext.splice(0, 1)[0]);
@@ -85,6 +99,9 @@
     get calls() { return state.calls; },
     rejectNext(method) { state.reject.add(method); },
     replaceNext(how) { (state.replaceNext = state.replaceNext || []).push(how); },
+    lackChain() { state.lacksChain = true; },
+    get added() { return state.added; },
+    get watched() { return state.watched; },
     setChain(hexId) { state.chainOverride = hexId; emit('chainChanged', hexId); },
   };
   window.__testWallets = Object.assign(window.__testWallets || {}, { [rdns]: control });
