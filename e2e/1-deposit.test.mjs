@@ -135,3 +135,17 @@ test('no wallet installed: pool figures still shown, with a plain hint', async (
   await waitForText(page, '.popover', /No browser wallet found/);
   await context.close();
 });
+
+test('an unreachable RPC is said plainly and the last figures stay', async () => {
+  const { context, page } = await openApp(browser, []);
+  await waitForText(page, '[data-testid=total-pooled]', /ETH$/);
+  const shown = await page.textContent('[data-testid=total-pooled]');
+  await page.route(`${RPC_URL}/**`, (route) => route.abort('connectionrefused'));
+  await page.route(RPC_URL, (route) => route.abort('connectionrefused'));
+  await waitForText(page, '.stats [role=alert]', /could not reach the RPC at http:\/\/127\.0\.0\.1:\d+.*nothing was sent/);
+  assert.equal(await page.textContent('[data-testid=total-pooled]'), shown, 'the figures stay on screen');
+  await page.unroute(`${RPC_URL}/**`);
+  await page.unroute(RPC_URL);
+  await page.locator('.stats [role=alert]').waitFor({ state: 'detached', timeout: 15000 });
+  await context.close();
+});
