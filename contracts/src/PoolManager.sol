@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {PoolETH} from "./PoolETH.sol";
 import {IDepositContract} from "./interfaces/IDepositContract.sol";
@@ -66,15 +67,15 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     /// @notice 0x01 credentials pointing at this contract: principal comes back to the pool.
     bytes32 public immutable withdrawalCredentials;
 
-    // Slot: the two ether figures every balance depends on.
-    uint128 public bufferedEther;
-    uint128 public beaconBalance;
-    // Slot: validator counts, report time, runway.
-    uint64 public activatedValidators;
-    uint64 public beaconValidators;
+    // One slot holds everything totalPooledEther() reads, so a deposit reads one slot and writes
+    // it back (96 bits hold 79 billion ETH; 32 bits 4 billion validators).
+    uint96 public bufferedEther;
+    uint96 public beaconBalance;
+    uint32 public activatedValidators;
+    uint32 public beaconValidators;
+    // Slot: report time, runway, report bounds.
     uint64 public lastReportTimestamp;
     uint64 public runway;
-    // Slot: report bounds.
     uint16 public maxRewardBps;
     uint16 public maxLossBps;
 
@@ -176,7 +177,7 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     function deposit() external payable returns (uint256 shares) {
         if (msg.value == 0) revert ZeroDeposit();
         shares = poolETH.mintForDeposit(msg.sender, msg.value, totalPooledEther());
-        bufferedEther += uint128(msg.value);
+        bufferedEther += SafeCast.toUint96(msg.value);
         emit Deposited(msg.sender, msg.value, shares);
     }
 
@@ -212,13 +213,14 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         if (validators < previous || validators > activatedValidators) {
             revert InvalidValidatorCount(validators, previous, activatedValidators);
         }
+        uint96 newBalance = SafeCast.toUint96(balance);
         uint256 before = totalPooledEther();
         int256 change = int256(uint256(balance)) - int256(uint256(beaconBalance))
             - int256(uint256(validators - previous) * DEPOSIT_SIZE);
         uint256 limit = (before * (change >= 0 ? maxRewardBps : maxLossBps)) / BPS;
         if ((change >= 0 ? uint256(change) : uint256(-change)) > limit) revert ReportOutOfBounds(change, limit);
-        beaconValidators = validators;
-        beaconBalance = balance;
+        beaconValidators = uint32(validators); // <= activatedValidators, a uint32
+        beaconBalance = newBalance;
         lastReportTimestamp = timestamp;
         emit BeaconReported(timestamp, validators, balance, before, totalPooledEther(), poolETH.totalShares());
     }
@@ -317,8 +319,8 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         uint256 funding = count * fundingPerValidator(validators[0].operatorIds);
         if (feeReserve < funding) revert InsufficientFeeReserve(feeReserve, funding);
 
-        bufferedEther -= uint128(needed);
-        activatedValidators += uint64(count);
+        bufferedEther -= uint96(needed); // needed <= bufferedEther
+        activatedValidators += SafeCast.toUint32(count);
         feeReserve -= funding;
 
         _depositAll(validators);

@@ -102,6 +102,12 @@ fn explain_manager(error: PoolManagerErrors) -> String {
         }
         E::ReentrancyGuardReentrantCall(_) => "The pool refused a re-entrant call.".into(),
         E::SafeERC20FailedOperation(e) => format!("The token {} refused the transfer.", e.token),
+        E::SafeCastOverflowedUintDowncast(e) => {
+            format!(
+                "{} does not fit the pool's accounting ({} bits).",
+                e.value, e.bits
+            )
+        }
     }
 }
 

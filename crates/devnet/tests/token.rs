@@ -24,7 +24,14 @@ async fn stake(devnet: &Devnet, from: Address, wei: U256) {
 
 /// A rebase by `change` wei, reported by the oracle.
 async fn rebase(devnet: &Devnet, change: i128) {
-    let balance = devnet.pool().beaconBalance().call().await.unwrap() as i128 + change;
+    let balance = devnet
+        .pool()
+        .beaconBalance()
+        .call()
+        .await
+        .unwrap()
+        .to::<i128>()
+        + change;
     devnet
         .report_beacon(0, U256::from(balance.max(0) as u128))
         .await
