@@ -91,3 +91,25 @@ pub fn pool_error(error: alloy::contract::Error) -> PoolManagerErrors {
         .as_decoded_interface_error::<PoolManagerErrors>()
         .unwrap_or_else(|| panic!("not a pool error: {error:?}"))
 }
+
+/// `.mined()`: send a contract call and wait for its receipt, panicking on any failure to send
+/// (a revert shows as `status() == false`). For tests.
+#[allow(async_fn_in_trait)]
+pub trait Mined {
+    async fn mined(self) -> TransactionReceipt;
+}
+
+impl<P, D> Mined for alloy::contract::CallBuilder<P, D>
+where
+    P: Provider,
+    D: alloy::contract::CallDecoder,
+{
+    async fn mined(self) -> TransactionReceipt {
+        self.send()
+            .await
+            .expect("sent")
+            .get_receipt()
+            .await
+            .expect("mined")
+    }
+}

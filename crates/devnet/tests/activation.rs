@@ -10,6 +10,7 @@ use pool_chain::bindings::devnet::{
 };
 use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
 use pool_core::funding::{FeeSchedule, Precision};
+use pool_devnet::testing::Mined;
 use pool_devnet::testing::pool_error;
 use pool_devnet::{BLOCKS_PER_DAY, Devnet, DevnetOptions, FeeAsset};
 
@@ -98,13 +99,7 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
     let entries: Vec<_> = (1..=3).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.addValidators(entries.clone()).mined().await;
 
     assert_eq!(pool.validatorCount().call().await.unwrap(), U256::from(3));
     assert_eq!(
@@ -201,13 +196,7 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
     let provider = devnet.provider();
     let ops = devnet.deployment.operator_ids.clone();
     let entries: Vec<_> = (1..=4).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.addValidators(entries.clone()).mined().await;
     stake(&devnet, 1, "130").await;
 
     let fees = fee_schedule(&devnet, &ops).await;
@@ -229,12 +218,8 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
             deposit_root(&devnet).await,
             fresh_cluster(),
         )
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert!(receipt.status());
     println!("gas: activation of 1 validator: {}", receipt.gas_used);
 
@@ -298,12 +283,8 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
             deposit_root(&devnet).await,
             cluster.clone(),
         )
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert!(receipt.status());
     let after = cluster_after(&devnet, &receipt).await;
     assert_eq!(after.validatorCount, 4);
@@ -340,13 +321,7 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
 
     // A stale snapshot is refused by the SSV network.
     let mut more = vec![entry(owner, 20, &ops)];
-    pool.addValidators(more.clone())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.addValidators(more.clone()).mined().await;
     stake(&devnet, 2, "32").await;
     let stale = pool
         .activateValidators(more.split_off(0), deposit_root(&devnet).await, cluster)
@@ -368,13 +343,7 @@ async fn activation_guards_refuse_with_custom_errors() {
     let ops = devnet.deployment.operator_ids.clone();
     let owner = *pool.address();
     let entries: Vec<_> = (1..=2).map(|s| entry(owner, s, &ops)).collect();
-    pool.addValidators(entries.clone())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.addValidators(entries.clone()).mined().await;
     let root = deposit_root(&devnet).await;
     let one = || vec![entries[0].clone()];
 
@@ -451,12 +420,8 @@ async fn activation_guards_refuse_with_custom_errors() {
         )
         .value(parse_ether("1").unwrap())
         .from(stranger)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     let error = pool
         .activateValidators(one(), root, fresh_cluster())
         .call()
@@ -471,12 +436,8 @@ async fn activation_guards_refuse_with_custom_errors() {
     // An empty fee reserve stops activation before any ETH moves.
     let reserve = pool.feeReserve().call().await.unwrap();
     pool.withdrawFeeReserve(devnet.accounts()[0], reserve)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     let error = pool
         .activateValidators(one(), root, fresh_cluster())
         .call()
@@ -488,12 +449,8 @@ async fn activation_guards_refuse_with_custom_errors() {
     ));
     pool.fundFeeReserve()
         .value(parse_ether("1").unwrap())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     let error = pool
         .fundFeeReserveSsv(U256::from(1))
         .call()
@@ -506,22 +463,12 @@ async fn activation_guards_refuse_with_custom_errors() {
 
     // The keeper may activate too.
     let keeper_role = pool.KEEPER_ROLE().call().await.unwrap();
-    pool.grantRole(keeper_role, stranger)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.grantRole(keeper_role, stranger).mined().await;
     let receipt = pool
         .activateValidators(one(), root, fresh_cluster())
         .from(stranger)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert!(receipt.status());
     assert!(
         receipt
@@ -540,13 +487,7 @@ async fn activation_pays_ssv_tokens_on_v1() {
         devnet.provider(),
     );
     let entries: Vec<_> = (1..=2).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.addValidators(entries.clone()).mined().await;
     stake(&devnet, 1, "64").await;
 
     let fees = fee_schedule(&devnet, &ops).await;
@@ -572,12 +513,8 @@ async fn activation_pays_ssv_tokens_on_v1() {
             deposit_root(&devnet).await,
             fresh_cluster(),
         )
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert!(receipt.status());
     assert_eq!(
         token
@@ -606,21 +543,11 @@ async fn oracle_reports_are_bounded_ordered_and_evented() {
     let provider = devnet.provider();
     let ops = devnet.deployment.operator_ids.clone();
     let entries: Vec<_> = (1..=1).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.addValidators(entries.clone()).mined().await;
     stake(&devnet, 1, "40").await;
     pool.activateValidators(entries, deposit_root(&devnet).await, fresh_cluster())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
 
     let now = provider
         .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
@@ -684,14 +611,7 @@ async fn oracle_reports_are_bounded_ordered_and_evented() {
     ));
 
     let reward = parse_ether("32.04").unwrap().to::<u128>();
-    let receipt = pool
-        .reportBeacon(now, 1, reward)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = pool.reportBeacon(now, 1, reward).mined().await;
     println!("gas: oracle report: {}", receipt.gas_used);
     let event = receipt
         .decoded_log::<PoolManager::BeaconReported>()
@@ -716,14 +636,7 @@ async fn runway_is_operator_settable_and_drives_funding() {
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
     let fees = fee_schedule(&devnet, &ops).await;
-    let receipt = pool
-        .setRunway(7 * BLOCKS_PER_DAY)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = pool.setRunway(7 * BLOCKS_PER_DAY).mined().await;
     assert_eq!(
         receipt
             .decoded_log::<PoolManager::RunwaySet>()

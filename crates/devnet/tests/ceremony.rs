@@ -5,6 +5,7 @@ use pool_chain::bindings::PoolManager;
 use pool_chain::bindings::devnet::DevnetDepositContract;
 use pool_core::deposit::{DepositData, ForkVersion, verify_deposit_signature};
 use pool_devnet::fixtures::new_cluster;
+use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 
 #[tokio::test]
@@ -47,12 +48,8 @@ async fn ceremony_validators_fill_the_registry_and_activate() {
 
     pool.deposit()
         .value(parse_ether("32").unwrap())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
         .get_deposit_root()
         .call()
@@ -60,12 +57,8 @@ async fn ceremony_validators_fill_the_registry_and_activate() {
         .unwrap();
     let receipt = pool
         .activateValidators(ceremony.validators[..1].to_vec(), root, new_cluster())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert!(receipt.status());
     assert_eq!(pool.activatedValidators().call().await.unwrap(), 1);
 }

@@ -10,6 +10,7 @@ use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
     self, DevnetSSVNetworkV2Errors as SsvErrors,
 };
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::Mined;
 use pool_devnet::testing::pool_error;
 use pool_devnet::{Devnet, DevnetOptions};
 
@@ -96,12 +97,8 @@ async fn deposit_contract_checks_like_the_real_one() {
         entry.depositDataRoot,
         eth32,
     )
-    .send()
-    .await
-    .unwrap()
-    .get_receipt()
-    .await
-    .unwrap();
+    .mined()
+    .await;
     let event = receipt
         .decoded_log::<DevnetDepositContract::DepositEvent>()
         .unwrap();
@@ -182,13 +179,7 @@ async fn ssv_stand_in_validates_operators_and_refuses_underfunded_clusters() {
         .await
         .unwrap_err();
     assert!(matches!(decode(error), SsvErrors::IncorrectClusterState(_)));
-    let receipt = register(vec![1, 2, 3, 4], plenty)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = register(vec![1, 2, 3, 4], plenty).mined().await;
     let added = receipt
         .decoded_log::<DevnetSSVNetworkV2::ValidatorAdded>()
         .unwrap();
@@ -237,21 +228,11 @@ async fn remaining_pool_guards() {
     // Two operator sets cannot go in one activation.
     let a = sample_validator(address, 2, &[1, 2, 3, 4]);
     let b = sample_validator(address, 3, &[1, 2, 3, 5]);
-    pool.addValidators(vec![a.clone(), b.clone()])
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    pool.addValidators(vec![a.clone(), b.clone()]).mined().await;
     pool.deposit()
         .value(parse_ether("64").unwrap())
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
         .get_deposit_root()
         .call()
@@ -302,24 +283,14 @@ async fn bulk_activation_is_capped_by_the_network_limit() {
         .map(|i| sample_validator(address, i, &[1, 2, 3, 4]))
         .collect();
     for chunk in entries.chunks(27) {
-        pool.addValidators(chunk.to_vec())
-            .send()
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
+        pool.addValidators(chunk.to_vec()).mined().await;
     }
     for account in 1..4 {
         pool.deposit()
             .from(devnet.accounts()[account])
             .value(parse_ether("870").unwrap())
-            .send()
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
+            .mined()
+            .await;
     }
     let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
         .get_deposit_root()

@@ -5,6 +5,7 @@ use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
 use pool_chain::bindings::PoolETH::{self, PoolETHErrors};
 use pool_core::PoolTotals;
+use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 use proptest::prelude::*;
 
@@ -57,12 +58,8 @@ async fn transfers_move_shares_and_allowances_are_in_token_units() {
     let receipt = pool_eth
         .transfer(bob, parse_ether("1.1").unwrap())
         .from(alice)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     println!("gas: pool_eth transfer: {}", receipt.gas_used);
     let moved = receipt.decoded_log::<PoolETH::TransferShares>().unwrap();
     assert_eq!(moved.sharesValue, parse_ether("1").unwrap());
@@ -93,12 +90,8 @@ async fn transfers_move_shares_and_allowances_are_in_token_units() {
     pool_eth
         .approve(carol, parse_ether("1").unwrap())
         .from(alice)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert_eq!(
         pool_eth.allowance(alice, carol).call().await.unwrap(),
         parse_ether("1").unwrap()
@@ -106,12 +99,8 @@ async fn transfers_move_shares_and_allowances_are_in_token_units() {
     pool_eth
         .transferFrom(alice, carol, parse_ether("0.6").unwrap())
         .from(carol)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert_eq!(
         pool_eth.allowance(alice, carol).call().await.unwrap(),
         parse_ether("0.4").unwrap()
@@ -130,12 +119,8 @@ async fn transfers_move_shares_and_allowances_are_in_token_units() {
     let shares = pool_eth
         .transferShares(carol, U256::from(10))
         .from(alice)
-        .send()
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+        .mined()
+        .await;
     assert_eq!(
         shares
             .decoded_log::<PoolETH::TransferShares>()
@@ -259,7 +244,7 @@ proptest! {
                     Action::Transfer { from, to, per_mille } => {
                         let amount = before[from] * U256::from(per_mille) / U256::from(1000);
                         if from == to || amount.is_zero() { continue; }
-                        pool_eth.transfer(holders[to], amount).from(holders[from]).send().await.unwrap().get_receipt().await.unwrap();
+                        pool_eth.transfer(holders[to], amount).from(holders[from]).mined().await;
                         let after = balances(&pool_eth, &holders).await;
                         assert!(after[to] <= before[to] + amount + U256::from(1));
                         assert!(before[from] - after[from] + U256::from(1) >= amount);
