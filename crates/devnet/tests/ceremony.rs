@@ -2,7 +2,6 @@
 
 use alloy::primitives::{U256, utils::parse_ether};
 use pool_chain::bindings::PoolManager;
-use pool_chain::bindings::devnet::DevnetDepositContract;
 use pool_core::deposit::{DepositData, ForkVersion, verify_deposit_signature};
 use pool_devnet::fixtures::new_cluster;
 use pool_devnet::testing::Mined;
@@ -50,11 +49,7 @@ async fn ceremony_validators_fill_the_registry_and_activate() {
         .value(parse_ether("32").unwrap())
         .mined()
         .await;
-    let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
-        .get_deposit_root()
-        .call()
-        .await
-        .unwrap();
+    let root = devnet.deposit_root().await.unwrap();
     let receipt = pool
         .activateValidators(ceremony.validators[..1].to_vec(), root, new_cluster())
         .mined()

@@ -233,11 +233,7 @@ async fn remaining_pool_guards() {
         .value(parse_ether("64").unwrap())
         .mined()
         .await;
-    let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
-        .get_deposit_root()
-        .call()
-        .await
-        .unwrap();
+    let root = devnet.deposit_root().await.unwrap();
     let error = pool
         .activateValidators(vec![a, b], root, new_cluster())
         .call()
@@ -292,11 +288,7 @@ async fn bulk_activation_is_capped_by_the_network_limit() {
             .mined()
             .await;
     }
-    let root = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
-        .get_deposit_root()
-        .call()
-        .await
-        .unwrap();
+    let root = devnet.deposit_root().await.unwrap();
     let error = pool
         .activateValidators(entries, root, new_cluster())
         .call()
