@@ -66,6 +66,7 @@ impl Wallet {
             subscriptions: StoredValue::new_local(Vec::new()),
         };
         let remembered = storage().and_then(|s| s.get_item(REMEMBERED).ok().flatten());
+        let remembered_late = remembered.clone();
         let listener = discovery::discover(move |announced| {
             let found = Discovered {
                 info: announced.info,
@@ -77,13 +78,12 @@ impl Wallet {
         std::mem::forget(listener);
         // Wallets answer the request event synchronously; give late injectors one tick, then
         // fall back to window.ethereum when nobody announced.
-        let remembered = storage().and_then(|s| s.get_item(REMEMBERED).ok().flatten());
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(200).await;
             if wallet.discovered.with_untracked(Vec::is_empty)
                 && let Some(provider) = discovery::injected()
             {
-                wallet.add(injected_wallet(provider), remembered.as_deref());
+                wallet.add(injected_wallet(provider), remembered_late.as_deref());
             }
             wallet.searched.set(true);
         });
