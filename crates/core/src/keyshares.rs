@@ -175,13 +175,16 @@ impl KeyShare {
 mod tests {
     use super::*;
 
-    /// The reference DKG output (shared/reference, from ssvlabs/ssv-dkg test data).
+    /// The reference DKG output (ssvlabs/ssv-dkg test data), read from the team's `shared/`
+    /// folder beside the repository (an ancestor of this crate holds `shared/reference/`).
     fn reference() -> KeySharesFile {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/reference/keyshares-example-ssv-dkg-valid.json"
-        );
-        let text = std::fs::read_to_string(path).expect("shared/reference beside the repository");
+        const FILE: &str = "shared/reference/keyshares-example-ssv-dkg-valid.json";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|dir| dir.join(FILE))
+            .find(|path| path.exists())
+            .unwrap_or_else(|| panic!("{FILE} not found beside the repository or above it"));
+        let text = std::fs::read_to_string(path).expect("readable reference data");
         serde_json::from_str(&text).expect("a keyshares file")
     }
 
