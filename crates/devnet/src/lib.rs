@@ -119,6 +119,9 @@ pub struct Devnet {
     pub deployment: Deployment,
     /// The key ceremony whose validators fill the registry, when asked for.
     pub ceremony: Option<ceremony::Ceremony>,
+    /// One provider for everything sent to this devnet: its nonce cache must see every
+    /// transaction, or a second instance would reuse a nonce ("nonce too low").
+    provider: DynProvider,
 }
 
 impl Devnet {
@@ -146,6 +149,7 @@ impl Devnet {
             anvil,
             deployment,
             ceremony,
+            provider,
         })
     }
 
@@ -163,9 +167,10 @@ impl Devnet {
         self.anvil.addresses()
     }
 
-    /// A provider that signs with every anvil account (choose one with `.from(...)`).
+    /// The provider that signs with every anvil account (choose one with `.from(...)`); clones
+    /// share one nonce cache.
     pub fn provider(&self) -> DynProvider {
-        provider_for(&self.anvil)
+        self.provider.clone()
     }
 
     /// The app's `config.json` for this devnet.

@@ -185,6 +185,36 @@ async fn the_first_depositor_cannot_inflate_the_share_price() {
     );
 }
 
+#[tokio::test]
+async fn a_deposit_too_small_for_one_share_is_refused() {
+    let devnet = devnet().await;
+    stake(&devnet, devnet.accounts()[1], parse_ether("1").unwrap()).await;
+    rebase(&devnet, parse_ether("0.5").unwrap().to::<i128>()).await; // 1 share = 1.5 wei
+    let error = devnet
+        .pool()
+        .deposit()
+        .from(devnet.accounts()[2])
+        .value(U256::from(1))
+        .call()
+        .await
+        .unwrap_err();
+    let data = error.as_revert_data().expect("revert data");
+    assert_eq!(
+        pool_chain::revert::explain_revert(&data).unwrap(),
+        "1 wei is too small to buy a single share at the current rate."
+    );
+    // Two wei buy one share.
+    stake(&devnet, devnet.accounts()[2], U256::from(2)).await;
+    assert_eq!(
+        token(&devnet)
+            .sharesOf(devnet.accounts()[2])
+            .call()
+            .await
+            .unwrap(),
+        U256::from(1)
+    );
+}
+
 #[derive(Debug, Clone)]
 enum Action {
     Deposit {
