@@ -25,6 +25,8 @@ pub struct PoolData {
     pub error: RwSignal<Option<String>>,
     /// Bumped to ask for a read now (after a transaction, on account change).
     generation: RwSignal<u64>,
+    /// Reads under way: a timer tick does not pile another on a slow node.
+    in_flight: StoredValue<u32>,
 }
 
 impl PoolData {
@@ -33,6 +35,7 @@ impl PoolData {
             reading: RwSignal::new(None),
             error: RwSignal::new(None),
             generation: RwSignal::new(0),
+            in_flight: StoredValue::new(0),
         };
         let http = super::http_client(&config);
         let interval = config.refresh_interval_ms();
@@ -50,8 +53,11 @@ impl PoolData {
                 pool_eth: config.pool_eth,
                 account,
             };
+            data.in_flight.update_value(|n| *n += 1);
             spawn_local(async move {
-                match read(&client, reads).await {
+                let result = read(&client, reads).await;
+                data.in_flight.update_value(|n| *n -= 1);
+                match result {
                     Ok(reading) => {
                         // Drop a late answer about an account that is no longer selected.
                         let current = wallet
@@ -73,7 +79,7 @@ impl PoolData {
         spawn_local(async move {
             loop {
                 gloo_timers::future::TimeoutFuture::new(interval).await;
-                if page_visible() {
+                if page_visible() && data.in_flight.get_value() == 0 {
                     data.refresh();
                 }
             }
