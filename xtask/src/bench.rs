@@ -3,23 +3,14 @@
 
 use anyhow::Result;
 
-use crate::process::{cmd, root, run};
+use crate::process::run;
 use crate::{contracts, dist, tools};
 
 pub fn run_command() -> Result<()> {
     tools::setup(tools::Needs::default())?;
     contracts::compile()?;
     println!("## Gas (devnet, SSV v2 stand-in, 4 operators)\n");
-    run(cmd("cargo")
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "pool-devnet",
-            "--bin",
-            "gas-report",
-        ])
-        .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil")))?;
+    run(&mut crate::devnet::devnet_program("gas-report"))?;
     let dist = dist::build_release()?;
     println!("\n## Release bundle\n");
     println!("| file | bytes | gzip -9 |");

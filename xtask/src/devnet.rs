@@ -5,11 +5,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use crate::process::{cmd, root};
+use crate::process::cmd;
 
 pub struct DevnetProcess {
     child: Child,
@@ -18,26 +18,33 @@ pub struct DevnetProcess {
     pub config: serde_json::Value,
 }
 
+/// `cargo run` of a program of the `pool-devnet` crate, with the project's anvil.
+pub fn devnet_program(bin: &str) -> Command {
+    let mut command = cmd("cargo");
+    command
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "pool-devnet",
+            "--bin",
+            bin,
+            "--",
+        ])
+        .env("ANVIL_BIN", crate::process::anvil());
+    command
+}
+
 impl DevnetProcess {
     /// Builds and starts the devnet; `port` 0 picks a free port. Writes the config to `config_out`.
     pub fn start(port: u16, config_out: &Path) -> Result<DevnetProcess> {
-        let mut child = cmd("cargo")
-            .args([
-                "run",
-                "--quiet",
-                "--package",
-                "pool-devnet",
-                "--bin",
-                "pool-devnet",
-                "--",
-                "--port",
-            ])
+        let mut child = devnet_program("pool-devnet")
+            .arg("--port")
             .arg(port.to_string())
             .arg("--config-out")
             .arg(config_out)
             .arg("--ceremony-out")
             .arg(config_out.parent().unwrap_or(Path::new(".")))
-            .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()

@@ -18,6 +18,11 @@ pub fn npm_bin() -> PathBuf {
     root().join("tools/node_modules/.bin")
 }
 
+/// The project's pinned anvil.
+pub fn anvil() -> PathBuf {
+    npm_bin().join("anvil")
+}
+
 /// Where `cargo install` puts binaries.
 pub fn cargo_bin() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")

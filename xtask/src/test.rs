@@ -44,7 +44,7 @@ pub fn run_command(only: &[String]) -> Result<()> {
                     "--exclude",
                     "pool-eip1193",
                 ])
-                .env("ANVIL_BIN", root().join("tools/node_modules/.bin/anvil")),
+                .env("ANVIL_BIN", crate::process::anvil()),
         );
         suite("native tests (core, chain, contracts on anvil)", native);
     }
