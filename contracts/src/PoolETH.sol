@@ -136,10 +136,25 @@ contract PoolETH {
         return amount * total / pooled;
     }
 
+    /// @dev Shares are rounded UP, so the recipient's balance grows by at least `amount` and a
+    ///      contract that credits `amount` on receipt is never short. It never asks for more
+    ///      shares than the sender holds when `amount <= balanceOf(from)`: balanceOf is rounded
+    ///      down, so amount * totalShares / pooled <= sharesOf(from). The sender may pay up to one
+    ///      share more than `amount` is worth (about 1 wei at a rate near 1).
     function _transfer(address from, address to, uint256 amount) internal {
-        uint256 sharesAmount = getSharesByPooledEth(amount);
+        uint256 sharesAmount = _sharesForTransfer(amount);
         _moveShares(from, to, sharesAmount);
         emit Transfer(from, to, amount);
+    }
+
+    function _sharesForTransfer(uint256 amount) internal view returns (uint256) {
+        uint256 total = totalShares;
+        if (total == 0) return amount;
+        uint256 pooled = _totalPooledEther();
+        if (pooled == 0) revert EmptyPoolWithShares();
+        uint256 product = amount * total;
+        // Ceiling division without overflow past the product itself.
+        return product == 0 ? 0 : (product - 1) / pooled + 1;
     }
 
     function _moveShares(address from, address to, uint256 sharesAmount) internal {
