@@ -30,12 +30,19 @@ async fn deposit(provider: &DynProvider, pool: Address, from: Address, wei: U256
         .await
         .expect("deposit mined");
     assert!(receipt.status(), "deposit succeeded");
-    let event = receipt
-        .decoded_log::<PoolManager::Deposited>()
-        .expect("a Deposited event");
-    assert_eq!(event.staker, from);
-    assert_eq!(event.amount, wei);
-    event.shares
+    // A deposit is recorded by poolETH's mint events.
+    let minted = receipt
+        .decoded_log::<PoolETH::Transfer>()
+        .expect("a mint Transfer event");
+    assert_eq!(
+        (minted.from, minted.to, minted.value),
+        (Address::ZERO, from, wei)
+    );
+    let shares = receipt
+        .decoded_log::<PoolETH::TransferShares>()
+        .expect("a mint TransferShares event");
+    assert_eq!((shares.from, shares.to), (Address::ZERO, from));
+    shares.sharesValue
 }
 
 async fn totals(_provider: &DynProvider, devnet: &Devnet) -> PoolTotals {
