@@ -4,6 +4,7 @@
 //!   artifacts the real Solidity compiler produced (`contracts/out/`);
 //! - [`reads`]: the calls the staker page makes at each block, and their decoding into a
 //!   [`reads::PoolSnapshot`];
+//! - [`registry`]: the validator registry's hash chain, to check an entry before activating it;
 //! - [`revert`]: custom errors turned into sentences;
 //! - [`config`]: the runtime network configuration (`config.json`).
 //!
@@ -14,5 +15,6 @@ pub mod bindings;
 pub mod config;
 pub mod history;
 pub mod reads;
+pub mod registry;
 pub mod revert;
 pub mod rpc;

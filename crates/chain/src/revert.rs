@@ -67,9 +67,11 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             check that none of these keys was front-run, then try again."
                 .into()
         }
-        E::ValidatorDataMismatch(e) => {
-            format!("Validator {} differs from its registry entry.", e.index)
-        }
+        E::ValidatorDataMismatch(e) => format!(
+            "These are not the next {} validators of the registry (from index {}) exactly as \
+            registered: activate in registry order, with the data the registry holds.",
+            e.count, e.first
+        ),
         E::MixedOperatorSets(e) => format!(
             "Validator {} uses another operator set: activate one operator set at a time.",
             e.index

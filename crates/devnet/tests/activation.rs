@@ -109,6 +109,13 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
     let second = pool.getValidator(U256::from(1)).call().await.unwrap();
     assert_eq!(second.pubkey, entries[1].pubkey);
     assert!(!second.activated);
+    // The hash chain the contract stores is the one the client computes.
+    let mut link = alloy::primitives::B256::ZERO;
+    for (i, e) in entries.iter().enumerate() {
+        link = pool_chain::registry::link(link, e);
+        let stored = pool.getValidator(U256::from(i)).call().await.unwrap();
+        assert_eq!(stored.link, link, "link {i}");
+    }
     assert_eq!(
         pool.indexOf(entries[2].pubkey.clone())
             .call()
@@ -376,6 +383,22 @@ async fn activation_guards_refuse_with_custom_errors() {
         ),
         "in registry order only"
     );
+    // One byte of one entry's key shares changed, in the middle of a bulk: refused.
+    let mut tampered = entries[1].clone();
+    let mut shares = tampered.sharesData.to_vec();
+    shares[200] ^= 1;
+    tampered.sharesData = shares.into();
+    let error = pool
+        .activateValidators(vec![entries[0].clone(), tampered], root, fresh_cluster())
+        .call()
+        .await
+        .unwrap_err();
+    match pool_error(error) {
+        PoolManagerErrors::ValidatorDataMismatch(e) => {
+            assert_eq!((e.first, e.count), (U256::ZERO, U256::from(2)))
+        }
+        other => panic!("expected ValidatorDataMismatch, got {other:?}"),
+    }
     let three = vec![entries[0].clone(), entries[1].clone(), entries[1].clone()];
     let error = pool
         .activateValidators(three, root, fresh_cluster())

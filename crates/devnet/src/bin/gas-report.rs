@@ -113,7 +113,7 @@ async fn main() -> Result<()> {
         .await?
         .get_receipt()
         .await?;
-    let detail = gas_split(&provider, &one, &devnet).await?;
+    let (detail, pool_one) = gas_split(&provider, &one, &devnet).await?;
     row("activation of 1 validator", one.gas_used, detail);
     let cluster = last_cluster(&one);
 
@@ -124,8 +124,16 @@ async fn main() -> Result<()> {
         .await?
         .get_receipt()
         .await?;
-    let detail = gas_split(&provider, &ten, &devnet).await?;
-    row("activation of 10 validators", ten.gas_used, detail);
+    let (detail, pool_ten) = gas_split(&provider, &ten, &devnet).await?;
+    let marginal = pool_ten.saturating_sub(pool_one) / 9;
+    row(
+        "activation of 10 validators",
+        ten.gas_used,
+        format!(
+            "{detail}; each validator beyond the first adds {marginal} of pool code, 9000 of \
+             which the EVM charges for sending its 32 ETH to the deposit contract"
+        ),
+    );
 
     pool.setReportBounds(10_000, 10_000)
         .send()
@@ -172,12 +180,12 @@ fn last_cluster(receipt: &TransactionReceipt) -> pool_chain::bindings::PoolManag
     }
 }
 
-/// "intrinsic+calldata X, deposit contract Y, SSV Z, pool W (W/n per validator)".
+/// "intrinsic+calldata X, deposit contract Y, SSV Z, pool W (W/n per validator)", and W.
 async fn gas_split(
     provider: &DynProvider,
     receipt: &TransactionReceipt,
     devnet: &Devnet,
-) -> Result<String> {
+) -> Result<(String, u64)> {
     let trace: Value = provider
         .raw_request(
             "debug_traceTransaction".into(),
@@ -231,9 +239,10 @@ async fn gas_split(
         }
     }
     let pool = receipt.gas_used - calldata - deposits - ssv - root_guard - fee_views;
-    Ok(format!(
+    let split = format!(
         "intrinsic+calldata {calldata}; deposit contract {deposits}; SSV registration {ssv}; \
          deposit-root guard {root_guard}; live fee reads {fee_views}; pool's own code {pool} ({} per validator)",
         pool / count.max(1)
-    ))
+    );
+    Ok((split, pool))
 }
