@@ -67,6 +67,15 @@ test('Max leaves a gas reserve; a rebase moves the balance live; a reverted depo
     return BigInt(whole + fraction.padEnd(18, '0')) === BigInt(wei);
   }, expected.toString(), { timeout: 15000 });
   await waitForText(page, '[data-testid=rewards]', /Rewards since your first deposit: \+0\.0[0-9]+ poolETH/);
+  const rewardsBefore = await page.textContent('[data-testid=rewards]');
+  // A further deposit is not a reward: the figure stays what it was.
+  await page.fill('[data-testid=deposit-amount]', '1');
+  await page.click('[data-testid=deposit-submit]');
+  await waitForText(page, '[data-testid=pooleth-balance]', /^3\.0[0-9]* poolETH$/, 30000);
+  // (to the last shown digit: the deposit's shares may be worth a wei less than it, by rounding)
+  const shown = (text) => Number(text.match(/([0-9.]+) poolETH/)[1]);
+  const rewardsAfter = await waitForText(page, '[data-testid=rewards]', /Rewards since your first deposit: \+[0-9.]+ poolETH/);
+  assert.ok(Math.abs(Math.round(shown(rewardsAfter) * 1e6) - Math.round(shown(rewardsBefore) * 1e6)) <= 1, `${rewardsBefore} then ${rewardsAfter}`);
   // A second report draws the rebase history and gives an APR.
   await rebase(config, total / 1000n);
   await page.locator('[data-testid=rebase-chart] polyline').waitFor({ timeout: 15000 });

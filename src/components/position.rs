@@ -33,7 +33,9 @@ pub fn Position() -> impl IntoView {
         let flows = history
             .flows
             .get()
-            .filter(|f| f.account == position.address)?;
+            // Flows read at another share count (a deposit just landed) would count that
+            // deposit as a reward: wait for the fetch that matches.
+            .filter(|f| f.account == position.address && f.shares == position.shares)?;
         let amount = rewards(position.balance, flows.received, flows.sent);
         let sign = if amount.is_negative() { "−" } else { "+" };
         Some(format!(

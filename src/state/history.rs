@@ -1,6 +1,7 @@
 //! The rebase history and the account's poolETH movements, from event logs: fetched at start,
-//! on account change, and when the share price moves (an oracle report), never on every block;
-//! scanned in block windows that shrink when the node refuses a range.
+//! when the account or its shares change (a deposit, a transfer) and when the share price moves
+//! (an oracle report), never on every block. Each fetch reads only the blocks added since the
+//! last one (a [`HistoryCursor`]), in windows that shrink when the node refuses a range.
 
 use alloy_primitives::{Address, U256};
 use alloy_rpc_client::RpcClient;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
 use pool_chain::history::{
-    LogScan, RawLog, decode_reports, reports_filter, sum_transfers, transfers_filter,
+    HistoryCursor, LogScan, RawLog, ScanLogs, reports_filter, transfers_filter,
 };
 use pool_core::rewards::Report;
 
@@ -16,10 +17,12 @@ use super::pool::PoolData;
 use super::wallet::Wallet;
 use crate::errors::describe;
 
-/// poolETH an account received and sent over its history, in token units at the time.
+/// poolETH an account received and sent over its history, in token units at the time, up to
+/// the reading where it held `shares`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flows {
     pub account: Address,
+    pub shares: U256,
     pub received: U256,
     pub sent: U256,
 }
@@ -42,52 +45,81 @@ impl History {
             error: RwSignal::new(None),
         };
         let client = super::http_client(&config);
-        // What should trigger a fetch: the account, and the share price (moved only by reports).
+        // What should trigger a fetch: the account, its shares (deposits and transfers move
+        // them) and the share price (moved only by reports).
         let key = Memo::new(move |_| {
             let account = wallet.connection.with(|c| c.as_ref().map(|c| c.account));
-            let price = pool.reading.with(|r| {
-                r.as_ref().and_then(|r| {
-                    r.pool
-                        .totals
-                        .pooled_eth_by_shares(U256::from(10u64).pow(U256::from(18)))
-                        .ok()
-                })
-            });
-            (account, price)
+            pool.reading.with(|r| {
+                let r = r.as_ref()?;
+                let shares = r
+                    .pool
+                    .account
+                    .as_ref()
+                    .filter(|a| Some(a.address) == account)
+                    .map(|a| a.shares);
+                let price = r
+                    .pool
+                    .totals
+                    .pooled_eth_by_shares(U256::from(10u64).pow(U256::from(18)))
+                    .ok();
+                Some((account, shares, price))
+            })
         });
+        // What earlier fetches settled; a fetch that a newer one overtook is dropped.
+        let cursor = StoredValue::new(None::<HistoryCursor>);
+        let generation = StoredValue::new(0u64);
         Effect::new(move |_| {
-            let (account, _) = key.get();
+            let Some((account, shares, _)) = key.get() else {
+                return;
+            };
             let Some(latest) = pool.reading.with_untracked(|r| r.as_ref().map(|r| r.block)) else {
                 return;
             };
+            let mut scanned = cursor
+                .get_value()
+                .filter(|c| c.account() == account)
+                .unwrap_or_else(|| HistoryCursor::new(account, config.deployment_block));
+            // Nothing new since the last fetch for this account: what is shown stands.
+            let Some((from, to)) = scanned.range_to(latest) else {
+                return;
+            };
+            generation.update_value(|g| *g += 1);
+            let this = generation.get_value();
             let client = client.clone();
             let config = config.clone();
             spawn_local(async move {
-                let mut scan = LogScan::new(config.deployment_block, latest, MAX_LOG_WINDOW);
-                let mut reports = Vec::new();
-                let (mut received, mut sent) = (U256::ZERO, U256::ZERO);
+                let mut scan = LogScan::new(from, to, MAX_LOG_WINDOW);
+                let mut logs = ScanLogs::default();
                 while let Some(range) = scan.next_range() {
                     match fetch_window(&client, &config, account, range).await {
                         Ok(window) => {
-                            reports.extend(decode_reports(&window.reports));
-                            received += sum_transfers(&window.incoming);
-                            sent += sum_transfers(&window.outgoing);
+                            logs.reports.extend(window.reports);
+                            logs.incoming.extend(window.incoming);
+                            logs.outgoing.extend(window.outgoing);
                             scan.succeeded();
                         }
                         Err(message) => {
                             if scan.failed().is_err() {
-                                history.error.set(Some(message));
+                                if generation.get_value() == this {
+                                    history.error.set(Some(message));
+                                }
                                 return;
                             }
                         }
                     }
                 }
+                if generation.get_value() != this {
+                    return;
+                }
+                let totals = scanned.absorb(latest, &logs);
+                cursor.set_value(Some(scanned));
                 history.error.set(None);
-                history.reports.set(reports);
+                history.reports.set(totals.reports);
                 history.flows.set(account.map(|account| Flows {
                     account,
-                    received,
-                    sent,
+                    shares: shares.unwrap_or_default(),
+                    received: totals.received,
+                    sent: totals.sent,
                 }));
             });
         });

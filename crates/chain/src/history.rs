@@ -103,6 +103,9 @@ pub struct RawLog {
     pub address: Address,
     pub topics: Vec<B256>,
     pub data: Bytes,
+    /// `None` for a pending log (nodes answer `null`).
+    #[serde(default)]
+    pub block_number: Option<U64>,
 }
 
 fn decode<E: SolEvent>(log: &RawLog) -> Option<E> {
@@ -160,6 +163,103 @@ pub fn sum_transfers(logs: &[RawLog]) -> U256 {
         .fold(U256::ZERO, |sum, t| sum + t.value)
 }
 
+/// Blocks behind the head that may still be reorganised: their logs are read again at each
+/// scan, and only logs deeper than this are kept for good.
+pub const REORG_MARGIN: u64 = 64;
+
+/// The logs of one scan, over the range [`HistoryCursor::range_to`] gave.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanLogs {
+    pub reports: Vec<RawLog>,
+    /// poolETH `Transfer`s to the account.
+    pub incoming: Vec<RawLog>,
+    /// poolETH `Transfer`s from the account.
+    pub outgoing: Vec<RawLog>,
+}
+
+/// The pool's reports and an account's poolETH flows, over a span of blocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryTotals {
+    pub reports: Vec<Report>,
+    pub received: U256,
+    pub sent: U256,
+}
+
+impl HistoryTotals {
+    fn add(&mut self, reports: &[RawLog], incoming: &[RawLog], outgoing: &[RawLog]) {
+        self.reports.extend(decode_reports(reports));
+        self.received += sum_transfers(incoming);
+        self.sent += sum_transfers(outgoing);
+    }
+}
+
+/// An account's history kept across refreshes, so that each scan reads only the blocks added
+/// since the last one (plus the [`REORG_MARGIN`] re-read for safety), not the pool's whole life.
+///
+/// ```
+/// use pool_chain::history::{HistoryCursor, ScanLogs, REORG_MARGIN};
+/// let mut cursor = HistoryCursor::new(None, 100);
+/// assert_eq!(cursor.range_to(1_000), Some((100, 1_000)));
+/// cursor.absorb(1_000, &ScanLogs::default());
+/// // Next time, only the new blocks and the margin.
+/// assert_eq!(cursor.range_to(1_010), Some((1_001 - REORG_MARGIN, 1_010)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryCursor {
+    account: Option<Address>,
+    /// Totals of the blocks up to `settled_through`, which are not read again.
+    settled: HistoryTotals,
+    /// The first block not settled yet.
+    next: u64,
+}
+
+impl HistoryCursor {
+    /// A cursor for `account` (or the pool alone) starting at the pool's deployment block.
+    pub fn new(account: Option<Address>, deployment_block: u64) -> Self {
+        HistoryCursor {
+            account,
+            settled: HistoryTotals::default(),
+            next: deployment_block,
+        }
+    }
+
+    pub fn account(&self) -> Option<Address> {
+        self.account
+    }
+
+    /// The blocks a scan up to `latest` must read, or `None` when there is nothing new.
+    pub fn range_to(&self, latest: u64) -> Option<(u64, u64)> {
+        (self.next <= latest).then_some((self.next, latest))
+    }
+
+    /// Takes the logs of `range_to(latest)` and returns the totals up to `latest`. Logs more
+    /// than [`REORG_MARGIN`] blocks deep are settled; the others count this time only, and are
+    /// read again by the next scan. A log without a block number counts as recent.
+    pub fn absorb(&mut self, latest: u64, logs: &ScanLogs) -> HistoryTotals {
+        let settle_through = latest.saturating_sub(REORG_MARGIN);
+        let settles = settle_through >= self.next;
+        let split = |logs: &[RawLog]| -> (Vec<RawLog>, Vec<RawLog>) {
+            logs.iter().cloned().partition(|log| {
+                settles
+                    && log
+                        .block_number
+                        .is_some_and(|b| b.to::<u64>() <= settle_through)
+            })
+        };
+        let (deep_reports, recent_reports) = split(&logs.reports);
+        let (deep_incoming, recent_incoming) = split(&logs.incoming);
+        let (deep_outgoing, recent_outgoing) = split(&logs.outgoing);
+        if settles {
+            self.settled
+                .add(&deep_reports, &deep_incoming, &deep_outgoing);
+            self.next = settle_through + 1;
+        }
+        let mut totals = self.settled.clone();
+        totals.add(&recent_reports, &recent_incoming, &recent_outgoing);
+        totals
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +287,101 @@ mod tests {
         assert!(scan.failed().is_ok());
         assert_eq!(scan.failed(), Err(ScanGaveUp { block: 0 }));
         assert_eq!(LogScan::new(5, 4, 10).next_range(), None, "an empty range");
+    }
+
+    fn log(block: u64, event: impl alloy_sol_types::SolEvent) -> RawLog {
+        let data = event.encode_log_data();
+        RawLog {
+            address: Address::ZERO,
+            topics: data.topics().to_vec(),
+            data: data.data,
+            block_number: Some(U64::from(block)),
+        }
+    }
+
+    fn transfer(block: u64, wei: u64) -> RawLog {
+        log(
+            block,
+            PoolETH::Transfer {
+                from: Address::ZERO,
+                to: Address::repeat_byte(1),
+                value: U256::from(wei),
+            },
+        )
+    }
+
+    fn report(block: u64, timestamp: u64) -> RawLog {
+        log(
+            block,
+            PoolManager::BeaconReported {
+                timestamp,
+                beaconValidators: 1,
+                beaconBalance: U256::from(32),
+                preTotalPooledEther: U256::from(100),
+                postTotalPooledEther: U256::from(101),
+                totalShares: U256::from(100),
+            },
+        )
+    }
+
+    /// The node's logs in `range`, as `eth_getLogs` would answer.
+    fn chain_logs(all: &ScanLogs, (from, to): (u64, u64)) -> ScanLogs {
+        let within = |logs: &[RawLog]| {
+            logs.iter()
+                .filter(|l| (from..=to).contains(&l.block_number.unwrap().to::<u64>()))
+                .cloned()
+                .collect()
+        };
+        ScanLogs {
+            reports: within(&all.reports),
+            incoming: within(&all.incoming),
+            outgoing: within(&all.outgoing),
+        }
+    }
+
+    #[test]
+    fn incremental_scans_equal_one_full_scan_and_read_only_new_blocks() {
+        let chain = ScanLogs {
+            reports: vec![report(150, 1), report(900, 2), report(1_195, 3)],
+            incoming: vec![transfer(120, 5), transfer(1_000, 7), transfer(1_199, 11)],
+            outgoing: vec![transfer(800, 2)],
+        };
+        let mut cursor = HistoryCursor::new(Some(Address::repeat_byte(1)), 100);
+        let mut read = 0;
+        let mut last = HistoryTotals::default();
+        for head in [130, 500, 1_000, 1_001, 1_100, 1_200] {
+            let range = cursor.range_to(head).unwrap();
+            read += range.1 - range.0 + 1;
+            last = cursor.absorb(head, &chain_logs(&chain, range));
+        }
+        let mut full = HistoryCursor::new(Some(Address::repeat_byte(1)), 100);
+        assert_eq!(last, full.absorb(1_200, &chain_logs(&chain, (100, 1_200))));
+        assert_eq!((last.received, last.sent), (U256::from(23), U256::from(2)));
+        let times: Vec<u64> = last.reports.iter().map(|r| r.timestamp).collect();
+        assert_eq!(times, [1, 2, 3]);
+        // 1,101 blocks of history, each read once plus the margin re-read per scan.
+        assert!(read <= 1_101 + 5 * REORG_MARGIN, "read {read} blocks");
+        assert_eq!(
+            cursor.range_to(1_200),
+            Some((1_200 - REORG_MARGIN + 1, 1_200))
+        );
+    }
+
+    #[test]
+    fn a_reorganised_recent_block_is_counted_as_it_ends_up() {
+        let mut cursor = HistoryCursor::new(None, 0);
+        let before = ScanLogs {
+            incoming: vec![transfer(995, 4)],
+            ..ScanLogs::default()
+        };
+        assert_eq!(cursor.absorb(1_000, &before).received, U256::from(4));
+        // Block 995 was replaced: the transfer is now in 998, and counted once.
+        let range = cursor.range_to(1_003).unwrap();
+        assert!(range.0 <= 995);
+        let after = ScanLogs {
+            incoming: vec![transfer(998, 4)],
+            ..ScanLogs::default()
+        };
+        assert_eq!(cursor.absorb(1_003, &after).received, U256::from(4));
     }
 }
