@@ -102,6 +102,13 @@ impl SecretKey {
         bytes.reverse();
         bytes
     }
+
+    /// Reads 32 big-endian bytes; `None` unless they are a scalar below the group order.
+    pub fn from_be_bytes(bytes: &[u8; 32]) -> Option<SecretKey> {
+        let mut little = *bytes;
+        little.reverse();
+        Option::from(Scalar::from_bytes(&little)).map(SecretKey)
+    }
 }
 
 impl std::fmt::Debug for SecretKey {

@@ -5,13 +5,13 @@
 //! What the chain and the clients check is real: BLS keys; deposit signatures for the devnet's
 //! fork version over the pool's 0x01 withdrawal credentials; deposit data roots; Shamir shares
 //! of each key (threshold n - (n-1)/3) with their public keys; the ownership signature over
-//! `keccak256("<pool>:<nonce>")` with nonces in registration order. The devnet has no operator
-//! nodes, so each "encrypted share" is 256 placeholder bytes instead of an RSA encryption to an
-//! operator key.
+//! `keccak256("<pool>:<nonce>")` with nonces in registration order; each share encrypted to its
+//! operator's registered RSA key as ssv-keys does (see [`crate::operators`]), so an operator
+//! holding the key decrypts it.
 //!
 //! Keys derive from a fixed seed, so every devnet has the same validators. Devnet only.
 
-use alloy::primitives::{Address, B256, Bytes};
+use alloy::primitives::{Address, Bytes};
 use bls12_381::Scalar;
 use pool_chain::bindings::PoolManager::ValidatorData;
 use pool_core::bls::SecretKey;
@@ -23,6 +23,8 @@ use pool_core::keyshares::{
     KeyShare, KeyShareData, KeySharePayload, KeySharesFile, ShareOperator, ownership_message,
 };
 use sha2::{Digest, Sha256};
+
+use crate::operators::encrypt_share;
 
 /// Everything the ceremony hands the operator.
 #[derive(Debug, Clone)]
@@ -40,7 +42,8 @@ pub struct Ceremony {
 pub struct CeremonyPlan {
     /// The pool: owner of the clusters and target of the withdrawal credentials.
     pub pool: Address,
-    /// The operators sharing every key (ascending ids) and their registered public keys.
+    /// The operators sharing every key (ascending ids) and their registered public keys, in
+    /// SSV's form (base64 PEM).
     pub operators: Vec<(u64, String)>,
     /// How many validators.
     pub count: usize,
@@ -53,6 +56,14 @@ pub fn run(plan: &CeremonyPlan) -> Ceremony {
     let credentials = eth1_withdrawal_credentials(plan.pool);
     let ids: Vec<u64> = plan.operators.iter().map(|(id, _)| *id).collect();
     let n = ids.len();
+    let operator_keys: Vec<_> = plan
+        .operators
+        .iter()
+        .map(|(id, key)| {
+            crate::operators::parse_ssv_public_key(key)
+                .unwrap_or_else(|e| panic!("operator {id}'s registered key: {e:#}"))
+        })
+        .collect();
     let threshold = n - (n - 1) / 3;
     let mut validators = Vec::new();
     let mut deposit_data = Vec::new();
@@ -84,8 +95,9 @@ pub fn run(plan: &CeremonyPlan) -> Ceremony {
         for share in &share_keys {
             shares_data.extend_from_slice(&share.public_key());
         }
-        for j in 0..n {
-            shares_data.extend_from_slice(&placeholder_encryption(i, j));
+        for (j, (share, operator)) in share_keys.iter().zip(&operator_keys).enumerate() {
+            let label = format!("validator {i} share {j}");
+            shares_data.extend_from_slice(&encrypt_share(operator, share, &label));
         }
         let public_key = Bytes::copy_from_slice(deposit.pubkey.as_slice());
         let share = KeyShare {
@@ -144,16 +156,4 @@ fn seed64(label: &str) -> [u8; 64] {
         "ssv-pool devnet ceremony: {label} (b)"
     )));
     seed
-}
-
-/// 256 bytes standing in for the RSA encryption of share `j` of validator `i`.
-fn placeholder_encryption(i: usize, j: usize) -> Vec<u8> {
-    (0..8u8)
-        .flat_map(|k| {
-            B256::from(<[u8; 32]>::from(Sha256::digest(format!(
-                "encrypted share {i} {j} {k}"
-            ))))
-            .0
-        })
-        .collect()
 }

@@ -11,6 +11,7 @@
 
 pub mod ceremony;
 pub mod fixtures;
+pub mod operators;
 pub mod testing;
 
 use std::path::PathBuf;
@@ -81,6 +82,8 @@ pub struct Deployment {
     pub ssv_token: Option<Address>,
     /// Operators registered on the devnet SSV network, ascending.
     pub operator_ids: Vec<u64>,
+    /// Their public keys, in SSV's form (base64 PEM; see [`operators::ssv_public_key`]).
+    pub operator_public_keys: Vec<String>,
     pub fee_asset: FeeAsset,
 }
 
@@ -200,9 +203,6 @@ fn provider_for(anvil: &AnvilInstance) -> DynProvider {
         .erased()
 }
 
-/// Operators registered on the devnet SSV network, owned by anvil accounts 5 to 8.
-const DEVNET_OPERATORS: usize = 4;
-
 /// Deploys the stand-ins and the pool from `accounts[0]`, which receives every pool role
 /// (admin, operator, oracle, keeper), registers the devnet operators and funds the fee reserve.
 pub async fn deploy(
@@ -251,11 +251,19 @@ pub async fn deploy(
 
     // registerOperator has the same signature in both generations.
     let network = DevnetSSVNetworkV2::new(ssv_network, provider.clone());
+    // Operators owned by anvil accounts 5 to 8, with real RSA keys.
     let mut operator_ids = Vec::new();
-    for (n, owner) in accounts.iter().skip(5).take(DEVNET_OPERATORS).enumerate() {
-        let public_key = format!("devnet operator {}", n + 1).into_bytes();
+    let mut operator_public_keys = Vec::new();
+    let owners = accounts.iter().skip(5).take(operators::DEVNET_OPERATORS);
+    for ((n, owner), key) in owners.enumerate().zip(operators::operator_keys()) {
+        let public_key = key.to_public_key();
+        operator_public_keys.push(operators::ssv_public_key(&public_key));
         network
-            .registerOperator(public_key.into(), U256::from(params.operator_fee), false)
+            .registerOperator(
+                operators::registration_bytes(&public_key).into(),
+                U256::from(params.operator_fee),
+                false,
+            )
             .from(*owner)
             .send()
             .await?
@@ -337,6 +345,7 @@ pub async fn deploy(
         ssv_views,
         ssv_token,
         operator_ids,
+        operator_public_keys,
         fee_asset: options.fee_asset,
     })
 }
@@ -353,12 +362,8 @@ pub async fn fill_registry(
         operators: deployment
             .operator_ids
             .iter()
-            .map(|id| {
-                (
-                    *id,
-                    alloy::primitives::hex::encode(format!("devnet operator {id}")),
-                )
-            })
+            .copied()
+            .zip(deployment.operator_public_keys.iter().cloned())
             .collect(),
         count,
         first_nonce: 0,
