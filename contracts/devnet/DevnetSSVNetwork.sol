@@ -10,9 +10,12 @@ import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 /// @notice Follows the real network's ABI, errors and events for what the pool and its client
 ///         use: operators with fees, the network fee, per-block fee indexes, clusters stored as
 ///         hashes (`IncorrectClusterState` on a stale snapshot), operator-set validation,
-///         `InsufficientBalance` when a registration would leave the cluster liquidatable, and
-///         `ValidatorAdded` / `ClusterDeposited` events carrying the new cluster, so that a client's
-///         snapshot scanner works unchanged here and on a real network.
+///         `InsufficientBalance` when a registration or withdrawal would leave the cluster
+///         liquidatable, validator removal and exit, liquidation (by anyone, once liquidatable),
+///         reactivation, withdrawal, the owner's fee recipient, and the same events as the real
+///         network carrying each new cluster (`ValidatorAdded`, `ValidatorRemoved`,
+///         `ClusterDeposited`, `ClusterWithdrawn`, `ClusterLiquidated`, `ClusterReactivated`), so
+///         that a client's snapshot scanner works unchanged here and on a real network.
 ///         Amounts are stored with the network's reduced precision (`PRECISION` wei per unit).
 abstract contract DevnetSSVNetworkBase {
     struct Operator {
@@ -39,16 +42,28 @@ abstract contract DevnetSSVNetworkBase {
     event NetworkFeeUpdated(uint256 oldFee, uint256 newFee);
     event ValidatorAdded(address indexed owner, uint64[] operatorIds, bytes publicKey, bytes shares, Cluster cluster);
     event ClusterDeposited(address indexed owner, uint64[] operatorIds, uint256 value, Cluster cluster);
+    event ValidatorRemoved(address indexed owner, uint64[] operatorIds, bytes publicKey, Cluster cluster);
+    event ValidatorExited(address indexed owner, uint64[] operatorIds, bytes publicKey);
+    event ClusterLiquidated(address indexed owner, uint64[] operatorIds, Cluster cluster);
+    event ClusterReactivated(address indexed owner, uint64[] operatorIds, Cluster cluster);
+    event ClusterWithdrawn(address indexed owner, uint64[] operatorIds, uint256 value, Cluster cluster);
+    event FeeRecipientAddressUpdated(address indexed owner, address recipientAddress);
 
     error CallerNotOwner();
+    error ClusterAlreadyEnabled();
+    error ClusterDoesNotExist();
     error ClusterIsLiquidated();
+    error ClusterNotLiquidatable();
+    error IncorrectValidatorStateWithData(bytes publicKey);
     error IncorrectClusterState();
     error InsufficientBalance();
     error InvalidOperatorIdsLength();
     error InvalidPublicKeyLength();
+    error MaxPrecisionExceeded();
     error OperatorDoesNotExist();
     error UnsortedOperatorsList();
     error ValidatorAlreadyExistsWithData(bytes publicKey);
+    error ZeroAddressNotAllowed();
 
     constructor(uint256 precision, uint256 networkFee, uint64 threshold, uint256 minimumCollateral) {
         PRECISION = precision;
@@ -161,6 +176,121 @@ abstract contract DevnetSSVNetworkBase {
         emit ClusterDeposited(clusterOwner, operatorIds, amount, cluster);
     }
 
+    // ---- the owner's operations ----
+
+    function setFeeRecipientAddress(address recipientAddress) external {
+        if (recipientAddress == address(0)) revert ZeroAddressNotAllowed();
+        emit FeeRecipientAddressUpdated(msg.sender, recipientAddress);
+    }
+
+    function removeValidator(bytes calldata publicKey, uint64[] calldata operatorIds, Cluster memory cluster)
+        external
+    {
+        _remove(_one(publicKey), operatorIds, cluster);
+    }
+
+    function bulkRemoveValidator(bytes[] calldata publicKeys, uint64[] calldata operatorIds, Cluster memory cluster)
+        external
+    {
+        _remove(publicKeys, operatorIds, cluster);
+    }
+
+    function exitValidator(bytes calldata publicKey, uint64[] calldata operatorIds) external {
+        _checkValidator(publicKey, operatorIds);
+        emit ValidatorExited(msg.sender, operatorIds, publicKey);
+    }
+
+    /// @notice Anyone may liquidate a cluster whose balance fell under the threshold (its owner
+    ///         at any time) and takes what is left of its balance.
+    function liquidate(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster) external {
+        bytes32 key = _checkSnapshot(clusterOwner, operatorIds, cluster);
+        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
+        if (!cluster.active) revert ClusterIsLiquidated();
+        (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
+        uint256 balance = _settled(cluster, sumIndex, netIndex);
+        if (
+            clusterOwner != msg.sender
+                && balance >= _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)
+        ) revert ClusterNotLiquidatable();
+        cluster.active = false;
+        cluster.balance = 0;
+        cluster.index = 0;
+        cluster.networkFeeIndex = 0;
+        clusters[key] = _hash(cluster);
+        if (balance > 0) _pay(msg.sender, balance);
+        emit ClusterLiquidated(clusterOwner, operatorIds, cluster);
+    }
+
+    function _reactivate(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) internal {
+        bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
+        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
+        if (cluster.active) revert ClusterAlreadyEnabled();
+        _shrink(amount);
+        (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
+        cluster.balance += amount;
+        cluster.active = true;
+        cluster.index = sumIndex;
+        cluster.networkFeeIndex = netIndex;
+        if (cluster.balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)) {
+            revert InsufficientBalance();
+        }
+        clusters[key] = _hash(cluster);
+        emit ClusterReactivated(msg.sender, operatorIds, cluster);
+    }
+
+    function withdraw(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external {
+        bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
+        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
+        _shrink(amount);
+        (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
+        uint256 balance = cluster.active ? _settled(cluster, sumIndex, netIndex) : cluster.balance;
+        if (amount > balance) revert InsufficientBalance();
+        cluster.balance = balance - amount;
+        if (cluster.active) {
+            cluster.index = sumIndex;
+            cluster.networkFeeIndex = netIndex;
+            if (
+                cluster.validatorCount > 0
+                    && cluster.balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)
+            ) revert InsufficientBalance();
+        }
+        clusters[key] = _hash(cluster);
+        _pay(msg.sender, amount);
+        emit ClusterWithdrawn(msg.sender, operatorIds, amount, cluster);
+    }
+
+    function _remove(bytes[] memory publicKeys, uint64[] calldata operatorIds, Cluster memory cluster) internal {
+        bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
+        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
+        for (uint256 i; i < publicKeys.length; ++i) {
+            delete validatorPKs[_checkValidator(publicKeys[i], operatorIds)];
+        }
+        if (cluster.active) {
+            (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
+            cluster.balance = _settled(cluster, sumIndex, netIndex);
+            cluster.index = sumIndex;
+            cluster.networkFeeIndex = netIndex;
+        }
+        cluster.validatorCount -= uint32(publicKeys.length);
+        clusters[key] = _hash(cluster);
+        for (uint256 i; i < publicKeys.length; ++i) {
+            emit ValidatorRemoved(msg.sender, operatorIds, publicKeys[i], cluster);
+        }
+    }
+
+    /// @dev The caller's validator `publicKey`, registered with these operators; its key.
+    function _checkValidator(bytes memory publicKey, uint64[] calldata operatorIds) internal view returns (bytes32 key) {
+        key = keccak256(abi.encodePacked(publicKey, msg.sender));
+        bytes32 stored = validatorPKs[key];
+        if (stored == bytes32(0)) revert IncorrectValidatorStateWithData(publicKey);
+        if (stored != bytes32(uint256(keccak256(abi.encodePacked(operatorIds))) | 1)) {
+            revert IncorrectValidatorStateWithData(publicKey);
+        }
+    }
+
+    /// @dev Pays `amount` of the fee asset.
+    function _pay(address to, uint256 amount) internal virtual;
+
     // ---- internals ----
 
     function _threshold(uint256 burnRate, uint256 validatorCount) internal view returns (uint256) {
@@ -220,7 +350,7 @@ abstract contract DevnetSSVNetworkBase {
     }
 
     function _shrink(uint256 value) internal view returns (uint64) {
-        require(value % PRECISION == 0, "Max precision exceeded");
+        if (value % PRECISION != 0) revert MaxPrecisionExceeded();
         return uint64(value / PRECISION);
     }
 
@@ -257,6 +387,17 @@ contract DevnetSSVNetworkV2 is DevnetSSVNetworkBase {
     function deposit(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster) external payable {
         _deposit(clusterOwner, operatorIds, msg.value, cluster);
     }
+
+    function reactivate(uint64[] calldata operatorIds, Cluster memory cluster) external payable {
+        _reactivate(operatorIds, msg.value, cluster);
+    }
+
+    function _pay(address to, uint256 amount) internal override {
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert ETHTransferFailed();
+    }
+
+    error ETHTransferFailed();
 }
 
 /// @title Devnet SSV network v1.x: cluster fees in the SSV token, pulled with transferFrom.
@@ -298,5 +439,14 @@ contract DevnetSSVNetworkV1 is DevnetSSVNetworkBase {
     {
         token.safeTransferFrom(msg.sender, address(this), amount);
         _deposit(clusterOwner, operatorIds, amount, cluster);
+    }
+
+    function reactivate(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external {
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        _reactivate(operatorIds, amount, cluster);
+    }
+
+    function _pay(address to, uint256 amount) internal override {
+        token.safeTransfer(to, amount);
     }
 }

@@ -9,7 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {PoolETH} from "./PoolETH.sol";
 import {IDepositContract} from "./interfaces/IDepositContract.sol";
-import {Cluster, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from "./interfaces/ISSVNetwork.sol";
+import {Cluster, ISSVNetworkOwner, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from "./interfaces/ISSVNetwork.sol";
 
 /// @title Pool manager of the SSV liquid staking pool.
 /// @notice Takes stakers' ether and mints poolETH shares for it; activates validators from the
@@ -47,6 +47,8 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         uint64 runway;
         uint16 maxRewardBps;
         uint16 maxLossBps;
+        /// @dev Receives the validators' execution-layer rewards (see `setFeeRecipient`).
+        address feeRecipient;
     }
 
     /// @notice One validator from the key ceremony, as passed to `addValidators` and
@@ -120,6 +122,12 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     event ReportBoundsSet(uint16 maxRewardBps, uint16 maxLossBps);
     event FeeReserveFunded(address indexed from, uint256 amount);
     event FeeReserveWithdrawn(address indexed to, uint256 amount);
+    /// @notice `amount` of the fee reserve went to the cluster of `operatorIds` (a top-up, or a
+    ///         reactivation after liquidation).
+    event ClusterFunded(uint64[] operatorIds, uint256 amount, bool reactivated);
+    /// @notice `amount` of a cluster's balance came back into the fee reserve.
+    event ClusterDefunded(uint64[] operatorIds, uint256 amount);
+    event FeeRecipientSet(address recipient);
 
     error ZeroDeposit();
     error UseDeposit();
@@ -150,6 +158,7 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         if (
             config.admin == address(0) || address(config.depositContract) == address(0)
                 || config.ssvNetwork == address(0) || address(config.ssvViews) == address(0)
+                || config.feeRecipient == address(0)
         ) revert ZeroAddress();
         if (config.runway == 0) revert InvalidRunway();
         if (config.maxRewardBps == 0 || config.maxLossBps == 0 || config.maxLossBps > BPS) revert InvalidBounds();
@@ -163,6 +172,9 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         maxRewardBps = config.maxRewardBps;
         maxLossBps = config.maxLossBps;
         poolETH = new PoolETH(address(this));
+        // Before any validator runs: by default the SSV operators would send execution-layer
+        // rewards to the cluster owner, this contract, which refuses plain ether.
+        _setFeeRecipient(config.feeRecipient);
         emit RunwaySet(config.runway);
         emit ReportBoundsSet(config.maxRewardBps, config.maxLossBps);
     }
@@ -185,8 +197,10 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         bufferedEther += SafeCast.toUint96(msg.value);
     }
 
+    /// @dev Plain ether is refused (stakers use `deposit`), except the SSV network's payment of
+    ///      a cluster withdrawal, which `withdrawFromCluster` books into the fee reserve.
     receive() external payable {
-        revert UseDeposit();
+        if (msg.sender != ssvNetwork) revert UseDeposit();
     }
 
     /// @notice The pool's figures and `account`'s position (zeros for the zero address).
@@ -306,10 +320,7 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         ValidatorData[] calldata validators,
         bytes32 expectedDepositRoot,
         Cluster calldata cluster
-    ) external nonReentrant {
-        if (!hasRole(OPERATOR_ROLE, msg.sender) && !hasRole(KEEPER_ROLE, msg.sender)) {
-            revert NotOperatorOrKeeper(msg.sender);
-        }
+    ) external nonReentrant onlyOperatorOrKeeper {
         uint256 count = validators.length;
         if (count == 0) revert ZeroCount();
         bytes32 root = depositContract.get_deposit_root();
@@ -463,6 +474,87 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
             if (ids[i] <= ids[i - 1]) return false;
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------ the pool's clusters
+
+    /// @notice Tops up the cluster of `operatorIds` with `amount` from the fee reserve,
+    ///         lengthening its runway by amount / burn rate blocks.
+    /// @param cluster the cluster's latest snapshot, rebuilt from the SSV network's events.
+    function fundCluster(uint64[] calldata operatorIds, uint256 amount, Cluster calldata cluster)
+        external
+        nonReentrant
+        onlyOperatorOrKeeper
+    {
+        _spendFeeReserve(amount);
+        if (address(ssvToken) == address(0)) {
+            ISSVNetworkV2(ssvNetwork).deposit{value: amount}(address(this), operatorIds, cluster);
+        } else {
+            ssvToken.forceApprove(ssvNetwork, amount);
+            ISSVNetworkV1(ssvNetwork).deposit(address(this), operatorIds, amount, cluster);
+        }
+        emit ClusterFunded(operatorIds, amount, false);
+    }
+
+    /// @notice Brings back a liquidated cluster (its validators stopped) with `amount` from the
+    ///         fee reserve, which must cover at least its liquidation collateral.
+    function reactivateCluster(uint64[] calldata operatorIds, uint256 amount, Cluster calldata cluster)
+        external
+        nonReentrant
+        onlyOperatorOrKeeper
+    {
+        _spendFeeReserve(amount);
+        if (address(ssvToken) == address(0)) {
+            ISSVNetworkV2(ssvNetwork).reactivate{value: amount}(operatorIds, cluster);
+        } else {
+            ssvToken.forceApprove(ssvNetwork, amount);
+            ISSVNetworkV1(ssvNetwork).reactivate(operatorIds, amount, cluster);
+        }
+        emit ClusterFunded(operatorIds, amount, true);
+    }
+
+    /// @notice Takes `amount` of a cluster's balance back into the fee reserve (the network
+    ///         refuses what would leave an active cluster liquidatable).
+    function withdrawFromCluster(uint64[] calldata operatorIds, uint256 amount, Cluster calldata cluster)
+        external
+        nonReentrant
+        onlyRole(OPERATOR_ROLE)
+    {
+        uint256 before = _feeAssetHeld();
+        ISSVNetworkOwner(ssvNetwork).withdraw(operatorIds, amount, cluster);
+        // Booked as received, not as asked: the reserve only ever holds what arrived.
+        uint256 received = _feeAssetHeld() - before;
+        feeReserve += received;
+        emit ClusterDefunded(operatorIds, received);
+    }
+
+    /// @notice Where the SSV operators send the execution-layer rewards (priority fees, MEV) of
+    ///         the pool's validators; set at deployment, changeable by the admin.
+    function setFeeRecipient(address recipient) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setFeeRecipient(recipient);
+    }
+
+    function _setFeeRecipient(address recipient) private {
+        if (recipient == address(0)) revert ZeroAddress();
+        ISSVNetworkOwner(ssvNetwork).setFeeRecipientAddress(recipient);
+        emit FeeRecipientSet(recipient);
+    }
+
+    function _spendFeeReserve(uint256 amount) private {
+        if (amount == 0) revert ZeroDeposit();
+        if (feeReserve < amount) revert InsufficientFeeReserve(feeReserve, amount);
+        feeReserve -= amount;
+    }
+
+    function _feeAssetHeld() private view returns (uint256) {
+        return address(ssvToken) == address(0) ? address(this).balance : ssvToken.balanceOf(address(this));
+    }
+
+    modifier onlyOperatorOrKeeper() {
+        if (!hasRole(OPERATOR_ROLE, msg.sender) && !hasRole(KEEPER_ROLE, msg.sender)) {
+            revert NotOperatorOrKeeper(msg.sender);
+        }
+        _;
     }
 
     // ------------------------------------------------------------------ fee reserve and settings

@@ -10,8 +10,17 @@ struct Cluster {
     uint256 balance;
 }
 
+/// @notice What both generations share, for the cluster owner.
+interface ISSVNetworkOwner {
+    /// @notice Where the operators send the execution-layer rewards of the owner's validators.
+    function setFeeRecipientAddress(address recipientAddress) external;
+
+    /// @notice Takes `amount` of the cluster's balance back to its owner (ETH in v2, SSV in v1).
+    function withdraw(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external;
+}
+
 /// @notice SSV network v2: cluster fees are paid in ETH (`msg.value`).
-interface ISSVNetworkV2 {
+interface ISSVNetworkV2 is ISSVNetworkOwner {
     function registerValidator(
         bytes calldata publicKey,
         uint64[] calldata operatorIds,
@@ -25,10 +34,14 @@ interface ISSVNetworkV2 {
         bytes[] calldata sharesData,
         Cluster memory cluster
     ) external payable;
+
+    function deposit(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster) external payable;
+
+    function reactivate(uint64[] calldata operatorIds, Cluster memory cluster) external payable;
 }
 
 /// @notice SSV network v1.x: cluster fees are paid in the SSV token, pulled with transferFrom.
-interface ISSVNetworkV1 {
+interface ISSVNetworkV1 is ISSVNetworkOwner {
     function registerValidator(
         bytes calldata publicKey,
         uint64[] calldata operatorIds,
@@ -44,6 +57,11 @@ interface ISSVNetworkV1 {
         uint256 amount,
         Cluster memory cluster
     ) external;
+
+    function deposit(address clusterOwner, uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster)
+        external;
+
+    function reactivate(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external;
 }
 
 /// @notice The fee views the pool reads (the same names in v1 and v2; v1 answers in SSV, v2 in ETH).

@@ -1,13 +1,36 @@
 //! Custom errors of the pool contracts, decoded from revert data into sentences a staker or the
 //! operator can act on. Every error the contracts define has its sentence (the match is
-//! exhaustive, so a new error does not compile until it is explained).
+//! exhaustive, so a new error does not compile until it is explained). The SSV network's errors
+//! that reach the pool's callers (the pool forwards them) are explained too.
 
 use alloy_primitives::utils::format_ether;
 use alloy_sol_types::SolInterface;
 
 use crate::bindings::{PoolETH::PoolETHErrors, PoolManager::PoolManagerErrors};
 
-/// Explains revert `data` when it is one of the pool's custom errors.
+alloy_sol_types::sol! {
+    /// The SSV network's errors (v1 and v2 alike) that registering, funding, reactivating or
+    /// withdrawing from a cluster can raise; names and arguments as in its ABI.
+    #[derive(Debug, PartialEq, Eq)]
+    interface SsvNetwork {
+        error ClusterAlreadyEnabled();
+        error ClusterDoesNotExist();
+        error ClusterIsLiquidated();
+        error ClusterNotLiquidatable();
+        error IncorrectClusterState();
+        error IncorrectValidatorStateWithData(bytes publicKey);
+        error InsufficientBalance();
+        error InvalidOperatorIdsLength();
+        error InvalidPublicKeyLength();
+        error MaxPrecisionExceeded();
+        error OperatorDoesNotExist();
+        error UnsortedOperatorsList();
+        error ValidatorAlreadyExistsWithData(bytes publicKey);
+        error ZeroAddressNotAllowed();
+    }
+}
+
+/// Explains revert `data` when it is one of the pool's custom errors or the SSV network's.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
     if let Ok(error) = PoolManagerErrors::abi_decode(data) {
         return Some(explain_manager(error));
@@ -15,7 +38,48 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
     if let Ok(error) = PoolETHErrors::abi_decode(data) {
         return Some(explain_token(error));
     }
+    if let Ok(error) = SsvNetwork::SsvNetworkErrors::abi_decode(data) {
+        return Some(explain_ssv(error));
+    }
     None
+}
+
+fn explain_ssv(error: SsvNetwork::SsvNetworkErrors) -> String {
+    use SsvNetwork::SsvNetworkErrors as E;
+    match error {
+        E::ClusterAlreadyEnabled(_) => {
+            "This cluster is active already: nothing to reactivate.".into()
+        }
+        E::ClusterDoesNotExist(_) => "The pool has no cluster with these operators.".into(),
+        E::ClusterIsLiquidated(_) => {
+            "This cluster was liquidated: reactivate it before adding validators or funds.".into()
+        }
+        E::ClusterNotLiquidatable(_) => {
+            "This cluster holds enough to cover its collateral: it cannot be liquidated.".into()
+        }
+        E::IncorrectClusterState(_) => "The cluster snapshot is out of date (the cluster changed \
+            since it was read): rebuild it from the latest events and try again."
+            .into(),
+        E::IncorrectValidatorStateWithData(e) => format!(
+            "Validator 0x{} is not registered with these operators for the pool.",
+            alloy_primitives::hex::encode(&e.publicKey)
+        ),
+        E::InsufficientBalance(_) => "This would leave the cluster below its liquidation \
+            collateral: fund it with more."
+            .into(),
+        E::InvalidOperatorIdsLength(_) => "A cluster has 4, 7, 10 or 13 operators.".into(),
+        E::InvalidPublicKeyLength(_) => "A validator public key is 48 bytes.".into(),
+        E::MaxPrecisionExceeded(_) => {
+            "The SSV network takes amounts in steps of its precision: round the amount.".into()
+        }
+        E::OperatorDoesNotExist(_) => "One of these operators does not exist.".into(),
+        E::UnsortedOperatorsList(_) => "Operator ids must be sorted and unique.".into(),
+        E::ValidatorAlreadyExistsWithData(e) => format!(
+            "Validator 0x{} is registered on the SSV network already.",
+            alloy_primitives::hex::encode(&e.publicKey)
+        ),
+        E::ZeroAddressNotAllowed(_) => "The zero address is not allowed here.".into(),
+    }
 }
 
 fn explain_manager(error: PoolManagerErrors) -> String {
@@ -129,5 +193,75 @@ fn explain_token(error: PoolETHErrors) -> String {
         E::InsufficientAllowance(_) => "The allowance is too low.".into(),
         E::NotManager(_) => "Only the pool manager may mint poolETH.".into(),
         E::ZeroAddress(_) => "That address cannot receive poolETH.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_sol_types::SolError;
+
+    /// Error signatures (`Name(type,...)`) of a reference ABI in the team's `shared/reference/`.
+    fn reference_errors(file: &str) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|dir| dir.join("shared/reference").join(file))
+            .find(|path| path.exists())
+            .unwrap_or_else(|| panic!("shared/reference/{file} not found above the repository"));
+        let abi: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let items = abi.get("abi").unwrap_or(&abi).as_array().unwrap().clone();
+        items
+            .iter()
+            .filter(|item| item["type"] == "error")
+            .map(|item| {
+                let types: Vec<&str> = item["inputs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|input| input["type"].as_str().unwrap())
+                    .collect();
+                format!("{}({})", item["name"].as_str().unwrap(), types.join(","))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_ssv_errors_explained_are_the_real_networks() {
+        use SsvNetwork::*;
+        let ours = [
+            ClusterAlreadyEnabled::SIGNATURE,
+            ClusterDoesNotExist::SIGNATURE,
+            ClusterIsLiquidated::SIGNATURE,
+            ClusterNotLiquidatable::SIGNATURE,
+            IncorrectClusterState::SIGNATURE,
+            IncorrectValidatorStateWithData::SIGNATURE,
+            InsufficientBalance::SIGNATURE,
+            InvalidOperatorIdsLength::SIGNATURE,
+            InvalidPublicKeyLength::SIGNATURE,
+            MaxPrecisionExceeded::SIGNATURE,
+            OperatorDoesNotExist::SIGNATURE,
+            UnsortedOperatorsList::SIGNATURE,
+            ValidatorAlreadyExistsWithData::SIGNATURE,
+            ZeroAddressNotAllowed::SIGNATURE,
+        ];
+        assert_eq!(ours.len(), SsvNetwork::SsvNetworkErrors::SELECTORS.len());
+        let v2 = reference_errors("ssv-network-v2.abi.json");
+        for signature in ours {
+            assert!(
+                v2.iter().any(|s| s == signature),
+                "{signature} in the v2 ABI"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stale_cluster_snapshot_is_explained() {
+        let data = SsvNetwork::IncorrectClusterState {}.abi_encode();
+        assert!(
+            explain_revert(&data)
+                .unwrap()
+                .contains("snapshot is out of date")
+        );
     }
 }

@@ -281,6 +281,8 @@ pub async fn deploy(
         runway: options.runway,
         maxRewardBps: 10,
         maxLossBps: 500,
+        // Execution-layer rewards go to anvil's last account, standing in for a rewards vault.
+        feeRecipient: accounts[9],
     };
     let manager = PoolManager::deploy(provider.clone(), config)
         .await

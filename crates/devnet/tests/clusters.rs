@@ -1,0 +1,235 @@
+//! The pool's own clusters after activation: top-ups from the fee reserve, liquidation by a
+//! stranger once the runway is spent, reactivation, withdrawal back into the reserve, and the
+//! fee recipient of execution-layer rewards; for both SSV generations, on a real anvil.
+
+use alloy::primitives::{Address, U256, utils::parse_ether};
+use alloy::providers::Provider;
+use alloy::sol_types::SolEvent;
+use pool_chain::bindings::PoolManager::{Cluster, PoolManagerErrors};
+use pool_chain::bindings::devnet::DevnetSSVNetworkV2;
+use pool_chain::revert::explain_revert;
+use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::{Mined, cluster_after, pool_error};
+use pool_devnet::{Devnet, DevnetOptions, FeeAsset};
+
+/// A devnet whose pool has one active validator funded for a 100-block runway; its cluster.
+async fn one_validator(fee_asset: FeeAsset) -> (Devnet, Cluster) {
+    let devnet = Devnet::start(DevnetOptions {
+        fee_asset,
+        ..Default::default()
+    })
+    .await
+    .expect("devnet starts");
+    let pool = devnet.pool();
+    let ops = devnet.deployment.operator_ids.clone();
+    pool.setRunway(100).mined().await;
+    let entry = sample_validator(*pool.address(), 1, &ops);
+    pool.addValidators(vec![entry.clone()]).mined().await;
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("32").unwrap())
+        .await
+        .unwrap();
+    let root = devnet.deposit_root().await.unwrap();
+    let receipt = pool
+        .activateValidators(vec![entry], root, new_cluster())
+        .mined()
+        .await;
+    assert!(receipt.status());
+    let cluster = cluster_after(&receipt).expect("the registration's cluster");
+    (devnet, cluster)
+}
+
+async fn mine(devnet: &Devnet, blocks: u64) {
+    let _: serde_json::Value = devnet
+        .provider()
+        .raw_request("anvil_mine".into(), (U256::from(blocks),))
+        .await
+        .unwrap();
+}
+
+/// The SSV network's revert, explained as the app would.
+fn explained(error: alloy::contract::Error) -> String {
+    let data = error.as_revert_data().expect("revert data");
+    explain_revert(&data).unwrap_or_else(|| panic!("unexplained revert {data}"))
+}
+
+async fn lifecycle(fee_asset: FeeAsset) {
+    let (devnet, mut cluster) = one_validator(fee_asset).await;
+    let pool = devnet.pool();
+    let ops = devnet.deployment.operator_ids.clone();
+    let ssv = DevnetSSVNetworkV2::new(devnet.deployment.ssv_network, devnet.provider());
+    let stranger = devnet.accounts()[4];
+    let precision = match fee_asset {
+        FeeAsset::Eth => U256::from(100_000u64),
+        FeeAsset::Ssv => U256::from(10_000_000u64),
+    };
+    // Fifty blocks of fees, in the network's precision.
+    let burn_rate = ssv.burnRatePerValidator(ops.clone()).call().await.unwrap();
+    let top_up = (burn_rate * U256::from(50)).div_ceil(precision) * precision;
+
+    // A top-up from the fee reserve.
+    let reserve = pool.feeReserve().call().await.unwrap();
+    let receipt = pool
+        .fundCluster(ops.clone(), top_up, cluster.clone())
+        .mined()
+        .await;
+    assert!(receipt.status());
+    let funded = cluster_after(&receipt).unwrap();
+    assert_eq!(pool.feeReserve().call().await.unwrap(), reserve - top_up);
+    assert!(funded.balance > cluster.balance, "the balance grew");
+    // The old snapshot is stale now: the network refuses it, and the sentence says so.
+    let stale = pool
+        .fundCluster(ops.clone(), top_up, cluster.clone())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(explained(stale).contains("snapshot is out of date"));
+    cluster = funded;
+
+    // Healthy: a stranger cannot liquidate it.
+    let healthy = ssv
+        .liquidate(*pool.address(), ops.clone(), to_ssv(&cluster))
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(explained(healthy).contains("cannot be liquidated"));
+
+    // The runway (100 blocks, then 50 more) runs out: the stranger liquidates and takes what
+    // is left.
+    mine(&devnet, 200).await;
+    let receipt = ssv
+        .liquidate(*pool.address(), ops.clone(), to_ssv(&cluster))
+        .from(stranger)
+        .mined()
+        .await;
+    assert!(receipt.status());
+    assert!(
+        receipt
+            .inner
+            .logs()
+            .iter()
+            .any(|l| l.topic0() == Some(&DevnetSSVNetworkV2::ClusterLiquidated::SIGNATURE_HASH))
+    );
+    cluster = cluster_after(&receipt).unwrap();
+    assert!(!cluster.active);
+
+    // Reactivation needs at least the collateral.
+    let too_little = pool
+        .reactivateCluster(ops.clone(), precision, cluster.clone())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(explained(too_little).contains("below its liquidation collateral"));
+    let funding = pool.fundingPerValidator(ops.clone()).call().await.unwrap();
+    let reserve = pool.feeReserve().call().await.unwrap();
+    let receipt = pool
+        .reactivateCluster(ops.clone(), funding + top_up, cluster.clone())
+        .mined()
+        .await;
+    assert!(receipt.status());
+    cluster = cluster_after(&receipt).unwrap();
+    assert!(cluster.active);
+    assert_eq!(
+        pool.feeReserve().call().await.unwrap(),
+        reserve - funding - top_up
+    );
+
+    // The extra comes back into the reserve; more than the collateral allows does not.
+    let receipt = pool
+        .withdrawFromCluster(ops.clone(), top_up, cluster.clone())
+        .mined()
+        .await;
+    assert!(receipt.status());
+    assert_eq!(pool.feeReserve().call().await.unwrap(), reserve - funding);
+    cluster = cluster_after(&receipt).unwrap();
+    let greedy = pool
+        .withdrawFromCluster(ops.clone(), cluster.balance, cluster.clone())
+        .call()
+        .await
+        .unwrap_err();
+    assert!(explained(greedy).contains("below its liquidation collateral"));
+
+    // Roles: strangers can neither spend the reserve on clusters nor pull balances.
+    let refused = pool
+        .fundCluster(ops.clone(), top_up, cluster.clone())
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(refused),
+        PoolManagerErrors::NotOperatorOrKeeper(_)
+    ));
+    let refused = pool
+        .withdrawFromCluster(ops.clone(), top_up, cluster.clone())
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(refused),
+        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
+    ));
+}
+
+#[tokio::test]
+async fn clusters_are_topped_up_liquidated_reactivated_and_withdrawn_v2() {
+    lifecycle(FeeAsset::Eth).await;
+}
+
+#[tokio::test]
+async fn clusters_are_topped_up_liquidated_reactivated_and_withdrawn_v1() {
+    lifecycle(FeeAsset::Ssv).await;
+}
+
+#[tokio::test]
+async fn execution_layer_rewards_are_sent_where_the_admin_says() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    // Set at deployment, before any validator could run.
+    let filter = alloy::rpc::types::Filter::new()
+        .address(devnet.deployment.ssv_network)
+        .event_signature(DevnetSSVNetworkV2::FeeRecipientAddressUpdated::SIGNATURE_HASH)
+        .from_block(0);
+    let logs = devnet.provider().get_logs(&filter).await.unwrap();
+    let first =
+        DevnetSSVNetworkV2::FeeRecipientAddressUpdated::decode_log_data(logs[0].data()).unwrap();
+    assert_eq!(
+        (first.owner, first.recipientAddress),
+        (*pool.address(), devnet.accounts()[9])
+    );
+
+    let vault = Address::repeat_byte(0xee);
+    let receipt = pool.setFeeRecipient(vault).mined().await;
+    let set = receipt
+        .decoded_log::<DevnetSSVNetworkV2::FeeRecipientAddressUpdated>()
+        .expect("the SSV network's event");
+    assert_eq!((set.owner, set.recipientAddress), (*pool.address(), vault));
+
+    let refused = pool
+        .setFeeRecipient(vault)
+        .from(devnet.accounts()[4])
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(refused),
+        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
+    ));
+    // Plain ether is still refused from anyone but the SSV network.
+    let plain = alloy::rpc::types::TransactionRequest::default()
+        .to(*pool.address())
+        .value(U256::from(1));
+    assert!(devnet.provider().call(plain).await.is_err());
+}
+
+fn to_ssv(c: &Cluster) -> pool_chain::bindings::devnet::DevnetSSVNetworkV2::Cluster {
+    pool_chain::bindings::devnet::DevnetSSVNetworkV2::Cluster {
+        validatorCount: c.validatorCount,
+        networkFeeIndex: c.networkFeeIndex,
+        index: c.index,
+        active: c.active,
+        balance: c.balance,
+    }
+}
