@@ -206,6 +206,48 @@ async fn ssv_stand_in_validates_operators_and_refuses_underfunded_clusters() {
         decode(dup),
         SsvErrors::ValidatorAlreadyExistsWithData(_)
     ));
+
+    // The owner's exit and removal, with the real events; a stranger's key is refused.
+    let ids = vec![1u64, 2, 3, 4];
+    let exited = ssv
+        .exitValidator(entry.pubkey.clone(), ids.clone())
+        .from(owner)
+        .mined()
+        .await;
+    let exited = exited
+        .decoded_log::<DevnetSSVNetworkV2::ValidatorExited>()
+        .unwrap();
+    assert_eq!((exited.owner, &exited.publicKey), (owner, &entry.pubkey));
+    let not_theirs = ssv
+        .removeValidator(entry.pubkey.clone(), ids.clone(), added.cluster.clone())
+        .from(devnet.accounts()[3])
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        decode(not_theirs),
+        SsvErrors::IncorrectClusterState(_) | SsvErrors::IncorrectValidatorStateWithData(_)
+    ));
+    let removed = ssv
+        .removeValidator(entry.pubkey.clone(), ids.clone(), added.cluster.clone())
+        .from(owner)
+        .mined()
+        .await;
+    let removed = removed
+        .decoded_log::<DevnetSSVNetworkV2::ValidatorRemoved>()
+        .unwrap();
+    assert_eq!(removed.cluster.validatorCount, 0);
+    assert!(removed.cluster.balance <= plenty, "fees burnt meanwhile");
+    let gone = ssv
+        .removeValidator(entry.pubkey.clone(), ids, removed.cluster.clone())
+        .from(owner)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        decode(gone),
+        SsvErrors::IncorrectValidatorStateWithData(_)
+    ));
 }
 
 async fn pool(devnet: &Devnet) -> PoolManager::PoolManagerInstance<DynProvider> {
