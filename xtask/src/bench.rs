@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::process::run;
+use crate::process::{cmd, run};
 use crate::{contracts, dist, tools};
 
 pub fn run_command() -> Result<()> {
@@ -23,6 +23,21 @@ pub fn run_command() -> Result<()> {
     println!("| **first visit (JS + CSS + wasm + HTML)** | | **{total}** |");
     println!("\n## In headless Chromium (release build, devnet)\n");
     tools::setup(tools::Needs { browser: true })?;
+    // Deposit signature checks, as the admin page will run them (the test prints the rate).
+    run(cmd("cargo")
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "pool-core",
+            "--test",
+            "web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "--nocapture",
+        ])
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER))?;
     if !crate::test::with_served_app(&dist, |command| command.arg("e2e/bench.mjs"))? {
         anyhow::bail!("the browser figures could not be measured");
     }

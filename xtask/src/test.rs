@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test of the project, the command `.ci/run` calls.
 //!
 //! 1. native tests: core maths, bindings, contracts against a real anvil;
-//! 2. in-browser tests: the EIP-1193 transport under wasm-bindgen-test in headless Chromium;
+//! 2. in-browser tests: the EIP-1193 transport, and the core's deposit checks, under
+//!    wasm-bindgen-test in headless Chromium;
 //! 3. end-to-end: the release build served on 127.0.0.1, Chromium driven by Playwright with an
 //!    injected test wallet, against a fresh devnet.
 //!
@@ -52,10 +53,16 @@ pub fn run_command(only: &[String]) -> Result<()> {
     if wanted("browser") {
         let browser = status(
             cmd("cargo")
+                // The browser-side tests of each crate are its `tests/web.rs` (the core's lib
+                // tests are native: property tests and Lighthouse cross-checks).
                 .args([
                     "test",
                     "-p",
                     "pool-eip1193",
+                    "-p",
+                    "pool-core",
+                    "--test",
+                    "web",
                     "--target",
                     "wasm32-unknown-unknown",
                 ])

@@ -7,7 +7,10 @@
 //! domain            = 0x03000000 ++ hash_tree_root(ForkData{genesis_fork_version, 0x00…})[..28]
 //! ```
 //!
-//! Roots come from the `tree_hash` crate (Lighthouse's SSZ implementation).
+//! The four containers here have fixed shapes (byte vectors and one `uint64`), so their
+//! `hash_tree_root`s are written out below with `sha2`, which builds for the browser; Lighthouse's
+//! `tree_hash` (whose hashing crate needs C code on wasm32) checks them in the tests, on random
+//! values.
 //!
 //! ```
 //! use pool_core::deposit::{deposit_domain, ForkVersion};
@@ -16,8 +19,7 @@
 //! ```
 
 use alloy_primitives::{Address, B256, FixedBytes};
-use tree_hash::TreeHash;
-use tree_hash_derive::TreeHash;
+use sha2::{Digest, Sha256};
 
 /// One validator's deposit, in wei: 32 ETH.
 pub const DEPOSIT_WEI: u128 = 32_000_000_000_000_000_000;
@@ -44,7 +46,7 @@ impl ForkVersion {
 }
 
 /// What the validator key signs.
-#[derive(Debug, Clone, PartialEq, Eq, TreeHash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepositMessage {
     pub pubkey: Pubkey,
     pub withdrawal_credentials: B256,
@@ -52,7 +54,7 @@ pub struct DepositMessage {
 }
 
 /// What the deposit contract receives.
-#[derive(Debug, Clone, PartialEq, Eq, TreeHash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepositData {
     pub pubkey: Pubkey,
     pub withdrawal_credentials: B256,
@@ -61,37 +63,75 @@ pub struct DepositData {
     pub signature: Signature,
 }
 
-#[derive(TreeHash)]
-struct ForkData {
-    current_version: FixedBytes<4>,
-    genesis_validators_root: B256,
+// SSZ merkleization of the fixed shapes used here: a container's root is the Merkle root of
+// its fields' roots, padded with zero chunks to a power of two; a byte vector's root is the
+// Merkle root of its 32-byte chunks (zero-padded); a uint64 is its little-endian bytes in a chunk.
+
+fn hash_pair(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(left);
+    hasher.update(right);
+    hasher.finalize().into()
 }
 
-#[derive(TreeHash)]
-struct SigningData {
-    object_root: B256,
-    domain: B256,
+/// Merkle root of `chunks` (at most 4 here), padded with zero chunks to a power of two.
+fn merkleize(chunks: &[[u8; 32]]) -> [u8; 32] {
+    let mut layer: Vec<[u8; 32]> = chunks.to_vec();
+    let width = layer.len().next_power_of_two().max(1);
+    layer.resize(width, [0; 32]);
+    while layer.len() > 1 {
+        layer = layer
+            .chunks(2)
+            .map(|pair| hash_pair(&pair[0], &pair[1]))
+            .collect();
+    }
+    layer[0]
+}
+
+/// Root of a fixed-length byte vector.
+fn bytes_root(bytes: &[u8]) -> [u8; 32] {
+    let chunks: Vec<[u8; 32]> = bytes
+        .chunks(32)
+        .map(|chunk| {
+            let mut padded = [0; 32];
+            padded[..chunk.len()].copy_from_slice(chunk);
+            padded
+        })
+        .collect();
+    merkleize(&chunks)
+}
+
+fn uint64_root(value: u64) -> [u8; 32] {
+    let mut chunk = [0; 32];
+    chunk[..8].copy_from_slice(&value.to_le_bytes());
+    chunk
 }
 
 impl DepositMessage {
     pub fn root(&self) -> B256 {
-        self.tree_hash_root()
+        B256::from(merkleize(&[
+            bytes_root(self.pubkey.as_slice()),
+            self.withdrawal_credentials.0,
+            uint64_root(self.amount),
+        ]))
     }
 
-    /// The 32 bytes the validator key signs for `fork_version`'s network.
+    /// The 32 bytes the validator key signs for `fork_version`'s network:
+    /// `hash_tree_root(SigningData{object_root, domain})`.
     pub fn signing_root(&self, fork_version: ForkVersion) -> B256 {
-        SigningData {
-            object_root: self.root(),
-            domain: deposit_domain(fork_version),
-        }
-        .tree_hash_root()
+        B256::from(hash_pair(&self.root().0, &deposit_domain(fork_version).0))
     }
 }
 
 impl DepositData {
     /// `deposit_data_root`, as the deposit contract recomputes it.
     pub fn root(&self) -> B256 {
-        self.tree_hash_root()
+        B256::from(merkleize(&[
+            bytes_root(self.pubkey.as_slice()),
+            self.withdrawal_credentials.0,
+            uint64_root(self.amount),
+            bytes_root(self.signature.as_slice()),
+        ]))
     }
 
     pub fn message(&self) -> DepositMessage {
@@ -106,11 +146,8 @@ impl DepositData {
 /// `DOMAIN_DEPOSIT` for a network: deposits are valid across forks, so only the genesis fork
 /// version and a zero genesis validators root go in.
 pub fn deposit_domain(fork_version: ForkVersion) -> B256 {
-    let fork_data_root = ForkData {
-        current_version: fork_version.0,
-        genesis_validators_root: B256::ZERO,
-    }
-    .tree_hash_root();
+    // hash_tree_root(ForkData{current_version, genesis_validators_root: 0}).
+    let fork_data_root = hash_pair(&bytes_root(fork_version.0.as_slice()), &[0; 32]);
     let mut domain = B256::ZERO;
     domain[..4].copy_from_slice(&[0x03, 0x00, 0x00, 0x00]);
     domain[4..].copy_from_slice(&fork_data_root[..28]);
@@ -279,5 +316,90 @@ mod signing_tests {
             json.deposit_data_root,
             alloy_primitives::hex::encode(data.root())
         );
+    }
+}
+
+/// Lighthouse's `tree_hash` gives the same roots as the code above, on random values.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tree_hash_cross_check {
+    use super::*;
+    use proptest::prelude::*;
+    use tree_hash::TreeHash;
+    use tree_hash_derive::TreeHash;
+
+    #[derive(TreeHash)]
+    struct LighthouseDepositData {
+        pubkey: Pubkey,
+        withdrawal_credentials: B256,
+        amount: u64,
+        signature: Signature,
+    }
+
+    #[derive(TreeHash)]
+    struct LighthouseDepositMessage {
+        pubkey: Pubkey,
+        withdrawal_credentials: B256,
+        amount: u64,
+    }
+
+    #[derive(TreeHash)]
+    struct LighthouseForkData {
+        current_version: FixedBytes<4>,
+        genesis_validators_root: B256,
+    }
+
+    #[derive(TreeHash)]
+    struct LighthouseSigningData {
+        object_root: B256,
+        domain: B256,
+    }
+
+    proptest! {
+        #[test]
+        fn same_roots_as_tree_hash(
+            pubkey in any::<[u8; 32]>(),
+            tail in any::<[u8; 16]>(),
+            credentials in any::<[u8; 32]>(),
+            amount in any::<u64>(),
+            signature_seed in any::<[u8; 32]>(),
+            version in any::<[u8; 4]>(),
+        ) {
+            let mut key = [0u8; 48];
+            key[..32].copy_from_slice(&pubkey);
+            key[32..].copy_from_slice(&tail);
+            let signature: Vec<u8> = (0..3).flat_map(|i| signature_seed.map(|b| b.wrapping_add(i))).collect();
+            let data = DepositData {
+                pubkey: FixedBytes(key),
+                withdrawal_credentials: B256::from(credentials),
+                amount,
+                signature: Signature::from_slice(&signature),
+            };
+            let lighthouse = LighthouseDepositData {
+                pubkey: data.pubkey,
+                withdrawal_credentials: data.withdrawal_credentials,
+                amount,
+                signature: data.signature,
+            };
+            prop_assert_eq!(data.root(), lighthouse.tree_hash_root());
+            let message = LighthouseDepositMessage {
+                pubkey: data.pubkey,
+                withdrawal_credentials: data.withdrawal_credentials,
+                amount,
+            };
+            prop_assert_eq!(data.message().root(), message.tree_hash_root());
+
+            let fork = ForkVersion(FixedBytes(version));
+            let fork_data_root = LighthouseForkData {
+                current_version: fork.0,
+                genesis_validators_root: B256::ZERO,
+            }
+            .tree_hash_root();
+            let mut domain = B256::ZERO;
+            domain[..4].copy_from_slice(&[3, 0, 0, 0]);
+            domain[4..].copy_from_slice(&fork_data_root[..28]);
+            prop_assert_eq!(deposit_domain(fork), domain);
+            let signing = LighthouseSigningData { object_root: message.tree_hash_root(), domain }.tree_hash_root();
+            prop_assert_eq!(data.message().signing_root(fork), signing);
+        }
     }
 }

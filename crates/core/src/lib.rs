@@ -8,7 +8,6 @@
 //!   the wei.
 
 pub mod bls;
-#[cfg(feature = "deposit")]
 pub mod deposit;
 pub mod funding;
 pub mod gas;
