@@ -15,6 +15,7 @@ use bls12_381::hash_to_curve::{ExpandMsgXmd, HashToCurve};
 use bls12_381::{
     G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Gt, Scalar, multi_miller_loop,
 };
+use sha2::Digest;
 
 /// Domain separation tag of Ethereum's BLS signatures.
 pub const DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
@@ -63,6 +64,134 @@ pub fn verify(public_key: &[u8; 48], message: &[u8], signature: &[u8; 96]) -> Re
     } else {
         Err(BlsError::WrongSignature)
     }
+}
+
+/// One signature to check in a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedMessage<'a> {
+    pub public_key: &'a [u8; 48],
+    pub message: &'a [u8],
+    pub signature: &'a [u8; 96],
+}
+
+/// Why a batch did not verify: the first item at fault, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchError {
+    pub index: usize,
+    pub error: BlsError,
+}
+
+/// Checks many signatures at once, about 1.5 times as fast as one by one: one final
+/// exponentiation for the whole batch instead of one per signature.
+///
+/// Each signature is weighted by a 64-bit random factor (so invalid signatures cannot cancel each
+/// other out), derived from `seed` and the batch; the seed must be unknown to whoever made the
+/// signatures (the browser's `crypto.getRandomValues`, the OS's randomness). When the batch
+/// fails, the signatures are checked one by one to name the first bad one.
+///
+/// ```
+/// use pool_core::bls::{SecretKey, SignedMessage, verify_batch};
+/// let keys: Vec<SecretKey> = (1..=3u8).map(|i| SecretKey::from_seed(&[i; 64])).collect();
+/// let public: Vec<[u8; 48]> = keys.iter().map(|k| k.public_key()).collect();
+/// let mut signatures: Vec<[u8; 96]> = keys.iter().map(|k| k.sign(b"deposit")).collect();
+/// signatures.swap(1, 2); // keys 2 and 3 each hold the other's signature
+/// let items: Vec<SignedMessage> = (0..3)
+///     .map(|i| SignedMessage { public_key: &public[i], message: b"deposit", signature: &signatures[i] })
+///     .collect();
+/// let seed = [9; 32]; // in the browser: crypto.getRandomValues
+/// assert_eq!(verify_batch(&items, seed).unwrap_err().index, 1);
+/// assert_eq!(verify_batch(&items[..1], seed), Ok(()));
+/// ```
+pub fn verify_batch(items: &[SignedMessage<'_>], seed: [u8; 32]) -> Result<(), BatchError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let decoded: Vec<(G1Affine, G2Affine)> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let fault = |error| BatchError { index, error };
+            let key: G1Affine = Option::from(G1Affine::from_compressed(item.public_key))
+                .ok_or(fault(BlsError::InvalidPublicKey))?;
+            if bool::from(key.is_identity()) {
+                return Err(fault(BlsError::InvalidPublicKey));
+            }
+            let signature: G2Affine = Option::from(G2Affine::from_compressed(item.signature))
+                .ok_or(fault(BlsError::InvalidSignature))?;
+            Ok((key, signature))
+        })
+        .collect::<Result<_, _>>()?;
+
+    // The factors commit to the seed and to every item, in order.
+    let mut transcript = sha2::Sha256::new();
+    transcript.update(seed);
+    for item in items {
+        transcript.update(item.public_key);
+        transcript.update((item.message.len() as u64).to_le_bytes());
+        transcript.update(item.message);
+        transcript.update(item.signature);
+    }
+    let transcript: [u8; 32] = transcript.finalize().into();
+
+    let mut weighted_signatures = G2Projective::identity();
+    let mut weighted_keys = Vec::with_capacity(items.len());
+    let mut hashes = Vec::with_capacity(items.len());
+    for (i, (item, (key, signature))) in items.iter().zip(&decoded).enumerate() {
+        let factor = batch_factor(&transcript, i);
+        weighted_keys.push(G1Affine::from(times_u64_g1(key.into(), factor)));
+        weighted_signatures += times_u64_g2(signature.into(), factor);
+        hashes.push(G2Prepared::from(G2Affine::from(hash(item.message))));
+    }
+    // prod e(r_i pk_i, H(m_i)) * e(-g1, sum r_i sig_i) == 1
+    let minus_g1 = -G1Affine::generator();
+    let summed = G2Prepared::from(G2Affine::from(weighted_signatures));
+    let mut terms: Vec<(&G1Affine, &G2Prepared)> = weighted_keys.iter().zip(&hashes).collect();
+    terms.push((&minus_g1, &summed));
+    if multi_miller_loop(&terms).final_exponentiation() == Gt::identity() {
+        return Ok(());
+    }
+    for (index, item) in items.iter().enumerate() {
+        verify(item.public_key, item.message, item.signature)
+            .map_err(|error| BatchError { index, error })?;
+    }
+    // Unreachable unless the batch equation and the single checks disagree.
+    Err(BatchError {
+        index: 0,
+        error: BlsError::WrongSignature,
+    })
+}
+
+/// A nonzero 64-bit factor for item `i`.
+fn batch_factor(transcript: &[u8; 32], i: usize) -> u64 {
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(transcript);
+    hasher.update((i as u64).to_le_bytes());
+    let digest: [u8; 32] = hasher.finalize().into();
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes")) | 1
+}
+
+// Multiplication by a public 64-bit factor: double-and-add over 64 bits, a quarter of the work of
+// the crate's constant-time multiplication by a full scalar (nothing here is secret).
+fn times_u64_g1(point: G1Projective, factor: u64) -> G1Projective {
+    (0..64).rev().fold(G1Projective::identity(), |acc, bit| {
+        let doubled = acc.double();
+        if (factor >> bit) & 1 == 1 {
+            doubled + point
+        } else {
+            doubled
+        }
+    })
+}
+
+fn times_u64_g2(point: G2Projective, factor: u64) -> G2Projective {
+    (0..64).rev().fold(G2Projective::identity(), |acc, bit| {
+        let doubled = acc.double();
+        if (factor >> bit) & 1 == 1 {
+            doubled + point
+        } else {
+            doubled
+        }
+    })
 }
 
 fn hash(message: &[u8]) -> G2Projective {
@@ -120,6 +249,57 @@ impl std::fmt::Debug for SecretKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_accepts_good_signatures_and_names_the_first_bad_one() {
+        let keys: Vec<SecretKey> = (1..=5u8).map(|i| SecretKey::from_seed(&[i; 64])).collect();
+        let public: Vec<[u8; 48]> = keys.iter().map(SecretKey::public_key).collect();
+        let messages: Vec<Vec<u8>> = (0..5u8).map(|i| vec![i; 40]).collect();
+        let mut signatures: Vec<[u8; 96]> =
+            keys.iter().zip(&messages).map(|(k, m)| k.sign(m)).collect();
+        let check = |signatures: &[[u8; 96]], messages: &[Vec<u8>]| {
+            let items: Vec<SignedMessage<'_>> = (0..5)
+                .map(|i| SignedMessage {
+                    public_key: &public[i],
+                    message: &messages[i],
+                    signature: &signatures[i],
+                })
+                .collect();
+            verify_batch(&items, [3; 32])
+        };
+        assert_eq!(check(&signatures, &messages), Ok(()));
+        assert_eq!(verify_batch(&[], [0; 32]), Ok(()));
+
+        // Two wrong signatures whose errors would cancel in an unweighted sum: sig_1 + d and
+        // sig_3 - d. The random factors catch them.
+        let d = G2Projective::generator() * Scalar::from(12345u64);
+        let shift = |sig: &[u8; 96], by: G2Projective| {
+            let point = G2Projective::from(G2Affine::from_compressed(sig).unwrap());
+            G2Affine::from(point + by).to_compressed()
+        };
+        let mut cancelling = signatures.clone();
+        cancelling[1] = shift(&signatures[1], d);
+        cancelling[3] = shift(&signatures[3], -d);
+        assert_eq!(
+            check(&cancelling, &messages),
+            Err(BatchError {
+                index: 1,
+                error: BlsError::WrongSignature
+            })
+        );
+
+        let mut other = messages.clone();
+        other[4][0] ^= 1;
+        assert_eq!(check(&signatures, &other).unwrap_err().index, 4);
+        signatures[2] = [0; 96];
+        assert_eq!(
+            check(&signatures, &messages),
+            Err(BatchError {
+                index: 2,
+                error: BlsError::InvalidSignature
+            })
+        );
+    }
 
     #[test]
     fn sign_and_verify_round_trip_and_reject_tampering() {

@@ -288,6 +288,29 @@ pub fn verify_deposit_signature(
     )
 }
 
+/// Checks the signatures of a whole deposit-data file at once (see [`crate::bls::verify_batch`]:
+/// `seed` must be random); the error names the first deposit at fault.
+pub fn verify_deposit_signatures(
+    deposits: &[DepositData],
+    fork_version: ForkVersion,
+    seed: [u8; 32],
+) -> Result<(), crate::bls::BatchError> {
+    let roots: Vec<B256> = deposits
+        .iter()
+        .map(|d| d.message().signing_root(fork_version))
+        .collect();
+    let items: Vec<crate::bls::SignedMessage<'_>> = deposits
+        .iter()
+        .zip(&roots)
+        .map(|(d, root)| crate::bls::SignedMessage {
+            public_key: &d.pubkey.0,
+            message: root.as_slice(),
+            signature: &d.signature.0,
+        })
+        .collect();
+    crate::bls::verify_batch(&items, seed)
+}
+
 #[cfg(test)]
 mod signing_tests {
     use super::*;
@@ -309,6 +332,23 @@ mod signing_tests {
         assert_eq!(
             verify_deposit_signature(&moved, ForkVersion::HOODI),
             Err(BlsError::WrongSignature)
+        );
+        let other = signed_deposit(
+            &SecretKey::from_seed(&[6; 64]),
+            B256::ZERO,
+            ForkVersion::HOODI,
+        );
+        let file = [data.clone(), other.clone(), moved.clone()];
+        assert_eq!(
+            verify_deposit_signatures(&file[..2], ForkVersion::HOODI, [1; 32]),
+            Ok(())
+        );
+        assert_eq!(
+            verify_deposit_signatures(&file, ForkVersion::HOODI, [1; 32]),
+            Err(crate::bls::BatchError {
+                index: 2,
+                error: BlsError::WrongSignature
+            })
         );
         let json = DepositDataJson::new(&data, ForkVersion::HOODI, "hoodi");
         assert_eq!(json.fork_version, "10000910");

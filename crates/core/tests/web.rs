@@ -8,7 +8,7 @@ use alloy_primitives::{Address, address, b256};
 use pool_core::bls::SecretKey;
 use pool_core::deposit::{
     DepositData, ForkVersion, deposit_domain, eth1_withdrawal_credentials, signed_deposit,
-    verify_deposit_signature,
+    verify_deposit_signature, verify_deposit_signatures,
 };
 use wasm_bindgen_test::*;
 
@@ -46,16 +46,38 @@ fn deposit_roots_and_signatures_are_the_native_ones() {
 
 #[wasm_bindgen_test]
 fn deposit_signature_checks_per_second() {
-    let deposits: Vec<DepositData> = (1..=24).map(deposit).collect();
+    let deposits: Vec<DepositData> = (1..=32).map(deposit).collect();
+    let rate = |elapsed: f64| deposits.len() as f64 * 1000.0 / elapsed.max(1.0);
+
     let start = js_sys::Date::now();
     for data in &deposits {
         assert_eq!(verify_deposit_signature(data, ForkVersion::HOODI), Ok(()));
     }
-    let elapsed = js_sys::Date::now() - start;
+    let one_by_one = js_sys::Date::now() - start;
+
+    let mut seed = [0u8; 32];
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).unwrap();
+    let random = js_sys::Uint8Array::new_with_length(32);
+    js_sys::Reflect::apply(
+        &js_sys::Reflect::get(&crypto, &"getRandomValues".into())
+            .unwrap()
+            .into(),
+        &crypto,
+        &js_sys::Array::of1(&random),
+    )
+    .unwrap();
+    random.copy_to(&mut seed);
+    let start = js_sys::Date::now();
+    assert_eq!(
+        verify_deposit_signatures(&deposits, ForkVersion::HOODI, seed),
+        Ok(())
+    );
+    let batched = js_sys::Date::now() - start;
+
     console_log!(
-        "figure: deposit signature checks in the browser: {:.0}/s ({} in {:.0} ms)",
-        deposits.len() as f64 * 1000.0 / elapsed.max(1.0),
-        deposits.len(),
-        elapsed
+        "figure: deposit signature checks in the browser: {:.0}/s one by one, {:.0}/s in a batch of {}",
+        rate(one_by_one),
+        rate(batched),
+        deposits.len()
     );
 }
