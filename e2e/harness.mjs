@@ -94,8 +94,9 @@ export async function rebase(config, deltaWei) {
   await sendAsOperator(config.poolManager, selector('PoolManager', 'setReportBounds(uint16,uint16)') + words(10000, 10000));
   const validators = await call('beaconValidators()');
   const balance = await call('beaconBalance()');
+  // A day after the last block, as a daily oracle would report (so the APR is over real time).
   const latest = await rpc('eth_getBlockByNumber', ['latest', false]);
-  const at = BigInt(latest.timestamp) + 12n;
+  const at = BigInt(latest.timestamp) + 86400n;
   await rpc('evm_setNextBlockTimestamp', [Number(at)]);
   await sendAsOperator(config.poolManager,
     selector('PoolManager', 'reportBeacon(uint64,uint64,uint128)') + words(at, validators, balance + BigInt(deltaWei)));
