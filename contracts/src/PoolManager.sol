@@ -150,6 +150,7 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     error MixedOperatorSets(uint256 index);
     error BulkLimitExceeded(uint256 count, uint256 limit);
     error WrongFeeAsset();
+    error EtherTransferFailed(address to);
     error StaleReport(uint64 timestamp, uint64 lastTimestamp);
     error InvalidValidatorCount(uint64 reported, uint64 previous, uint64 activated);
     error ReportOutOfBounds(int256 change, uint256 limit);
@@ -583,7 +584,7 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         feeReserve -= amount;
         if (address(ssvToken) == address(0)) {
             (bool ok,) = to.call{value: amount}("");
-            require(ok, "transfer failed");
+            if (!ok) revert EtherTransferFailed(to);
         } else {
             ssvToken.safeTransfer(to, amount);
         }

@@ -145,6 +145,7 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             e.limit, e.count
         ),
         E::WrongFeeAsset(_) => "This pool pays SSV fees in the other asset (ETH or SSV).".into(),
+        E::EtherTransferFailed(e) => format!("{} refused the ether sent to it.", e.to),
         E::StaleReport(e) => format!(
             "The report's time ({}) is not after the last report ({}) or is in the future.",
             e.timestamp, e.lastTimestamp

@@ -458,6 +458,16 @@ async fn activation_guards_refuse_with_custom_errors() {
 
     // An empty fee reserve stops activation before any ETH moves.
     let reserve = pool.feeReserve().call().await.unwrap();
+    // (A recipient that refuses ether, here poolETH, gets a named error, and nothing moves.)
+    let refused = pool
+        .withdrawFeeReserve(devnet.deployment.pool_eth, reserve)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        pool_error(refused),
+        PoolManagerErrors::EtherTransferFailed(_)
+    ));
     pool.withdrawFeeReserve(devnet.accounts()[0], reserve)
         .mined()
         .await;
