@@ -14,10 +14,18 @@ use crate::bindings::{PoolETH, PoolManager};
 #[serde(rename_all = "camelCase")]
 pub struct LogFilter {
     pub address: Address,
-    /// Per position: a topic to match, or `None` for any.
-    pub topics: Vec<Option<B256>>,
+    /// Per position: what to match, or `None` for anything.
+    pub topics: Vec<Option<Topic>>,
     pub from_block: U64,
     pub to_block: U64,
+}
+
+/// One position of a log filter: a topic, or any of several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Topic {
+    One(B256),
+    AnyOf(Vec<B256>),
 }
 
 /// Plans `eth_getLogs` ranges over `from..=to`: public RPCs cap the range a request may cover
@@ -106,6 +114,9 @@ pub struct RawLog {
     /// `None` for a pending log (nodes answer `null`).
     #[serde(default)]
     pub block_number: Option<U64>,
+    /// Position in its block; `None` for a pending log.
+    #[serde(default)]
+    pub log_index: Option<U64>,
 }
 
 fn decode<E: SolEvent>(log: &RawLog) -> Option<E> {
@@ -116,7 +127,9 @@ fn decode<E: SolEvent>(log: &RawLog) -> Option<E> {
 pub fn reports_filter(pool_manager: Address, (from, to): (u64, u64)) -> LogFilter {
     LogFilter {
         address: pool_manager,
-        topics: vec![Some(PoolManager::BeaconReported::SIGNATURE_HASH)],
+        topics: vec![Some(Topic::One(
+            PoolManager::BeaconReported::SIGNATURE_HASH,
+        ))],
         from_block: U64::from(from),
         to_block: U64::from(to),
     }
@@ -129,11 +142,12 @@ pub fn transfers_filter(
     incoming: bool,
     (from, to): (u64, u64),
 ) -> LogFilter {
-    let account = Some(account.into_word());
+    let account = Some(Topic::One(account.into_word()));
+    let transfer = Some(Topic::One(PoolETH::Transfer::SIGNATURE_HASH));
     let topics = if incoming {
-        vec![Some(PoolETH::Transfer::SIGNATURE_HASH), None, account]
+        vec![transfer, None, account]
     } else {
-        vec![Some(PoolETH::Transfer::SIGNATURE_HASH), account]
+        vec![transfer, account]
     };
     LogFilter {
         address: pool_eth,
@@ -296,6 +310,7 @@ mod tests {
             topics: data.topics().to_vec(),
             data: data.data,
             block_number: Some(U64::from(block)),
+            log_index: Some(U64::ZERO),
         }
     }
 

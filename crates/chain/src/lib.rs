@@ -6,6 +6,7 @@
 //!   [`reads::PoolSnapshot`];
 //! - [`registry`]: the validator registry's hash chain, to check an entry before activating it;
 //! - [`revert`]: custom errors turned into sentences;
+//! - [`ssv`]: the SSV network's cluster events, for snapshot scanners;
 //! - [`config`]: the runtime network configuration (`config.json`).
 //!
 //! Nothing here performs I/O: callers send the encoded calls through their own transport
@@ -18,3 +19,7 @@ pub mod reads;
 pub mod registry;
 pub mod revert;
 pub mod rpc;
+pub mod ssv;
+
+#[cfg(test)]
+mod reference;

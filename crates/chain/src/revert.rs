@@ -202,31 +202,6 @@ mod tests {
     use super::*;
     use alloy_sol_types::SolError;
 
-    /// Error signatures (`Name(type,...)`) of a reference ABI in the team's `shared/reference/`.
-    fn reference_errors(file: &str) -> Vec<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|dir| dir.join("shared/reference").join(file))
-            .find(|path| path.exists())
-            .unwrap_or_else(|| panic!("shared/reference/{file} not found above the repository"));
-        let abi: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let items = abi.get("abi").unwrap_or(&abi).as_array().unwrap().clone();
-        items
-            .iter()
-            .filter(|item| item["type"] == "error")
-            .map(|item| {
-                let types: Vec<&str> = item["inputs"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|input| input["type"].as_str().unwrap())
-                    .collect();
-                format!("{}({})", item["name"].as_str().unwrap(), types.join(","))
-            })
-            .collect()
-    }
-
     #[test]
     fn the_ssv_errors_explained_are_the_real_networks() {
         use SsvNetwork::*;
@@ -247,7 +222,7 @@ mod tests {
             ZeroAddressNotAllowed::SIGNATURE,
         ];
         assert_eq!(ours.len(), SsvNetwork::SsvNetworkErrors::SELECTORS.len());
-        let v2 = reference_errors("ssv-network-v2.abi.json");
+        let v2 = crate::reference::signatures("ssv-network-v2.abi.json", "error");
         for signature in ours {
             assert!(
                 v2.iter().any(|s| s == signature),

@@ -118,37 +118,23 @@ where
 /// `ValidatorRemoved`, `ClusterDeposited`, `ClusterWithdrawn`, `ClusterLiquidated` or
 /// `ClusterReactivated`): what a client's snapshot scanner would hold after this transaction.
 pub fn cluster_after(receipt: &TransactionReceipt) -> Option<PoolManager::Cluster> {
-    use alloy::sol_types::SolEvent;
-    use pool_chain::bindings::devnet::DevnetSSVNetworkV2 as Ssv;
-    receipt.inner.logs().iter().rev().find_map(|log| {
-        let data = log.data();
-        let c = match log.topic0()? {
-            t if *t == Ssv::ValidatorAdded::SIGNATURE_HASH => {
-                Ssv::ValidatorAdded::decode_log_data(data).ok()?.cluster
-            }
-            t if *t == Ssv::ValidatorRemoved::SIGNATURE_HASH => {
-                Ssv::ValidatorRemoved::decode_log_data(data).ok()?.cluster
-            }
-            t if *t == Ssv::ClusterDeposited::SIGNATURE_HASH => {
-                Ssv::ClusterDeposited::decode_log_data(data).ok()?.cluster
-            }
-            t if *t == Ssv::ClusterWithdrawn::SIGNATURE_HASH => {
-                Ssv::ClusterWithdrawn::decode_log_data(data).ok()?.cluster
-            }
-            t if *t == Ssv::ClusterLiquidated::SIGNATURE_HASH => {
-                Ssv::ClusterLiquidated::decode_log_data(data).ok()?.cluster
-            }
-            t if *t == Ssv::ClusterReactivated::SIGNATURE_HASH => {
-                Ssv::ClusterReactivated::decode_log_data(data).ok()?.cluster
-            }
-            _ => return None,
-        };
-        Some(PoolManager::Cluster {
-            validatorCount: c.validatorCount,
-            networkFeeIndex: c.networkFeeIndex,
-            index: c.index,
-            active: c.active,
-            balance: c.balance,
+    use pool_chain::history::RawLog;
+    let event = receipt.inner.logs().iter().rev().find_map(|log| {
+        pool_chain::ssv::decode_cluster_event(&RawLog {
+            address: log.address(),
+            topics: log.topics().to_vec(),
+            data: log.data().data.clone(),
+            // Positions do not matter within one receipt read backwards.
+            block_number: Some(alloy::primitives::U64::ZERO),
+            log_index: Some(alloy::primitives::U64::ZERO),
         })
+    })?;
+    let c = event.cluster;
+    Some(PoolManager::Cluster {
+        validatorCount: c.validator_count,
+        networkFeeIndex: c.network_fee_index,
+        index: c.index,
+        active: c.active,
+        balance: c.balance,
     })
 }

@@ -7,7 +7,10 @@ use alloy::providers::Provider;
 use alloy::sol_types::SolEvent;
 use pool_chain::bindings::PoolManager::{Cluster, PoolManagerErrors};
 use pool_chain::bindings::devnet::DevnetSSVNetworkV2;
+use pool_chain::history::RawLog;
 use pool_chain::revert::explain_revert;
+use pool_chain::ssv::{cluster_events_filter, decode_cluster_event};
+use pool_core::cluster::ClusterSnapshots;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::{Mined, cluster_after, pool_error};
 use pool_devnet::{Devnet, DevnetOptions, FeeAsset};
@@ -149,6 +152,43 @@ async fn lifecycle(fee_asset: FeeAsset) {
         .await
         .unwrap_err();
     assert!(explained(greedy).contains("below its liquidation collateral"));
+
+    // A snapshot scanner rebuilds the same cluster from the network's events alone: one
+    // eth_getLogs for the pool's cluster events (registration, top-up, liquidation by a stranger,
+    // reactivation, withdrawal), folded in chain order.
+    let latest = devnet.provider().get_block_number().await.unwrap();
+    let filter = cluster_events_filter(devnet.deployment.ssv_network, *pool.address(), (0, latest));
+    let logs: Vec<RawLog> = devnet
+        .provider()
+        .raw_request("eth_getLogs".into(), [filter])
+        .await
+        .unwrap();
+    let mut snapshots = ClusterSnapshots::default();
+    for event in logs.iter().filter_map(decode_cluster_event) {
+        snapshots.apply(event);
+    }
+    assert_eq!(
+        logs.len(),
+        5,
+        "added, deposited, liquidated, reactivated, withdrawn"
+    );
+    let rebuilt = snapshots.get(*pool.address(), &ops);
+    assert_eq!(
+        (
+            rebuilt.validator_count,
+            rebuilt.network_fee_index,
+            rebuilt.index,
+            rebuilt.active,
+            rebuilt.balance
+        ),
+        (
+            cluster.validatorCount,
+            cluster.networkFeeIndex,
+            cluster.index,
+            cluster.active,
+            cluster.balance
+        )
+    );
 
     // Roles: strangers can neither spend the reserve on clusters nor pull balances.
     let refused = pool

@@ -1,0 +1,197 @@
+//! The SSV network's cluster events, as a snapshot scanner reads them: the `eth_getLogs`
+//! filter for one owner's clusters and the decoding of each log into a
+//! [`pool_core::cluster::ClusterEvent`] (the reducer is in the core).
+
+use alloy_primitives::{Address, B256, U64};
+use alloy_sol_types::SolEvent;
+use pool_core::cluster::{Cluster, ClusterEvent, LogPosition};
+
+use crate::history::{LogFilter, RawLog, Topic};
+
+alloy_sol_types::sol! {
+    /// The cluster-changing events of the SSV network (v1 and v2 alike), as in its ABI.
+    interface SsvClusterEvents {
+        struct SsvCluster {
+            uint32 validatorCount;
+            uint64 networkFeeIndex;
+            uint64 index;
+            bool active;
+            uint256 balance;
+        }
+        event ValidatorAdded(address indexed owner, uint64[] operatorIds, bytes publicKey, bytes shares, SsvCluster cluster);
+        event ValidatorRemoved(address indexed owner, uint64[] operatorIds, bytes publicKey, SsvCluster cluster);
+        event ClusterDeposited(address indexed owner, uint64[] operatorIds, uint256 value, SsvCluster cluster);
+        event ClusterWithdrawn(address indexed owner, uint64[] operatorIds, uint256 value, SsvCluster cluster);
+        event ClusterLiquidated(address indexed owner, uint64[] operatorIds, SsvCluster cluster);
+        event ClusterReactivated(address indexed owner, uint64[] operatorIds, SsvCluster cluster);
+    }
+}
+
+use SsvClusterEvents as E;
+
+/// The topics of every cluster-changing event.
+pub const CLUSTER_EVENT_TOPICS: [B256; 6] = [
+    E::ValidatorAdded::SIGNATURE_HASH,
+    E::ValidatorRemoved::SIGNATURE_HASH,
+    E::ClusterDeposited::SIGNATURE_HASH,
+    E::ClusterWithdrawn::SIGNATURE_HASH,
+    E::ClusterLiquidated::SIGNATURE_HASH,
+    E::ClusterReactivated::SIGNATURE_HASH,
+];
+
+/// `owner`'s cluster events on `ssv_network` in blocks `from..=to` (one `eth_getLogs`: the
+/// first topic matches any of the six, the second is the owner).
+pub fn cluster_events_filter(
+    ssv_network: Address,
+    owner: Address,
+    (from, to): (u64, u64),
+) -> LogFilter {
+    LogFilter {
+        address: ssv_network,
+        topics: vec![
+            Some(Topic::AnyOf(CLUSTER_EVENT_TOPICS.to_vec())),
+            Some(Topic::One(owner.into_word())),
+        ],
+        from_block: U64::from(from),
+        to_block: U64::from(to),
+    }
+}
+
+/// Decodes a cluster-changing log; `None` for another log, or a pending one (no position).
+pub fn decode_cluster_event(log: &RawLog) -> Option<ClusterEvent> {
+    let at = LogPosition {
+        block: log.block_number?.to(),
+        index: log.log_index?.to(),
+    };
+    let topics = log.topics.iter().copied();
+    let data = &log.data;
+    let (owner, operator_ids, c) = match *log.topics.first()? {
+        t if t == E::ValidatorAdded::SIGNATURE_HASH => {
+            let e = E::ValidatorAdded::decode_raw_log(topics, data).ok()?;
+            (e.owner, e.operatorIds, e.cluster)
+        }
+        t if t == E::ValidatorRemoved::SIGNATURE_HASH => {
+            let e = E::ValidatorRemoved::decode_raw_log(topics, data).ok()?;
+            (e.owner, e.operatorIds, e.cluster)
+        }
+        t if t == E::ClusterDeposited::SIGNATURE_HASH => {
+            let e = E::ClusterDeposited::decode_raw_log(topics, data).ok()?;
+            (e.owner, e.operatorIds, e.cluster)
+        }
+        t if t == E::ClusterWithdrawn::SIGNATURE_HASH => {
+            let e = E::ClusterWithdrawn::decode_raw_log(topics, data).ok()?;
+            (e.owner, e.operatorIds, e.cluster)
+        }
+        t if t == E::ClusterLiquidated::SIGNATURE_HASH => {
+            let e = E::ClusterLiquidated::decode_raw_log(topics, data).ok()?;
+            (e.owner, e.operatorIds, e.cluster)
+        }
+        t if t == E::ClusterReactivated::SIGNATURE_HASH => {
+            let e = E::ClusterReactivated::decode_raw_log(topics, data).ok()?;
+            (e.owner, e.operatorIds, e.cluster)
+        }
+        _ => return None,
+    };
+    Some(ClusterEvent {
+        at,
+        owner,
+        operator_ids,
+        cluster: Cluster {
+            validator_count: c.validatorCount,
+            network_fee_index: c.networkFeeIndex,
+            index: c.index,
+            active: c.active,
+            balance: c.balance,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::{Bytes, U256};
+
+    #[test]
+    fn the_events_are_the_real_networks() {
+        for file in ["ssv-network-v2.abi.json", "ssv-network-v1.abi.json"] {
+            let events = crate::reference::signatures(file, "event");
+            for signature in [
+                E::ValidatorAdded::SIGNATURE,
+                E::ValidatorRemoved::SIGNATURE,
+                E::ClusterDeposited::SIGNATURE,
+                E::ClusterWithdrawn::SIGNATURE,
+                E::ClusterLiquidated::SIGNATURE,
+                E::ClusterReactivated::SIGNATURE,
+            ] {
+                assert!(
+                    events.iter().any(|s| s == signature),
+                    "{signature} in {file}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_log_decodes_into_its_cluster_and_position() {
+        let owner = Address::repeat_byte(7);
+        let event = E::ClusterDeposited {
+            owner,
+            operatorIds: vec![1, 2, 3, 4],
+            value: U256::from(5u64),
+            cluster: E::SsvCluster {
+                validatorCount: 2,
+                networkFeeIndex: 3,
+                index: 4,
+                active: true,
+                balance: U256::from(6u64),
+            },
+        };
+        let data = event.encode_log_data();
+        let log = RawLog {
+            address: Address::ZERO,
+            topics: data.topics().to_vec(),
+            data: data.data,
+            block_number: Some(U64::from(10)),
+            log_index: Some(U64::from(2)),
+        };
+        let decoded = decode_cluster_event(&log).unwrap();
+        assert_eq!(
+            decoded.at,
+            LogPosition {
+                block: 10,
+                index: 2
+            }
+        );
+        assert_eq!(
+            (decoded.owner, decoded.operator_ids),
+            (owner, vec![1, 2, 3, 4])
+        );
+        assert_eq!(decoded.cluster.validator_count, 2);
+        assert_eq!(decoded.cluster.balance, U256::from(6u64));
+        let pending = RawLog {
+            block_number: None,
+            ..log.clone()
+        };
+        assert_eq!(decode_cluster_event(&pending), None);
+        let other = RawLog {
+            topics: vec![B256::ZERO],
+            data: Bytes::new(),
+            ..log
+        };
+        assert_eq!(decode_cluster_event(&other), None);
+    }
+
+    #[test]
+    fn the_filter_asks_for_any_cluster_event_of_one_owner() {
+        let filter = cluster_events_filter(Address::ZERO, Address::repeat_byte(1), (5, 9));
+        let json = serde_json::to_value(&filter).unwrap();
+        assert_eq!(json["topics"][0].as_array().unwrap().len(), 6);
+        assert!(
+            json["topics"][1]
+                .as_str()
+                .unwrap()
+                .ends_with("0101010101010101010101010101010101010101")
+        );
+        assert_eq!(json["fromBlock"], "0x5");
+    }
+}
