@@ -6,7 +6,8 @@ use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::TransactionReceipt;
 use anyhow::{Context, Result, ensure};
 use pool_chain::bindings::PoolETH::PoolETHInstance;
-use pool_chain::bindings::PoolManager::{PoolManagerErrors, PoolManagerInstance};
+pub use pool_chain::bindings::PoolManager::PoolManagerErrors;
+use pool_chain::bindings::PoolManager::PoolManagerInstance;
 use pool_chain::bindings::devnet::DevnetDepositContract;
 use pool_chain::bindings::{PoolETH, PoolManager};
 use pool_core::PoolTotals;
@@ -83,6 +84,25 @@ impl Devnet {
         ensure!(receipt.status(), "the report reverted");
         Ok(receipt)
     }
+}
+
+/// Asserts that a contract call (a `CallBuilder`, before `.call()`) reverts with the pool's
+/// custom error `Variant`, in an async test:
+/// `assert_pool_error!(pool.setRunway(0), InvalidRunway);`
+#[macro_export]
+macro_rules! assert_pool_error {
+    ($call:expr, $variant:ident) => {{
+        let error = $call
+            .call()
+            .await
+            .expect_err(concat!("expected a revert with ", stringify!($variant)));
+        let decoded = $crate::testing::pool_error(error);
+        assert!(
+            matches!(decoded, $crate::testing::PoolManagerErrors::$variant(_)),
+            "expected {}, got {decoded:?}",
+            stringify!($variant)
+        );
+    }};
 }
 
 /// The pool's custom error a call reverted with; panics with the error when it is not one.

@@ -131,27 +131,14 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
         U256::MAX
     );
 
-    let duplicate = pool
-        .addValidators(vec![entries[0].clone()])
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(duplicate),
-        PoolManagerErrors::DuplicateValidator(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.addValidators(vec![entries[0].clone()]),
+        DuplicateValidator
+    );
 
     let mut short_key = entry(*pool.address(), 7, &ops);
     short_key.pubkey = Bytes::from(vec![1u8; 47]);
-    let error = pool
-        .addValidators(vec![short_key])
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::InvalidPubkeyLength(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.addValidators(vec![short_key]), InvalidPubkeyLength);
 
     for bad in [
         vec![2, 1, 3, 4],
@@ -173,27 +160,14 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
 
     let mut short_shares = entry(*pool.address(), 9, &ops);
     short_shares.sharesData = Bytes::from(vec![0u8; SHARES_LEN_4 - 1]);
-    let error = pool
-        .addValidators(vec![short_shares])
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::InvalidSharesLength(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.addValidators(vec![short_shares]), InvalidSharesLength);
 
     let stranger = devnet.accounts()[3];
-    let error = pool
-        .addValidators(vec![entry(*pool.address(), 10, &ops)])
-        .from(stranger)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.addValidators(vec![entry(*pool.address(), 10, &ops)])
+            .from(stranger),
+        AccessControlUnauthorizedAccount
+    );
 }
 
 #[tokio::test]
@@ -365,12 +339,10 @@ async fn activation_guards_refuse_with_custom_errors() {
     );
 
     stake(&devnet, 1, "64").await;
-    let error = pool
-        .activateValidators(vec![], root, fresh_cluster())
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(pool_error(error), PoolManagerErrors::ZeroCount(_)));
+    pool_devnet::assert_pool_error!(
+        pool.activateValidators(vec![], root, fresh_cluster()),
+        ZeroCount
+    );
     let error = pool
         .activateValidators(vec![entries[1].clone()], root, fresh_cluster())
         .call()
@@ -400,27 +372,17 @@ async fn activation_guards_refuse_with_custom_errors() {
         other => panic!("expected ValidatorDataMismatch, got {other:?}"),
     }
     let three = vec![entries[0].clone(), entries[1].clone(), entries[1].clone()];
-    let error = pool
-        .activateValidators(three, root, fresh_cluster())
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::NotEnoughValidators(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.activateValidators(three, root, fresh_cluster()),
+        NotEnoughValidators
+    );
 
     let stranger = devnet.accounts()[4];
-    let error = pool
-        .activateValidators(one(), root, fresh_cluster())
-        .from(stranger)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::NotOperatorOrKeeper(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.activateValidators(one(), root, fresh_cluster())
+            .from(stranger),
+        NotOperatorOrKeeper
+    );
 
     // Someone front-runs with one of the ceremony keys: the root the operator saw is stale.
     let deposit = DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider());
@@ -445,54 +407,31 @@ async fn activation_guards_refuse_with_custom_errors() {
         .from(stranger)
         .mined()
         .await;
-    let error = pool
-        .activateValidators(one(), root, fresh_cluster())
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::DepositRootChanged(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.activateValidators(one(), root, fresh_cluster()),
+        DepositRootChanged
+    );
     let root = deposit_root(&devnet).await;
 
     // An empty fee reserve stops activation before any ETH moves.
     let reserve = pool.feeReserve().call().await.unwrap();
     // (A recipient that refuses ether, here poolETH, gets a named error, and nothing moves.)
-    let refused = pool
-        .withdrawFeeReserve(devnet.deployment.pool_eth, reserve)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(refused),
-        PoolManagerErrors::EtherTransferFailed(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.withdrawFeeReserve(devnet.deployment.pool_eth, reserve),
+        EtherTransferFailed
+    );
     pool.withdrawFeeReserve(devnet.accounts()[0], reserve)
         .mined()
         .await;
-    let error = pool
-        .activateValidators(one(), root, fresh_cluster())
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::InsufficientFeeReserve(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.activateValidators(one(), root, fresh_cluster()),
+        InsufficientFeeReserve
+    );
     pool.fundFeeReserve()
         .value(parse_ether("1").unwrap())
         .mined()
         .await;
-    let error = pool
-        .fundFeeReserveSsv(U256::from(1))
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::WrongFeeAsset(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.fundFeeReserveSsv(U256::from(1)), WrongFeeAsset);
 
     // The keeper may activate too.
     let keeper_role = pool.KEEPER_ROLE().call().await.unwrap();
@@ -529,16 +468,7 @@ async fn activation_pays_ssv_tokens_on_v1() {
         pool.fundingPerValidator(ops.clone()).call().await.unwrap(),
         per_validator
     );
-    let error = pool
-        .fundFeeReserve()
-        .value(U256::from(1))
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::WrongFeeAsset(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.fundFeeReserve().value(U256::from(1)), WrongFeeAsset);
 
     let receipt = pool
         .activateValidators(
@@ -592,15 +522,7 @@ async fn oracle_reports_are_bounded_ordered_and_evented() {
     let total = parse_ether("40").unwrap();
     // +0.1% of 40 ETH is the most one report may add: 32.04 ETH on the beacon chain.
     let too_much = parse_ether("32.040000000000000001").unwrap().to::<u128>();
-    let error = pool
-        .reportBeacon(now, 1, too_much)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::ReportOutOfBounds(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.reportBeacon(now, 1, too_much), ReportOutOfBounds);
     let error = pool
         .reportBeacon(now, 2, parse_ether("64").unwrap().to::<u128>())
         .call()
@@ -632,16 +554,10 @@ async fn oracle_reports_are_bounded_ordered_and_evented() {
         "a 5% loss bound"
     );
     let stranger = devnet.accounts()[3];
-    let error = pool
-        .reportBeacon(now, 1, 0)
-        .from(stranger)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.reportBeacon(now, 1, 0).from(stranger),
+        AccessControlUnauthorizedAccount
+    );
 
     let reward = parse_ether("32.04").unwrap().to::<u128>();
     let receipt = pool.reportBeacon(now, 1, reward).mined().await;
@@ -681,21 +597,11 @@ async fn runway_is_operator_settable_and_drives_funding() {
         pool.fundingPerValidator(ops.clone()).call().await.unwrap(),
         fees.funding_per_validator(7 * BLOCKS_PER_DAY, Precision::Eth)
     );
-    let error = pool.setRunway(0).call().await.unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::InvalidRunway(_)
-    ));
-    let error = pool
-        .setRunway(1)
-        .from(devnet.accounts()[3])
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.setRunway(0), InvalidRunway);
+    pool_devnet::assert_pool_error!(
+        pool.setRunway(1).from(devnet.accounts()[3]),
+        AccessControlUnauthorizedAccount
+    );
     let credentials = pool.withdrawalCredentials().call().await.unwrap();
     assert_eq!(credentials, eth1_withdrawal_credentials(*pool.address()));
 }

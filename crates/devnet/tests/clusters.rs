@@ -5,14 +5,14 @@
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::Provider;
 use alloy::sol_types::SolEvent;
-use pool_chain::bindings::PoolManager::{Cluster, PoolManagerErrors};
+use pool_chain::bindings::PoolManager::Cluster;
 use pool_chain::bindings::devnet::DevnetSSVNetworkV2;
 use pool_chain::history::RawLog;
 use pool_chain::revert::explain_revert;
 use pool_chain::ssv::{cluster_events_filter, decode_cluster_event};
 use pool_core::cluster::ClusterSnapshots;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
-use pool_devnet::testing::{Mined, cluster_after, pool_error};
+use pool_devnet::testing::{Mined, cluster_after};
 use pool_devnet::{Devnet, DevnetOptions, FeeAsset};
 
 /// A devnet whose pool has one active validator funded for a 100-block runway; its cluster.
@@ -191,26 +191,16 @@ async fn lifecycle(fee_asset: FeeAsset) {
     );
 
     // Roles: strangers can neither spend the reserve on clusters nor pull balances.
-    let refused = pool
-        .fundCluster(ops.clone(), top_up, cluster.clone())
-        .from(stranger)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(refused),
-        PoolManagerErrors::NotOperatorOrKeeper(_)
-    ));
-    let refused = pool
-        .withdrawFromCluster(ops.clone(), top_up, cluster.clone())
-        .from(stranger)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(refused),
-        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.fundCluster(ops.clone(), top_up, cluster.clone())
+            .from(stranger),
+        NotOperatorOrKeeper
+    );
+    pool_devnet::assert_pool_error!(
+        pool.withdrawFromCluster(ops.clone(), top_up, cluster.clone())
+            .from(stranger),
+        AccessControlUnauthorizedAccount
+    );
 }
 
 #[tokio::test]
@@ -247,16 +237,10 @@ async fn execution_layer_rewards_are_sent_where_the_admin_says() {
         .expect("the SSV network's event");
     assert_eq!((set.owner, set.recipientAddress), (*pool.address(), vault));
 
-    let refused = pool
-        .setFeeRecipient(vault)
-        .from(devnet.accounts()[4])
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(refused),
-        PoolManagerErrors::AccessControlUnauthorizedAccount(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.setFeeRecipient(vault).from(devnet.accounts()[4]),
+        AccessControlUnauthorizedAccount
+    );
     // Plain ether is still refused from anyone but the SSV network.
     let plain = alloy::rpc::types::TransactionRequest::default()
         .to(*pool.address())

@@ -261,11 +261,7 @@ async fn remaining_pool_guards() {
     let address = *pool.address();
     let mut entry = sample_validator(address, 1, &[1, 2, 3, 4]);
     entry.signature = Bytes::from(vec![1u8; 95]);
-    let error = pool.addValidators(vec![entry]).call().await.unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::InvalidSignatureLength(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.addValidators(vec![entry]), InvalidSignatureLength);
 
     // Two operator sets cannot go in one activation.
     let a = sample_validator(address, 2, &[1, 2, 3, 4]);
@@ -276,40 +272,18 @@ async fn remaining_pool_guards() {
         .mined()
         .await;
     let root = devnet.deposit_root().await.unwrap();
-    let error = pool
-        .activateValidators(vec![a, b], root, new_cluster())
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::MixedOperatorSets(_)
-    ));
+    pool_devnet::assert_pool_error!(
+        pool.activateValidators(vec![a, b], root, new_cluster()),
+        MixedOperatorSets
+    );
 
-    let error = pool.setReportBounds(0, 100).call().await.unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::InvalidBounds(_)
-    ));
-    let error = pool.setReportBounds(10, 10_001).call().await.unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::InvalidBounds(_)
-    ));
-    let error = pool
-        .withdrawFeeReserve(Address::ZERO, U256::from(1))
-        .call()
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::ZeroAddress(_)
-    ));
-    let error = pool.fundFeeReserve().call().await.unwrap_err();
-    assert!(matches!(
-        pool_error(error),
-        PoolManagerErrors::ZeroDeposit(_)
-    ));
+    pool_devnet::assert_pool_error!(pool.setReportBounds(0, 100), InvalidBounds);
+    pool_devnet::assert_pool_error!(pool.setReportBounds(10, 10_001), InvalidBounds);
+    pool_devnet::assert_pool_error!(
+        pool.withdrawFeeReserve(Address::ZERO, U256::from(1)),
+        ZeroAddress
+    );
+    pool_devnet::assert_pool_error!(pool.fundFeeReserve(), ZeroDeposit);
 }
 
 #[tokio::test]
