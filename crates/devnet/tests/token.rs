@@ -245,9 +245,9 @@ fn action() -> impl Strategy<Value = Action> {
 }
 
 proptest! {
-    // Six sequences per run keep the suite quick; PROPTEST_CASES=200 searches harder.
+    // 24 random sequences per run (~7 s on anvil); PROPTEST_CASES=300 searches harder.
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(6),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
