@@ -33,6 +33,17 @@ fn entry(pool: Address, seed: u8, operators: &[u64]) -> PoolManager::ValidatorDa
     pool_devnet::fixtures::sample_validator(pool, seed as u16, operators)
 }
 
+/// Appends `count` sample entries (seeds 1..=count) to the registry on the devnet operators.
+async fn register(devnet: &Devnet, count: u8) -> Vec<PoolManager::ValidatorData> {
+    let pool = manager(devnet);
+    let ops = &devnet.deployment.operator_ids;
+    let entries: Vec<_> = (1..=count)
+        .map(|s| entry(*pool.address(), s, ops))
+        .collect();
+    pool.addValidators(entries.clone()).mined().await;
+    entries
+}
+
 fn fresh_cluster() -> Cluster {
     pool_devnet::fixtures::new_cluster()
 }
@@ -98,8 +109,7 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
     let devnet = devnet(FeeAsset::Eth).await;
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
-    let entries: Vec<_> = (1..=3).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone()).mined().await;
+    let entries = register(&devnet, 3).await;
 
     assert_eq!(pool.validatorCount().call().await.unwrap(), U256::from(3));
     assert_eq!(
@@ -176,8 +186,7 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
     let pool = manager(&devnet);
     let provider = devnet.provider();
     let ops = devnet.deployment.operator_ids.clone();
-    let entries: Vec<_> = (1..=4).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone()).mined().await;
+    let entries = register(&devnet, 4).await;
     stake(&devnet, 1, "130").await;
 
     let fees = fee_schedule(&devnet, &ops).await;
@@ -322,9 +331,7 @@ async fn activation_guards_refuse_with_custom_errors() {
     let devnet = devnet(FeeAsset::Eth).await;
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
-    let owner = *pool.address();
-    let entries: Vec<_> = (1..=2).map(|s| entry(owner, s, &ops)).collect();
-    pool.addValidators(entries.clone()).mined().await;
+    let entries = register(&devnet, 2).await;
     let root = deposit_root(&devnet).await;
     let one = || vec![entries[0].clone()];
 
@@ -458,8 +465,7 @@ async fn activation_pays_ssv_tokens_on_v1() {
         devnet.deployment.ssv_token.expect("v1 has a token"),
         devnet.provider(),
     );
-    let entries: Vec<_> = (1..=2).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone()).mined().await;
+    let entries = register(&devnet, 2).await;
     stake(&devnet, 1, "64").await;
 
     let fees = fee_schedule(&devnet, &ops).await;
@@ -504,9 +510,7 @@ async fn oracle_reports_are_bounded_ordered_and_evented() {
     let devnet = devnet(FeeAsset::Eth).await;
     let pool = manager(&devnet);
     let provider = devnet.provider();
-    let ops = devnet.deployment.operator_ids.clone();
-    let entries: Vec<_> = (1..=1).map(|s| entry(*pool.address(), s, &ops)).collect();
-    pool.addValidators(entries.clone()).mined().await;
+    let entries = register(&devnet, 1).await;
     stake(&devnet, 1, "40").await;
     pool.activateValidators(entries, deposit_root(&devnet).await, fresh_cluster())
         .mined()
