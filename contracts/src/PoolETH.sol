@@ -35,6 +35,8 @@ contract PoolETH {
     error EmptyPoolWithShares();
     error InsufficientShares(uint256 available, uint256 needed);
     error InsufficientAllowance(uint256 available, uint256 needed);
+    /// @dev The manager and this token cannot hold shares: nothing could ever move them out.
+    error TransferToPoolContract(address to);
 
     constructor(address manager_) {
         if (manager_ == address(0)) revert ZeroAddress();
@@ -158,7 +160,8 @@ contract PoolETH {
     }
 
     function _moveShares(address from, address to, uint256 sharesAmount) internal {
-        if (to == address(0) || to == address(this)) revert ZeroAddress();
+        if (to == address(0)) revert ZeroAddress();
+        if (to == address(this) || to == manager) revert TransferToPoolContract(to);
         uint256 held = shares[from];
         if (held < sharesAmount) revert InsufficientShares(held, sharesAmount);
         unchecked {

@@ -1,25 +1,33 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {PoolETH} from "./PoolETH.sol";
+import {RewardsVault} from "./RewardsVault.sol";
+import {ValidatorData, ValidatorRegistry} from "./ValidatorRegistry.sol";
 import {IDepositContract} from "./interfaces/IDepositContract.sol";
 import {Cluster, ISSVNetworkOwner, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from "./interfaces/ISSVNetwork.sol";
 
 /// @title Pool manager of the SSV liquid staking pool.
 /// @notice Takes stakers' ether and mints poolETH shares for it; activates validators from the
 ///         registry built in the key ceremony (32 ETH to the beacon deposit contract, then SSV
-///         registration funded for the pool's runway); accounts for the beacon side as reported
-///         by the oracle.
-/// @dev Accounting lives in storage and never reads `address(this).balance`, so ether forced
-///      into the contract cannot move the share price.
+///         registration funded for the pool's runway); accounts for the beacon side, the ether
+///         the beacon chain sweeps back and the execution-layer rewards, as the oracle reports.
+/// @dev Accounting lives in storage; `address(this).balance` is read only as an upper bound on
+///      the withdrawals a report may credit, so ether forced into the contract cannot move the
+///      share price by itself.
 ///      totalPooledEther = buffered + beaconBalance + 32 ETH * (activated - beaconValidators).
-contract PoolManager is AccessControl, ReentrancyGuardTransient {
+///      Roles: the admin (two-step transfer with a delay) grants roles, sets the report bounds,
+///      withdraws the fee reserve and may drop pending entries; the operator adds and drops
+///      registry entries and manages the clusters; the keeper activates entries that have waited
+///      `activationDelay` blocks; the oracle reports. No role can send buffered ether anywhere but
+///      the deposit contract, with the pool's credentials.
+contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient, ValidatorRegistry {
     using SafeERC20 for IERC20;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
@@ -27,11 +35,12 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     bytes32 public constant KEEPER_ROLE = keccak256("KEEPER_ROLE");
 
     uint256 public constant DEPOSIT_SIZE = 32 ether;
-    uint256 private constant PUBKEY_LENGTH = 48;
-    uint256 private constant SIGNATURE_LENGTH = 96;
-    uint256 private constant SHARE_PUBKEY_LENGTH = 48;
-    uint256 private constant ENCRYPTED_SHARE_LENGTH = 256;
+    /// @notice The most the admin may allow the total to grow: 100 % a year.
+    uint16 public constant MAX_APR_BPS_LIMIT = 10_000;
+    /// @notice The most the admin may allow one report to take off the total: 10 %.
+    uint16 public constant MAX_LOSS_BPS_LIMIT = 1_000;
     uint256 private constant BPS = 10_000;
+    uint256 private constant SECONDS_PER_YEAR = 365 days;
     /// @dev SSV stores amounts with reduced precision: ETH in units of 1e5 wei, SSV of 1e7.
     uint256 private constant ETH_FEE_PRECISION = 1e5;
     uint256 private constant SSV_FEE_PRECISION = 1e7;
@@ -39,35 +48,34 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     /// @notice Deployment parameters.
     struct Config {
         address admin;
+        /// @dev Seconds between the admin's proposal of a new admin and its acceptance.
+        uint48 adminTransferDelay;
         IDepositContract depositContract;
         address ssvNetwork;
         ISSVViews ssvViews;
         /// @dev zero: SSV v2, cluster fees in ETH; otherwise SSV v1.x, fees in this token.
         IERC20 ssvToken;
         uint64 runway;
-        uint16 maxRewardBps;
+        /// @dev Seconds of chain time between two oracle reports, at least.
+        uint64 minReportInterval;
+        uint16 maxAprBps;
         uint16 maxLossBps;
-        /// @dev Receives the validators' execution-layer rewards (see `setFeeRecipient`).
-        address feeRecipient;
-    }
-
-    /// @notice One validator from the key ceremony, as passed to `addValidators` and
-    ///         `activateValidators` (the registry stores its hash; the event carries it whole).
-    struct ValidatorData {
-        bytes pubkey;
-        bytes signature;
-        bytes32 depositDataRoot;
-        uint64[] operatorIds;
-        bytes sharesData;
+        /// @dev Blocks a registry entry waits before it can be activated.
+        uint64 activationDelay;
     }
 
     PoolETH public immutable poolETH;
+    /// @notice Fee recipient of the pool's validators: execution-layer rewards wait there until
+    ///         a report pulls them into the buffer.
+    RewardsVault public immutable rewardsVault;
     IDepositContract public immutable depositContract;
     address public immutable ssvNetwork;
     ISSVViews public immutable ssvViews;
     IERC20 public immutable ssvToken;
-    /// @notice 0x01 credentials pointing at this contract: principal comes back to the pool.
+    /// @notice 0x01 credentials pointing at this contract: principal and the beacon chain's
+    ///         sweeps come back to the pool, and reports credit them to the buffer.
     bytes32 public immutable withdrawalCredentials;
+    uint64 public immutable minReportInterval;
 
     // One slot holds everything totalPooledEther() reads, so a deposit reads one slot and writes
     // it back (96 bits hold 79 billion ETH; 32 bits 4 billion validators).
@@ -75,22 +83,23 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     uint96 public beaconBalance;
     uint32 public activatedValidators;
     uint32 public beaconValidators;
-    // Slot: report time, runway, report bounds.
+    // Slot: report times, runway, report bounds, SSV registrations.
+    /// @notice Reference time of the last report (the beacon state it describes).
     uint64 public lastReportTimestamp;
+    /// @notice Chain time (block.timestamp) of the last report; the bounds count from it.
+    uint64 public lastReportAt;
     uint64 public runway;
-    uint16 public maxRewardBps;
+    uint16 public maxAprBps;
     uint16 public maxLossBps;
+    /// @notice Validators the pool has registered with SSV: the SSV owner nonce of its next
+    ///         registration, which must be the next entry's registry index.
+    uint32 public ssvRegistrations;
 
     /// @notice Cluster funding set aside by the operator (ETH for v2, SSV for v1); not stakers'.
     uint256 public feeReserve;
-
-    /// @dev The registry as a hash chain, in activation order:
-    ///      registryChain[i] = keccak256(registryChain[i - 1] ‖ entryHash(entry i)), with 0 before
-    ///      the first. Activating n entries then reads two slots, not n (2,100 gas per cold slot).
-    bytes32[] private registryChain;
-    bytes[] private pubkeys;
-    /// @dev keccak256(pubkey) => registry index + 1.
-    mapping(bytes32 => uint256) private indexPlusOne;
+    /// @notice Ether withdrawn from the beacon chain to the pool and credited to the buffer, in
+    ///         total since deployment (the oracle reports the cumulative figure).
+    uint256 public withdrawalsCredited;
 
     /// @notice Everything the staker page shows, read in one call (one RPC request per refresh,
     ///         through a wallet as well as through a node).
@@ -106,20 +115,21 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         uint256 ethBalance;
     }
 
-    event ValidatorRegistered(
-        uint256 indexed index, bytes pubkey, bytes signature, bytes32 depositDataRoot, uint64[] operatorIds, bytes sharesData
-    );
     event ValidatorsActivated(uint256 indexed firstIndex, uint256 count, uint256 funding);
+    /// @notice One oracle report: the beacon side at `timestamp`, the beacon withdrawals and
+    ///         execution-layer rewards it brought into the buffer, and the totals around it.
     event BeaconReported(
         uint64 indexed timestamp,
         uint64 beaconValidators,
         uint256 beaconBalance,
+        uint256 withdrawals,
+        uint256 executionRewards,
         uint256 preTotalPooledEther,
         uint256 postTotalPooledEther,
         uint256 totalShares
     );
     event RunwaySet(uint64 blocks);
-    event ReportBoundsSet(uint16 maxRewardBps, uint16 maxLossBps);
+    event ReportBoundsSet(uint16 maxAprBps, uint16 maxLossBps);
     event FeeReserveFunded(address indexed from, uint256 amount);
     event FeeReserveWithdrawn(address indexed to, uint256 amount);
     /// @notice `amount` of the fee reserve went to the cluster of `operatorIds` (a top-up, or a
@@ -127,57 +137,66 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     event ClusterFunded(uint64[] operatorIds, uint256 amount, bool reactivated);
     /// @notice `amount` of a cluster's balance came back into the fee reserve.
     event ClusterDefunded(uint64[] operatorIds, uint256 amount);
-    event FeeRecipientSet(address recipient);
 
     error ZeroDeposit();
     error UseDeposit();
     error ZeroAddress();
     error InvalidRunway();
     error InvalidBounds();
-    error InvalidPubkeyLength(uint256 index);
-    error InvalidSignatureLength(uint256 index);
-    error InvalidOperatorIds(uint256 index);
-    error InvalidSharesLength(uint256 index, uint256 expected, uint256 actual);
-    error DuplicateValidator(bytes pubkey);
+    error InvalidReportInterval();
     error NotOperatorOrKeeper(address caller);
+    error NotOperatorOrAdmin(address caller);
     error ZeroCount();
     error NotEnoughValidators(uint256 pending, uint256 requested);
     error InsufficientBuffer(uint256 buffered, uint256 needed);
     error InsufficientFeeReserve(uint256 reserve, uint256 needed);
-    error DepositRootChanged(bytes32 expected, bytes32 actual);
-    /// @dev Entries first..first+count-1 are not the next ones exactly as registered.
-    error ValidatorDataMismatch(uint256 first, uint256 count);
-    error MixedOperatorSets(uint256 index);
+    /// @dev A deposit was made since the caller checked the deposit contract (a front-run).
+    error DepositCountChanged(uint64 expected, uint64 actual);
+    /// @dev The pool's SSV owner nonce is not the next entry's index.
+    error SsvNonceMismatch(uint256 nonce, uint256 index);
     error BulkLimitExceeded(uint256 count, uint256 limit);
     error WrongFeeAsset();
     error EtherTransferFailed(address to);
     error StaleReport(uint64 timestamp, uint64 lastTimestamp);
+    /// @dev Reports are at least minReportInterval seconds of chain time apart.
+    error ReportTooSoon(uint256 nextAllowedAt);
     error InvalidValidatorCount(uint64 reported, uint64 previous, uint64 activated);
+    /// @dev No validator is seen on the beacon chain, so none can have a balance.
+    error BalanceWithoutValidators(uint256 balance);
     error ReportOutOfBounds(int256 change, uint256 limit);
+    error WithdrawalsDecreased(uint256 reported, uint256 credited);
+    /// @dev The report credits more beacon withdrawals than the pool has received.
+    error WithdrawalsNotReceived(uint256 claimed, uint256 received);
+    error NotRewardsVault(address caller);
 
-    constructor(Config memory config) {
+    constructor(Config memory config)
+        AccessControlDefaultAdminRules(config.adminTransferDelay, config.admin)
+        ValidatorRegistry(config.activationDelay)
+    {
         if (
-            config.admin == address(0) || address(config.depositContract) == address(0)
-                || config.ssvNetwork == address(0) || address(config.ssvViews) == address(0)
-                || config.feeRecipient == address(0)
+            address(config.depositContract) == address(0) || config.ssvNetwork == address(0)
+                || address(config.ssvViews) == address(0)
         ) revert ZeroAddress();
         if (config.runway == 0) revert InvalidRunway();
-        if (config.maxRewardBps == 0 || config.maxLossBps == 0 || config.maxLossBps > BPS) revert InvalidBounds();
-        _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
+        if (config.minReportInterval == 0) revert InvalidReportInterval();
+        _checkBounds(config.maxAprBps, config.maxLossBps);
         depositContract = config.depositContract;
         ssvNetwork = config.ssvNetwork;
         ssvViews = config.ssvViews;
         ssvToken = config.ssvToken;
+        minReportInterval = config.minReportInterval;
         withdrawalCredentials = bytes32(uint256(uint160(address(this))) | (uint256(0x01) << 248));
         runway = config.runway;
-        maxRewardBps = config.maxRewardBps;
+        maxAprBps = config.maxAprBps;
         maxLossBps = config.maxLossBps;
+        lastReportAt = uint64(block.timestamp);
         poolETH = new PoolETH(address(this));
+        rewardsVault = new RewardsVault();
         // Before any validator runs: by default the SSV operators would send execution-layer
         // rewards to the cluster owner, this contract, which refuses plain ether.
-        _setFeeRecipient(config.feeRecipient);
+        ISSVNetworkOwner(config.ssvNetwork).setFeeRecipientAddress(address(rewardsVault));
         emit RunwaySet(config.runway);
-        emit ReportBoundsSet(config.maxRewardBps, config.maxLossBps);
+        emit ReportBoundsSet(config.maxAprBps, config.maxLossBps);
     }
 
     // ------------------------------------------------------------------ staking
@@ -199,9 +218,15 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     }
 
     /// @dev Plain ether is refused (stakers use `deposit`), except the SSV network's payment of
-    ///      a cluster withdrawal, which `withdrawFromCluster` books into the fee reserve.
+    ///      a cluster withdrawal, which `withdrawFromCluster` books into the fee reserve. Beacon
+    ///      withdrawals arrive without a call and are credited by reports.
     receive() external payable {
         if (msg.sender != ssvNetwork) revert UseDeposit();
+    }
+
+    /// @notice The rewards vault's payment when a report pulls it (accounted by the report).
+    function receiveExecutionRewards() external payable {
+        if (msg.sender != address(rewardsVault)) revert NotRewardsVault(msg.sender);
     }
 
     /// @notice The pool's figures and `account`'s position (zeros for the zero address).
@@ -221,75 +246,117 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ oracle
 
-    /// @notice Reports the pool's validators as seen on the beacon chain at `timestamp`.
-    /// @dev One report may move total pooled ether by at most maxRewardBps up or maxLossBps down
-    ///      (validators newly seen on the beacon chain bring their 32 ETH, which is no change).
-    function reportBeacon(uint64 timestamp, uint64 validators, uint128 balance) external onlyRole(ORACLE_ROLE) {
-        if (timestamp <= lastReportTimestamp || timestamp > block.timestamp) {
-            revert StaleReport(timestamp, lastReportTimestamp);
-        }
+    /// @notice Reports the pool's validators as seen on the beacon chain at `timestamp` (a
+    ///         finalized state) and `withdrawals`, the ether withdrawn from the beacon chain to
+    ///         the pool up to then, in total since deployment (the sum of the execution blocks'
+    ///         withdrawals to this address). Credits the new withdrawals to the buffer (never more
+    ///         than has arrived), then pulls execution-layer rewards from the vault into the buffer
+    ///         (as much as the bound leaves room for; the rest waits for later reports).
+    /// @dev The bounds hold over time, not per call: reports are at least minReportInterval
+    ///      seconds of chain time apart; the beacon side (balance + new withdrawals - previous
+    ///      balance - 32 ETH per newly seen validator) may rise by at most maxAprBps a year over
+    ///      the chain time since the last report and fall by at most maxLossBps per report, both
+    ///      of the total before (taken as at least 32 ETH, so an empty pool can still report).
+    ///      A sweep lowers the balance by what it adds to the withdrawals: no change.
+    function reportBeacon(uint64 timestamp, uint64 validators, uint128 balance, uint128 withdrawals)
+        external
+        nonReentrant
+        onlyRole(ORACLE_ROLE)
+    {
+        uint256 elapsed = _checkReportTime(timestamp);
         uint64 previous = beaconValidators;
         if (validators < previous || validators > activatedValidators) {
             revert InvalidValidatorCount(validators, previous, activatedValidators);
         }
-        uint96 newBalance = SafeCast.toUint96(balance);
+        if (validators == 0 && balance != 0) revert BalanceWithoutValidators(balance);
+        uint256 newWithdrawals = _newWithdrawals(withdrawals);
         uint256 before = totalPooledEther();
-        int256 change = int256(uint256(balance)) - int256(uint256(beaconBalance))
-            - int256(uint256(validators - previous) * DEPOSIT_SIZE);
-        uint256 limit = (before * (change >= 0 ? maxRewardBps : maxLossBps)) / BPS;
-        if ((change >= 0 ? uint256(change) : uint256(-change)) > limit) revert ReportOutOfBounds(change, limit);
+        int256 change = int256(uint256(balance) + newWithdrawals)
+            - int256(uint256(beaconBalance) + uint256(validators - previous) * DEPOSIT_SIZE);
+        uint256 room = _roomAfter(change, before, elapsed);
+
         beaconValidators = uint32(validators); // <= activatedValidators, a uint32
-        beaconBalance = newBalance;
+        beaconBalance = SafeCast.toUint96(balance);
+        withdrawalsCredited = withdrawals;
         lastReportTimestamp = timestamp;
-        emit BeaconReported(timestamp, validators, balance, before, totalPooledEther(), poolETH.totalShares());
+        lastReportAt = uint64(block.timestamp);
+        bufferedEther += SafeCast.toUint96(newWithdrawals);
+        uint256 rewards = room == 0 ? 0 : rewardsVault.pull(room);
+        bufferedEther += SafeCast.toUint96(rewards);
+        emit BeaconReported(
+            timestamp, validators, balance, newWithdrawals, rewards, before, totalPooledEther(), poolETH.totalShares()
+        );
+    }
+
+    /// @notice The chain time from which the next report is accepted.
+    function nextReportAt() external view returns (uint256) {
+        return uint256(lastReportAt) + minReportInterval;
+    }
+
+    /// @dev Spacing by the chain's clock; the reference time moves forward and is not in the
+    ///      future. Returns the chain time since the last report.
+    function _checkReportTime(uint64 timestamp) private view returns (uint256 elapsed) {
+        uint256 last = lastReportAt;
+        if (block.timestamp < last + minReportInterval) revert ReportTooSoon(last + minReportInterval);
+        if (timestamp <= lastReportTimestamp || timestamp > block.timestamp) {
+            revert StaleReport(timestamp, lastReportTimestamp);
+        }
+        return block.timestamp - last;
+    }
+
+    /// @dev Beacon withdrawals new since the last report, which must have arrived: ether the
+    ///      pool holds beyond the buffer and (v2) the fee reserve.
+    function _newWithdrawals(uint256 withdrawals) private view returns (uint256 claimed) {
+        uint256 credited = withdrawalsCredited;
+        if (withdrawals < credited) revert WithdrawalsDecreased(withdrawals, credited);
+        claimed = withdrawals - credited;
+        if (claimed == 0) return 0;
+        uint256 accounted = uint256(bufferedEther) + (address(ssvToken) == address(0) ? feeReserve : 0);
+        uint256 held = address(this).balance;
+        uint256 received = held > accounted ? held - accounted : 0;
+        if (claimed > received) revert WithdrawalsNotReceived(claimed, received);
+    }
+
+    /// @dev Checks the beacon side's `change` against the bounds; returns how much more the
+    ///      total may grow in this report (room for execution-layer rewards).
+    function _roomAfter(int256 change, uint256 before, uint256 elapsed) private view returns (uint256) {
+        uint256 base = before < DEPOSIT_SIZE ? DEPOSIT_SIZE : before;
+        uint256 upward = (base * maxAprBps * elapsed) / (BPS * SECONDS_PER_YEAR);
+        if (change >= 0) {
+            if (uint256(change) > upward) revert ReportOutOfBounds(change, upward);
+            return upward - uint256(change);
+        }
+        uint256 downward = (before * maxLossBps) / BPS;
+        if (uint256(-change) > downward) revert ReportOutOfBounds(change, downward);
+        return upward + uint256(-change);
     }
 
     // ------------------------------------------------------------------ registry
 
-    /// @notice Appends validators from the key ceremony; activated later, in order.
+    /// @notice Appends validators from the key ceremony; activatable `activationDelay` blocks
+    ///         later, in order. Refuses an entry whose deposit data root is not that of its own
+    ///         pubkey and signature with the pool's credentials and 32 ETH.
     function addValidators(ValidatorData[] calldata entries) external onlyRole(OPERATOR_ROLE) {
-        for (uint256 i; i < entries.length; ++i) {
-            ValidatorData calldata entry = entries[i];
-            uint256 index = registryChain.length;
-            if (entry.pubkey.length != PUBKEY_LENGTH) revert InvalidPubkeyLength(index);
-            if (entry.signature.length != SIGNATURE_LENGTH) revert InvalidSignatureLength(index);
-            uint256 operators = entry.operatorIds.length;
-            if (!_validOperatorSet(entry.operatorIds)) revert InvalidOperatorIds(index);
-            uint256 expected = SIGNATURE_LENGTH + operators * (SHARE_PUBKEY_LENGTH + ENCRYPTED_SHARE_LENGTH);
-            if (entry.sharesData.length != expected) revert InvalidSharesLength(index, expected, entry.sharesData.length);
-            bytes32 key = keccak256(entry.pubkey);
-            if (indexPlusOne[key] != 0) revert DuplicateValidator(entry.pubkey);
-            indexPlusOne[key] = index + 1;
-            (bytes32 entryHash,) = _entryHash(entry);
-            registryChain.push(_link(index == 0 ? bytes32(0) : registryChain[index - 1], entryHash));
-            pubkeys.push(entry.pubkey);
-            emit ValidatorRegistered(
-                index, entry.pubkey, entry.signature, entry.depositDataRoot, entry.operatorIds, entry.sharesData
-            );
+        _addValidators(entries);
+    }
+
+    /// @notice Drops every pending entry from `fromIndex` on (a front-run key, data made for
+    ///         other credentials, an operator gone from SSV: whatever would block the entries
+    ///         behind it). Their pubkeys can never be added again; the next ceremony's shares
+    ///         start at SSV nonce `fromIndex`.
+    function dropValidators(uint256 fromIndex) external {
+        if (!hasRole(OPERATOR_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert NotOperatorOrAdmin(msg.sender);
         }
+        _dropFrom(fromIndex);
     }
 
-    /// @notice Validators in the registry, activated or not.
-    function validatorCount() external view returns (uint256) {
-        return registryChain.length;
+    function _firstPending() internal view override returns (uint256) {
+        return activatedValidators;
     }
 
-    /// @notice Validators registered but not yet activated.
-    function pendingValidators() external view returns (uint256) {
-        return registryChain.length - activatedValidators;
-    }
-
-    /// @notice Registry entry `index`: its pubkey, its link in the registry's hash chain
-    ///         (keccak256(previous link ‖ entryHash), see `_entryHash`), and whether it is active.
-    ///         A client checks an entry's data from the events against the links i-1 and i.
-    function getValidator(uint256 index) external view returns (bytes memory pubkey, bytes32 link, bool activated) {
-        return (pubkeys[index], registryChain[index], index < activatedValidators);
-    }
-
-    /// @notice Registry index of `pubkey`, or type(uint256).max when it is not registered.
-    function indexOf(bytes calldata pubkey) external view returns (uint256) {
-        uint256 found = indexPlusOne[keccak256(pubkey)];
-        return found == 0 ? type(uint256).max : found - 1;
+    function _credentials() internal view override returns (bytes32) {
+        return withdrawalCredentials;
     }
 
     // ------------------------------------------------------------------ activation
@@ -314,20 +381,22 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
     ///         deposit contract with the pool's credentials, then one SSV registration of all of
     ///         them (they must share one operator set), funded from the fee reserve.
     /// @param validators the entries, exactly as registered (checked against their hashes).
-    /// @param expectedDepositRoot the deposit contract root the caller saw: a deposit by anyone
-    ///        else since then (a front-run of a ceremony key) makes this revert.
+    /// @param expectedDepositCount the deposit contract's count the caller saw when it checked
+    ///        the pubkeys against its logs: a deposit by anyone since then (a front-run of a
+    ///        ceremony key) makes this revert. The count moves exactly when the root does, and
+    ///        reads one slot instead of the root's 32.
     /// @param cluster the cluster's latest snapshot, rebuilt from the SSV network's events.
     function activateValidators(
         ValidatorData[] calldata validators,
-        bytes32 expectedDepositRoot,
+        uint64 expectedDepositCount,
         Cluster calldata cluster
-    ) external nonReentrant onlyOperatorOrKeeper {
+    ) external nonReentrant onlyRole(KEEPER_ROLE) {
         uint256 count = validators.length;
         if (count == 0) revert ZeroCount();
-        bytes32 root = depositContract.get_deposit_root();
-        if (root != expectedDepositRoot) revert DepositRootChanged(expectedDepositRoot, root);
+        uint64 deposits = _depositCount();
+        if (deposits != expectedDepositCount) revert DepositCountChanged(expectedDepositCount, deposits);
         uint256 first = activatedValidators;
-        uint256 pending = registryChain.length - first;
+        uint256 pending = _registryLength() - first;
         if (count > pending) revert NotEnoughValidators(pending, count);
         uint256 needed = count * DEPOSIT_SIZE;
         if (bufferedEther < needed) revert InsufficientBuffer(bufferedEther, needed);
@@ -338,8 +407,12 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         uint256 funding = count * fundingPerValidator(validators[0].operatorIds);
         if (feeReserve < funding) revert InsufficientFeeReserve(feeReserve, funding);
 
+        uint256 nonce = ssvRegistrations;
+        if (nonce != first) revert SsvNonceMismatch(nonce, first);
+
         bufferedEther -= uint96(needed); // needed <= bufferedEther
         activatedValidators += SafeCast.toUint32(count);
+        ssvRegistrations = uint32(nonce + count); // == activatedValidators
         feeReserve -= funding;
 
         _depositAll(validators);
@@ -347,71 +420,12 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         emit ValidatorsActivated(first, count, funding);
     }
 
-    /// @dev The entries are the next ones in the registry, exactly as registered (their chain
-    ///      from the last activated link ends on the registry's link), and all share the first
-    ///      entry's operator set.
-    function _checkEntries(ValidatorData[] calldata validators, uint256 first) private view {
-        uint256 count = validators.length;
-        bytes32 chain = first == 0 ? bytes32(0) : registryChain[first - 1];
-        bytes32 operatorSet;
-        for (uint256 i; i < count; ++i) {
-            (bytes32 entryHash, bytes32 idsHash) = _entryHash(validators[i]);
-            chain = _link(chain, entryHash);
-            if (i == 0) operatorSet = idsHash;
-            else if (idsHash != operatorSet) revert MixedOperatorSets(first + i);
-        }
-        if (chain != registryChain[first + count - 1]) revert ValidatorDataMismatch(first, count);
-    }
-
-    function _link(bytes32 previous, bytes32 entryHash) private pure returns (bytes32 link) {
-        assembly ("memory-safe") {
-            mstore(0x00, previous)
-            mstore(0x20, entryHash)
-            link := keccak256(0x00, 0x40)
-        }
-    }
-
-    /// @notice The registry's hash of an entry, as stored by addValidators:
-    ///         keccak256(keccak256(pubkey) ‖ keccak256(signature) ‖ depositDataRoot ‖
-    ///         keccak256(abi.encodePacked(operatorIds)) ‖ keccak256(sharesData)).
-    /// @dev Hashed field by field in scratch memory (never allocated), so checking a bulk of 80
-    ///      entries costs no memory growth; abi.encode of the whole struct cost ~4,000 gas more
-    ///      per entry. Also returns the operator ids' hash, to compare operator sets.
-    function _entryHash(ValidatorData calldata v) private pure returns (bytes32 entryHash, bytes32 idsHash) {
-        bytes32 pubkeyHash = _hashBytes(v.pubkey);
-        bytes32 signatureHash = _hashBytes(v.signature);
-        // uint64[] in calldata is one 32-byte word per id, as abi.encodePacked lays it out; ids
-        // were checked clean when registered, and dirty ones here only make the hash differ.
-        idsHash = _hashIds(v.operatorIds);
-        bytes32 sharesHash = _hashBytes(v.sharesData);
-        bytes32 root = v.depositDataRoot;
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, pubkeyHash)
-            mstore(add(ptr, 0x20), signatureHash)
-            mstore(add(ptr, 0x40), root)
-            mstore(add(ptr, 0x60), idsHash)
-            mstore(add(ptr, 0x80), sharesHash)
-            entryHash := keccak256(ptr, 0xa0)
-        }
-    }
-
-    /// @dev keccak256 of calldata bytes, using the memory past the free pointer as scratch.
-    function _hashBytes(bytes calldata data) private pure returns (bytes32 h) {
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            calldatacopy(ptr, data.offset, data.length)
-            h := keccak256(ptr, data.length)
-        }
-    }
-
-    /// @dev keccak256(abi.encodePacked(ids)) straight from calldata, in scratch memory.
-    function _hashIds(uint64[] calldata ids) private pure returns (bytes32 h) {
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            let length := mul(ids.length, 0x20)
-            calldatacopy(ptr, ids.offset, length)
-            h := keccak256(ptr, length)
+    /// @dev The deposit contract's `get_deposit_count()`: 8 bytes, little-endian.
+    function _depositCount() private view returns (uint64 count) {
+        bytes memory le = depositContract.get_deposit_count();
+        if (le.length != 8) revert DepositCountChanged(0, type(uint64).max);
+        for (uint256 i; i < 8; ++i) {
+            count |= uint64(uint8(le[i])) << uint64(8 * i);
         }
     }
 
@@ -466,52 +480,32 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         return 20;
     }
 
-    /// @dev 4, 7, 10 or 13 ids, strictly ascending (sorted and unique), none zero.
-    function _validOperatorSet(uint64[] calldata ids) private pure returns (bool) {
-        uint256 n = ids.length;
-        if (n != 4 && n != 7 && n != 10 && n != 13) return false;
-        if (ids[0] == 0) return false;
-        for (uint256 i = 1; i < n; ++i) {
-            if (ids[i] <= ids[i - 1]) return false;
-        }
-        return true;
-    }
-
     // ------------------------------------------------------------------ the pool's clusters
 
-    /// @notice Tops up the cluster of `operatorIds` with `amount` from the fee reserve,
-    ///         lengthening its runway by amount / burn rate blocks.
-    /// @param cluster the cluster's latest snapshot, rebuilt from the SSV network's events.
+    /// @notice Puts `amount` of the fee reserve into the cluster of `operatorIds`: a top-up of an
+    ///         active cluster (its runway grows by amount / burn rate blocks), or the reactivation
+    ///         of a liquidated one (its validators run again; `amount` must cover at least the
+    ///         liquidation collateral).
+    /// @param cluster the cluster's latest snapshot, rebuilt from the SSV network's events; its
+    ///        `active` flag chooses between the two.
     function fundCluster(uint64[] calldata operatorIds, uint256 amount, Cluster calldata cluster)
         external
         nonReentrant
         onlyOperatorOrKeeper
     {
-        _spendFeeReserve(amount);
-        if (address(ssvToken) == address(0)) {
-            ISSVNetworkV2(ssvNetwork).deposit{value: amount}(address(this), operatorIds, cluster);
+        if (amount == 0) revert ZeroDeposit();
+        if (feeReserve < amount) revert InsufficientFeeReserve(feeReserve, amount);
+        feeReserve -= amount;
+        bool inEth = address(ssvToken) == address(0);
+        if (!inEth) ssvToken.forceApprove(ssvNetwork, amount);
+        if (cluster.active) {
+            if (inEth) ISSVNetworkV2(ssvNetwork).deposit{value: amount}(address(this), operatorIds, cluster);
+            else ISSVNetworkV1(ssvNetwork).deposit(address(this), operatorIds, amount, cluster);
         } else {
-            ssvToken.forceApprove(ssvNetwork, amount);
-            ISSVNetworkV1(ssvNetwork).deposit(address(this), operatorIds, amount, cluster);
+            if (inEth) ISSVNetworkV2(ssvNetwork).reactivate{value: amount}(operatorIds, cluster);
+            else ISSVNetworkV1(ssvNetwork).reactivate(operatorIds, amount, cluster);
         }
-        emit ClusterFunded(operatorIds, amount, false);
-    }
-
-    /// @notice Brings back a liquidated cluster (its validators stopped) with `amount` from the
-    ///         fee reserve, which must cover at least its liquidation collateral.
-    function reactivateCluster(uint64[] calldata operatorIds, uint256 amount, Cluster calldata cluster)
-        external
-        nonReentrant
-        onlyOperatorOrKeeper
-    {
-        _spendFeeReserve(amount);
-        if (address(ssvToken) == address(0)) {
-            ISSVNetworkV2(ssvNetwork).reactivate{value: amount}(operatorIds, cluster);
-        } else {
-            ssvToken.forceApprove(ssvNetwork, amount);
-            ISSVNetworkV1(ssvNetwork).reactivate(operatorIds, amount, cluster);
-        }
-        emit ClusterFunded(operatorIds, amount, true);
+        emit ClusterFunded(operatorIds, amount, !cluster.active);
     }
 
     /// @notice Takes `amount` of a cluster's balance back into the fee reserve (the network
@@ -527,24 +521,6 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         uint256 received = _feeAssetHeld() - before;
         feeReserve += received;
         emit ClusterDefunded(operatorIds, received);
-    }
-
-    /// @notice Where the SSV operators send the execution-layer rewards (priority fees, MEV) of
-    ///         the pool's validators; set at deployment, changeable by the admin.
-    function setFeeRecipient(address recipient) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _setFeeRecipient(recipient);
-    }
-
-    function _setFeeRecipient(address recipient) private {
-        if (recipient == address(0)) revert ZeroAddress();
-        ISSVNetworkOwner(ssvNetwork).setFeeRecipientAddress(recipient);
-        emit FeeRecipientSet(recipient);
-    }
-
-    function _spendFeeReserve(uint256 amount) private {
-        if (amount == 0) revert ZeroDeposit();
-        if (feeReserve < amount) revert InsufficientFeeReserve(feeReserve, amount);
-        feeReserve -= amount;
     }
 
     function _feeAssetHeld() private view returns (uint256) {
@@ -598,11 +574,19 @@ contract PoolManager is AccessControl, ReentrancyGuardTransient {
         emit RunwaySet(blocks);
     }
 
-    /// @notice Sets how far one oracle report may move total pooled ether, in basis points.
-    function setReportBounds(uint16 rewardBps, uint16 lossBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (rewardBps == 0 || lossBps == 0 || lossBps > BPS) revert InvalidBounds();
-        maxRewardBps = rewardBps;
+    /// @notice Sets how far oracle reports may move total pooled ether: up by at most `aprBps`
+    ///         a year (pro rata of the chain time between reports), down by at most `lossBps` per
+    ///         report; at most MAX_APR_BPS_LIMIT and MAX_LOSS_BPS_LIMIT.
+    function setReportBounds(uint16 aprBps, uint16 lossBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _checkBounds(aprBps, lossBps);
+        maxAprBps = aprBps;
         maxLossBps = lossBps;
-        emit ReportBoundsSet(rewardBps, lossBps);
+        emit ReportBoundsSet(aprBps, lossBps);
+    }
+
+    function _checkBounds(uint16 aprBps, uint16 lossBps) private pure {
+        if (aprBps == 0 || lossBps == 0 || aprBps > MAX_APR_BPS_LIMIT || lossBps > MAX_LOSS_BPS_LIMIT) {
+            revert InvalidBounds();
+        }
     }
 }

@@ -89,8 +89,11 @@ fn explain_manager(error: PoolManagerErrors) -> String {
         E::UseDeposit(_) => "The pool refuses plain transfers: use the deposit button.".into(),
         E::ZeroAddress(_) => "An address given to the pool is the zero address.".into(),
         E::InvalidRunway(_) => "The runway must be at least one block.".into(),
-        E::InvalidBounds(_) => {
-            "Report bounds must be above zero, and a loss bound at most 100%.".into()
+        E::InvalidBounds(_) => "Report bounds must be above zero, at most 100 % a year up and \
+            10 % per report down."
+            .into(),
+        E::InvalidReportInterval(_) => {
+            "The minimum time between oracle reports must be at least one second.".into()
         }
         E::InvalidPubkeyLength(e) => {
             format!("Validator {}: the public key is not 48 bytes.", e.index)
@@ -107,7 +110,30 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             "Validator {}: the key shares are {} bytes where this operator set needs {}.",
             e.index, e.actual, e.expected
         ),
+        E::InvalidDepositDataRoot(e) => format!(
+            "Validator {}: the deposit data root {} is not the root of its key and signature with \
+            the pool's withdrawal credentials and 32 ETH ({}): this deposit data was made for \
+            other credentials or another amount.",
+            e.index, e.given, e.expected
+        ),
         E::DuplicateValidator(e) => format!("Validator {} is already in the registry.", e.pubkey),
+        E::DroppedValidator(e) => format!(
+            "Validator {} was dropped from the registry and can never be added again.",
+            e.pubkey
+        ),
+        E::NothingToDrop(e) => format!(
+            "Nothing to drop from index {}: only pending entries ({} to {}) can be dropped.",
+            e.fromIndex,
+            e.firstPending,
+            e.length.saturating_sub(alloy_primitives::U256::from(1))
+        ),
+        E::ValidatorNotReady(e) => format!(
+            "Validator {} was added too recently: it can be activated from block {}.",
+            e.index, e.readyAt
+        ),
+        E::NotOperatorOrAdmin(e) => {
+            format!("{} is neither the pool operator nor its admin.", e.caller)
+        }
         E::NotOperatorOrKeeper(e) => {
             format!("{} is neither the pool operator nor its keeper.", e.caller)
         }
@@ -126,11 +152,16 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             format_ether(e.reserve),
             format_ether(e.needed)
         ),
-        E::DepositRootChanged(_) => {
+        E::DepositCountChanged(_) => {
             "Someone deposited to the beacon deposit contract since you looked: \
             check that none of these keys was front-run, then try again."
                 .into()
         }
+        E::SsvNonceMismatch(e) => format!(
+            "The pool's next SSV registration is number {} but the next validator is entry {}: \
+            its key shares were made for another nonce.",
+            e.nonce, e.index
+        ),
         E::ValidatorDataMismatch(e) => format!(
             "These are not the next {} validators of the registry (from index {}) exactly as \
             registered: activate in registry order, with the data the registry holds.",
@@ -150,6 +181,25 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             "The report's time ({}) is not after the last report ({}) or is in the future.",
             e.timestamp, e.lastTimestamp
         ),
+        E::ReportTooSoon(e) => format!(
+            "Too soon after the last report: the next one is accepted from {} (chain time).",
+            e.nextAllowedAt
+        ),
+        E::BalanceWithoutValidators(e) => format!(
+            "The report gives a beacon balance of {} ETH but no validator of the pool on the beacon chain.",
+            format_ether(e.balance)
+        ),
+        E::WithdrawalsDecreased(e) => format!(
+            "The report's total of beacon withdrawals ({} ETH) is below what was already credited ({} ETH).",
+            format_ether(e.reported),
+            format_ether(e.credited)
+        ),
+        E::WithdrawalsNotReceived(e) => format!(
+            "The report credits {} ETH of new beacon withdrawals but only {} ETH has reached the pool.",
+            format_ether(e.claimed),
+            format_ether(e.received)
+        ),
+        E::NotRewardsVault(e) => format!("Only the pool's rewards vault pays rewards in ({}).", e.caller),
         E::InvalidValidatorCount(e) => format!(
             "The report counts {} validators; it must be between {} and {} (activated).",
             e.reported, e.previous, e.activated
@@ -166,6 +216,16 @@ fn explain_manager(error: PoolManagerErrors) -> String {
         }
         E::AccessControlBadConfirmation(_) => {
             "Only the account itself can renounce its role.".into()
+        }
+        E::AccessControlEnforcedDefaultAdminRules(_) => {
+            "The admin role moves only through the two-step transfer (begin, wait, accept).".into()
+        }
+        E::AccessControlEnforcedDefaultAdminDelay(e) => format!(
+            "The admin transfer's delay has not passed: it can be accepted from {} (chain time).",
+            e.schedule
+        ),
+        E::AccessControlInvalidDefaultAdmin(e) => {
+            format!("{} is not the pending admin of the pool.", e.defaultAdmin)
         }
         E::ReentrancyGuardReentrantCall(_) => "The pool refused a re-entrant call.".into(),
         E::SafeERC20FailedOperation(e) => format!("The token {} refused the transfer.", e.token),
@@ -194,6 +254,9 @@ fn explain_token(error: PoolETHErrors) -> String {
         E::InsufficientAllowance(_) => "The allowance is too low.".into(),
         E::NotManager(_) => "Only the pool manager may mint poolETH.".into(),
         E::ZeroAddress(_) => "That address cannot receive poolETH.".into(),
+        E::TransferToPoolContract(_) => {
+            "The pool's own contracts cannot hold poolETH: it would be lost.".into()
+        }
     }
 }
 

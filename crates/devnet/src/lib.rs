@@ -56,7 +56,18 @@ pub struct DevnetOptions {
     pub runway: u64,
     /// Validators to generate in a key ceremony and add to the pool's registry (0: none).
     pub validators: usize,
+    /// Blocks a registry entry waits before it can be activated.
+    pub activation_delay: u64,
+    /// Seconds of chain time between two oracle reports, at least.
+    pub min_report_interval: u64,
 }
+
+/// The devnet pool's report bounds: up to 10 % a year, down 5 % per report, as a mainnet
+/// deployment would start (the contract caps them at 100 % and 10 %).
+pub const MAX_APR_BPS: u16 = 1_000;
+pub const MAX_LOSS_BPS: u16 = 500;
+/// Seconds before a new admin can accept the role.
+pub const ADMIN_TRANSFER_DELAY: u64 = 3_600;
 
 impl Default for DevnetOptions {
     fn default() -> Self {
@@ -66,6 +77,11 @@ impl Default for DevnetOptions {
             fee_asset: FeeAsset::Eth,
             runway: 30 * BLOCKS_PER_DAY,
             validators: 0,
+            // Short on the devnet, where anvil mines a block only per transaction; a real
+            // deployment waits long enough for its admin to look (e.g. a day, 7160 blocks).
+            activation_delay: 2,
+            // The devnet may report every minute; a real deployment about once a day.
+            min_report_interval: 60,
         }
     }
 }
@@ -75,6 +91,8 @@ impl Default for DevnetOptions {
 pub struct Deployment {
     pub pool_manager: Address,
     pub pool_eth: Address,
+    /// Where the pool's validators' execution-layer rewards go until a report pulls them.
+    pub rewards_vault: Address,
     pub deposit_contract: Address,
     pub ssv_network: Address,
     pub ssv_views: Address,
@@ -204,7 +222,8 @@ fn provider_for(anvil: &AnvilInstance) -> DynProvider {
 }
 
 /// Deploys the stand-ins and the pool from `accounts[0]`, which receives every pool role
-/// (admin, operator, oracle, keeper), registers the devnet operators and funds the fee reserve.
+/// (admin, operator, oracle, keeper: one person runs the devnet; a real deployment separates
+/// them), registers the devnet operators and funds the fee reserve.
 pub async fn deploy(
     provider: &DynProvider,
     accounts: &[Address],
@@ -274,15 +293,16 @@ pub async fn deploy(
 
     let config = PoolManager::Config {
         admin: deployer,
+        adminTransferDelay: alloy::primitives::aliases::U48::from(ADMIN_TRANSFER_DELAY),
         depositContract: deposit_contract,
         ssvNetwork: ssv_network,
         ssvViews: ssv_views,
         ssvToken: ssv_token.unwrap_or(Address::ZERO),
         runway: options.runway,
-        maxRewardBps: 10,
-        maxLossBps: 500,
-        // Execution-layer rewards go to anvil's last account, standing in for a rewards vault.
-        feeRecipient: accounts[9],
+        minReportInterval: options.min_report_interval,
+        maxAprBps: MAX_APR_BPS,
+        maxLossBps: MAX_LOSS_BPS,
+        activationDelay: options.activation_delay,
     };
     let manager = PoolManager::deploy(provider.clone(), config)
         .await
@@ -305,6 +325,7 @@ pub async fn deploy(
         .call()
         .await
         .context("reading PoolManager.poolETH")?;
+    let rewards_vault = manager.rewardsVault().call().await?;
     match ssv_token {
         None => {
             let reserve = parse_ether("10")?;
@@ -342,6 +363,7 @@ pub async fn deploy(
     Ok(Deployment {
         pool_manager: *manager.address(),
         pool_eth,
+        rewards_vault,
         deposit_contract,
         ssv_network,
         ssv_views,

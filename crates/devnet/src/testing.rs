@@ -1,7 +1,8 @@
 //! Shortcuts for tests and tools driving a devnet: contract handles, a deposit, the pool's
-//! totals, the deposit contract's root, an oracle report, and decoding the pool's errors.
+//! totals, the deposit count, blocks and chain time, beacon sweeps and execution-layer rewards,
+//! oracle reports within the real bounds, activations, and decoding the pool's errors.
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::TransactionReceipt;
 use anyhow::{Context, Result, ensure};
@@ -47,41 +48,148 @@ impl Devnet {
         })
     }
 
-    /// The deposit contract's root now (what an activation must carry).
-    pub async fn deposit_root(&self) -> Result<B256> {
+    /// The deposit contract's deposit count now (what an activation must carry).
+    pub async fn deposit_count(&self) -> Result<u64> {
         let deposit = DevnetDepositContract::new(self.deployment.deposit_contract, self.provider());
-        Ok(deposit.get_deposit_root().call().await?)
+        let le = deposit.get_deposit_count().call().await?;
+        let bytes: [u8; 8] = le.as_ref().try_into().context("an 8-byte deposit count")?;
+        Ok(u64::from_le_bytes(bytes))
     }
 
-    /// An oracle report 12 seconds after the latest block, with report bounds widened so that
-    /// any move passes.
-    pub async fn report_beacon(
-        &self,
-        validators: u64,
-        balance: U256,
-    ) -> Result<TransactionReceipt> {
-        let pool = self.pool();
-        pool.setReportBounds(10_000, 10_000)
-            .send()
-            .await?
-            .get_receipt()
+    /// Mines `blocks` empty blocks (to let registry entries wait out the activation delay).
+    pub async fn mine(&self, blocks: u64) -> Result<()> {
+        let _: () = self
+            .provider()
+            .raw_request("anvil_mine".into(), (U256::from(blocks),))
             .await?;
-        let provider = self.provider();
-        let latest = provider
+        Ok(())
+    }
+
+    /// The latest block's timestamp.
+    pub async fn now(&self) -> Result<u64> {
+        let latest = self
+            .provider()
             .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
             .await?
             .context("the latest block")?;
-        let at = latest.header.timestamp + 12;
-        let _: () = provider
+        Ok(latest.header.timestamp)
+    }
+
+    /// Makes the next block's timestamp `at`.
+    pub async fn set_next_block_time(&self, at: u64) -> Result<()> {
+        let _: () = self
+            .provider()
             .raw_request("evm_setNextBlockTimestamp".into(), [at])
             .await?;
+        Ok(())
+    }
+
+    /// A beacon sweep or exit: `wei` credited to the pool's address with no call, as the
+    /// beacon chain's withdrawals are.
+    pub async fn sweep(&self, wei: U256) -> Result<()> {
+        let pool = self.deployment.pool_manager;
+        let held = self.provider().get_balance(pool).await?;
+        let _: () = self
+            .provider()
+            .raw_request("anvil_setBalance".into(), (pool, held + wei))
+            .await?;
+        Ok(())
+    }
+
+    /// Execution-layer rewards: `wei` paid to the pool's rewards vault (from anvil's last account).
+    pub async fn pay_execution_rewards(&self, wei: U256) -> Result<()> {
+        use alloy::network::TransactionBuilder;
+        let tx = alloy::rpc::types::TransactionRequest::default()
+            .with_from(self.accounts()[9])
+            .with_to(self.deployment.rewards_vault)
+            .with_value(wei);
+        let receipt = self.provider().send_transaction(tx).await?.get_receipt().await?;
+        ensure!(receipt.status(), "the payment to the rewards vault reverted");
+        Ok(())
+    }
+
+    /// An oracle report, as the oracle would send it, with the pool's real bounds: `elapsed`
+    /// seconds of chain time after the last report (raised to the minimum interval), the
+    /// reference time being that block's. `withdrawals` is the cumulative total.
+    pub async fn report(
+        &self,
+        elapsed: u64,
+        validators: u64,
+        balance: U256,
+        withdrawals: U256,
+    ) -> Result<TransactionReceipt> {
+        let pool = self.pool();
+        let last = pool.lastReportAt().call().await?;
+        let interval = pool.minReportInterval().call().await?;
+        let at = (last + elapsed.max(interval)).max(self.now().await? + 1);
+        self.set_next_block_time(at).await?;
         let receipt = pool
-            .reportBeacon(at, validators, balance.to::<u128>())
+            .reportBeacon(at, validators, balance.to::<u128>(), withdrawals.to::<u128>())
             .send()
             .await?
             .get_receipt()
             .await?;
         ensure!(receipt.status(), "the report reverted");
+        Ok(receipt)
+    }
+
+    /// A rebase by `change` wei within the real bounds: a gain is paid to the rewards vault and
+    /// reported after enough chain time for the pool's annual bound to allow it; a loss (which
+    /// needs a validator on the beacon chain) is reported as a lower beacon balance, after the
+    /// minimum interval.
+    pub async fn rebase(&self, change: i128) -> Result<TransactionReceipt> {
+        let pool = self.pool();
+        let validators = pool.beaconValidators().call().await? as u64;
+        let balance = U256::from(pool.beaconBalance().call().await?);
+        let withdrawals = pool.withdrawalsCredited().call().await?;
+        if change >= 0 {
+            let gain = U256::from(change as u128);
+            self.pay_execution_rewards(gain).await?;
+            let total = pool.totalPooledEther().call().await?;
+            let base = total.max(parse_ether("32")?);
+            let apr = U256::from(pool.maxAprBps().call().await?);
+            let year = U256::from(pool_core::rewards::SECONDS_PER_YEAR);
+            // ceil(gain * BPS * year / (base * apr)), plus a second for the rounding down.
+            let needed = (gain * U256::from(10_000) * year).div_ceil(base * apr) + U256::from(1);
+            self.report(needed.to::<u64>(), validators, balance, withdrawals)
+                .await
+        } else {
+            let loss = U256::from(change.unsigned_abs());
+            ensure!(validators > 0 && loss <= balance, "a loss needs a beacon balance to lose");
+            self.report(0, validators, balance - loss, withdrawals)
+                .await
+        }
+    }
+
+    /// Adds sample registry entries with `seeds` (see [`crate::fixtures::sample_validator`]),
+    /// waits out the activation delay and activates them from the buffer (which must hold
+    /// 32 ETH each) into the cluster `cluster`; returns the activation's receipt.
+    pub async fn add_and_activate(
+        &self,
+        seeds: std::ops::Range<u16>,
+        cluster: PoolManager::Cluster,
+    ) -> Result<TransactionReceipt> {
+        let pool = self.pool();
+        let entries: Vec<_> = seeds
+            .map(|seed| {
+                crate::fixtures::sample_validator(
+                    self.deployment.pool_manager,
+                    seed,
+                    &self.deployment.operator_ids,
+                )
+            })
+            .collect();
+        let added = pool.addValidators(entries.clone()).send().await?.get_receipt().await?;
+        ensure!(added.status(), "addValidators reverted");
+        self.mine(pool.activationDelay().call().await?).await?;
+        let count = self.deposit_count().await?;
+        let receipt = pool
+            .activateValidators(entries, count, cluster)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(receipt.status(), "activateValidators reverted");
         Ok(receipt)
     }
 }

@@ -8,7 +8,6 @@ use alloy::primitives::{Address, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::TransactionReceipt;
 use anyhow::{Context, Result};
-use pool_chain::bindings::devnet::DevnetDepositContract;
 use pool_chain::bindings::{PoolETH, PoolManager};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::{Devnet, DevnetOptions};
@@ -95,20 +94,30 @@ async fn main() -> Result<()> {
     let entries: Vec<_> = (0..11)
         .map(|i| sample_validator(*pool.address(), i, &ops))
         .collect();
+    let mut added = Vec::new();
     for chunk in entries.chunks(4) {
-        pool.addValidators(chunk.to_vec())
+        let receipt = pool
+            .addValidators(chunk.to_vec())
             .send()
             .await?
             .get_receipt()
             .await?;
+        added.push(receipt.gas_used);
     }
+    row(
+        "addValidators of 4 entries (4 operators)",
+        added[0],
+        format!(
+            "{} per entry, with the deposit data root recomputed (sha256)",
+            added[0] / 4
+        ),
+    );
     deposit(accounts[4], "352").await?;
-    let deposit_contract =
-        DevnetDepositContract::new(devnet.deployment.deposit_contract, provider.clone());
+    devnet.mine(pool.activationDelay().call().await?).await?;
 
-    let root = deposit_contract.get_deposit_root().call().await?;
+    let count = devnet.deposit_count().await?;
     let one = pool
-        .activateValidators(entries[..1].to_vec(), root, new_cluster())
+        .activateValidators(entries[..1].to_vec(), count, new_cluster())
         .send()
         .await?
         .get_receipt()
@@ -117,9 +126,9 @@ async fn main() -> Result<()> {
     row("activation of 1 validator", one.gas_used, detail);
     let cluster = last_cluster(&one);
 
-    let root = deposit_contract.get_deposit_root().call().await?;
+    let count = devnet.deposit_count().await?;
     let ten = pool
-        .activateValidators(entries[1..].to_vec(), root, cluster)
+        .activateValidators(entries[1..].to_vec(), count, cluster)
         .send()
         .await?
         .get_receipt()
@@ -135,23 +144,19 @@ async fn main() -> Result<()> {
         ),
     );
 
-    pool.setReportBounds(10_000, 10_000)
-        .send()
-        .await?
-        .get_receipt()
+    // A day later: the eleven validators seen with 0.01 ETH of rewards each, half of which the
+    // beacon chain has already swept to the pool, and 0.05 ETH of execution-layer rewards.
+    let swept = parse_ether("0.055")?;
+    devnet.sweep(swept).await?;
+    devnet.pay_execution_rewards(parse_ether("0.05")?).await?;
+    let report = devnet
+        .report(86_400, 11, parse_ether("352.055")?, swept)
         .await?;
-    let latest = provider
-        .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
-        .await?
-        .context("a block")?;
-    let balance = parse_ether("352.1")?.to::<u128>();
-    let report = pool
-        .reportBeacon(latest.header.timestamp, 11, balance)
-        .send()
-        .await?
-        .get_receipt()
-        .await?;
-    row("oracle report", report.gas_used, String::new());
+    row(
+        "oracle report with a sweep and a vault pull",
+        report.gas_used,
+        String::new(),
+    );
 
     println!("| transaction | gas | split |");
     println!("|---|---:|---|");
@@ -239,9 +244,11 @@ async fn gas_split(
         }
     }
     let pool = receipt.gas_used - calldata - deposits - ssv - root_guard - fee_views;
+    let own = pool + root_guard + fee_views;
     let split = format!(
         "intrinsic+calldata {calldata}; deposit contract {deposits}; SSV registration {ssv}; \
-         deposit-root guard {root_guard}; live fee reads {fee_views}; pool's own code {pool} ({} per validator)",
+         deposit-count guard {root_guard}; live fee reads {fee_views}; pool's own code {pool} ({} per validator); \
+         the pool's own gas (guard + fee reads + code) {own}",
         pool / count.max(1)
     );
     Ok((split, pool))

@@ -1,7 +1,7 @@
-//! Registry, activation (beacon deposit + SSV registration funded for the runway), oracle
-//! reports and roles, on a real anvil with the devnet stand-ins, for both SSV generations.
+//! Registry, activation (beacon deposit + SSV registration funded for the runway) and runway,
+//! on a real anvil with the devnet stand-ins, for both SSV generations.
 
-use alloy::primitives::{Address, B256, Bytes, FixedBytes, U256, utils::parse_ether};
+use alloy::primitives::{Address, Bytes, FixedBytes, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
 use alloy::sol_types::{SolEvent, SolInterface};
 use pool_chain::bindings::PoolManager::{self, Cluster, PoolManagerErrors};
@@ -41,6 +41,11 @@ async fn register(devnet: &Devnet, count: u8) -> Vec<PoolManager::ValidatorData>
         .map(|s| entry(*pool.address(), s, ops))
         .collect();
     pool.addValidators(entries.clone()).mined().await;
+    // Past the activation delay.
+    devnet
+        .mine(pool.activationDelay().call().await.unwrap())
+        .await
+        .unwrap();
     entries
 }
 
@@ -55,8 +60,8 @@ async fn stake(devnet: &Devnet, account: usize, eth: &str) {
         .unwrap();
 }
 
-async fn deposit_root(devnet: &Devnet) -> B256 {
-    devnet.deposit_root().await.unwrap()
+async fn deposit_count(devnet: &Devnet) -> u64 {
+    devnet.deposit_count().await.unwrap()
 }
 
 /// The cluster as the last ValidatorAdded event left it (what a client's scanner rebuilds).
@@ -205,7 +210,7 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
     let receipt = pool
         .activateValidators(
             vec![entries[0].clone()],
-            deposit_root(&devnet).await,
+            deposit_count(&devnet).await,
             fresh_cluster(),
         )
         .mined()
@@ -270,7 +275,7 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
     let receipt = pool
         .activateValidators(
             entries[1..].to_vec(),
-            deposit_root(&devnet).await,
+            deposit_count(&devnet).await,
             cluster.clone(),
         )
         .mined()
@@ -313,8 +318,9 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
     let mut more = vec![entry(owner, 20, &ops)];
     pool.addValidators(more.clone()).mined().await;
     stake(&devnet, 2, "32").await;
+    devnet.mine(2).await.unwrap();
     let stale = pool
-        .activateValidators(more.split_off(0), deposit_root(&devnet).await, cluster)
+        .activateValidators(more.split_off(0), deposit_count(&devnet).await, cluster)
         .call()
         .await
         .unwrap_err();
@@ -332,7 +338,7 @@ async fn activation_guards_refuse_with_custom_errors() {
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
     let entries = register(&devnet, 2).await;
-    let root = deposit_root(&devnet).await;
+    let root = deposit_count(&devnet).await;
     let one = || vec![entries[0].clone()];
 
     let error = pool
@@ -388,7 +394,7 @@ async fn activation_guards_refuse_with_custom_errors() {
     pool_devnet::assert_pool_error!(
         pool.activateValidators(one(), root, fresh_cluster())
             .from(stranger),
-        NotOperatorOrKeeper
+        AccessControlUnauthorizedAccount
     );
 
     // Someone front-runs with one of the ceremony keys: the root the operator saw is stale.
@@ -416,9 +422,9 @@ async fn activation_guards_refuse_with_custom_errors() {
         .await;
     pool_devnet::assert_pool_error!(
         pool.activateValidators(one(), root, fresh_cluster()),
-        DepositRootChanged
+        DepositCountChanged
     );
-    let root = deposit_root(&devnet).await;
+    let root = deposit_count(&devnet).await;
 
     // An empty fee reserve stops activation before any ETH moves.
     let reserve = pool.feeReserve().call().await.unwrap();
@@ -440,7 +446,7 @@ async fn activation_guards_refuse_with_custom_errors() {
         .await;
     pool_devnet::assert_pool_error!(pool.fundFeeReserveSsv(U256::from(1)), WrongFeeAsset);
 
-    // The keeper may activate too.
+    // Another account with the keeper role may activate.
     let keeper_role = pool.KEEPER_ROLE().call().await.unwrap();
     pool.grantRole(keeper_role, stranger).mined().await;
     let receipt = pool
@@ -479,7 +485,7 @@ async fn activation_pays_ssv_tokens_on_v1() {
     let receipt = pool
         .activateValidators(
             entries.clone(),
-            deposit_root(&devnet).await,
+            deposit_count(&devnet).await,
             fresh_cluster(),
         )
         .mined()
@@ -503,84 +509,6 @@ async fn activation_pays_ssv_tokens_on_v1() {
         "no ETH to SSV"
     );
     assert_eq!(cluster_after(&devnet, &receipt).await.validatorCount, 2);
-}
-
-#[tokio::test]
-async fn oracle_reports_are_bounded_ordered_and_evented() {
-    let devnet = devnet(FeeAsset::Eth).await;
-    let pool = manager(&devnet);
-    let provider = devnet.provider();
-    let entries = register(&devnet, 1).await;
-    stake(&devnet, 1, "40").await;
-    pool.activateValidators(entries, deposit_root(&devnet).await, fresh_cluster())
-        .mined()
-        .await;
-
-    let now = provider
-        .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
-        .await
-        .unwrap()
-        .unwrap()
-        .header
-        .timestamp;
-    let total = parse_ether("40").unwrap();
-    // +0.1% of 40 ETH is the most one report may add: 32.04 ETH on the beacon chain.
-    let too_much = parse_ether("32.040000000000000001").unwrap().to::<u128>();
-    pool_devnet::assert_pool_error!(pool.reportBeacon(now, 1, too_much), ReportOutOfBounds);
-    let error = pool
-        .reportBeacon(now, 2, parse_ether("64").unwrap().to::<u128>())
-        .call()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            pool_error(error),
-            PoolManagerErrors::InvalidValidatorCount(_)
-        ),
-        "only 1 activated"
-    );
-    let error = pool
-        .reportBeacon(now + 3600, 1, 0)
-        .call()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(pool_error(error), PoolManagerErrors::StaleReport(_)),
-        "in the future"
-    );
-    let error = pool
-        .reportBeacon(now, 1, parse_ether("29.99").unwrap().to::<u128>())
-        .call()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(pool_error(error), PoolManagerErrors::ReportOutOfBounds(_)),
-        "a 5% loss bound"
-    );
-    let stranger = devnet.accounts()[3];
-    pool_devnet::assert_pool_error!(
-        pool.reportBeacon(now, 1, 0).from(stranger),
-        AccessControlUnauthorizedAccount
-    );
-
-    let reward = parse_ether("32.04").unwrap().to::<u128>();
-    let receipt = pool.reportBeacon(now, 1, reward).mined().await;
-    println!("gas: oracle report: {}", receipt.gas_used);
-    let event = receipt
-        .decoded_log::<PoolManager::BeaconReported>()
-        .unwrap();
-    assert_eq!(event.preTotalPooledEther, total);
-    assert_eq!(event.postTotalPooledEther, parse_ether("40.04").unwrap());
-    assert_eq!(event.totalShares, total);
-    assert_eq!(
-        pool.totalPooledEther().call().await.unwrap(),
-        parse_ether("40.04").unwrap()
-    );
-    let error = pool.reportBeacon(now, 1, reward).call().await.unwrap_err();
-    assert!(
-        matches!(pool_error(error), PoolManagerErrors::StaleReport(_)),
-        "same time twice"
-    );
 }
 
 #[tokio::test]

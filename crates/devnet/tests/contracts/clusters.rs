@@ -2,7 +2,7 @@
 //! stranger once the runway is spent, reactivation, withdrawal back into the reserve, and the
 //! fee recipient of execution-layer rewards; for both SSV generations, on a real anvil.
 
-use alloy::primitives::{Address, U256, utils::parse_ether};
+use alloy::primitives::{U256, utils::parse_ether};
 use alloy::providers::Provider;
 use alloy::sol_types::SolEvent;
 use pool_chain::bindings::PoolManager::Cluster;
@@ -32,9 +32,10 @@ async fn one_validator(fee_asset: FeeAsset) -> (Devnet, Cluster) {
         .stake(devnet.accounts()[1], parse_ether("32").unwrap())
         .await
         .unwrap();
-    let root = devnet.deposit_root().await.unwrap();
+    devnet.mine(pool.activationDelay().call().await.unwrap()).await.unwrap();
+    let count = devnet.deposit_count().await.unwrap();
     let receipt = pool
-        .activateValidators(vec![entry], root, new_cluster())
+        .activateValidators(vec![entry], count, new_cluster())
         .mined()
         .await;
     assert!(receipt.status());
@@ -119,7 +120,7 @@ async fn lifecycle(fee_asset: FeeAsset) {
 
     // Reactivation needs at least the collateral.
     let too_little = pool
-        .reactivateCluster(ops.clone(), precision, cluster.clone())
+        .fundCluster(ops.clone(), precision, cluster.clone())
         .call()
         .await
         .unwrap_err();
@@ -127,7 +128,7 @@ async fn lifecycle(fee_asset: FeeAsset) {
     let funding = pool.fundingPerValidator(ops.clone()).call().await.unwrap();
     let reserve = pool.feeReserve().call().await.unwrap();
     let receipt = pool
-        .reactivateCluster(ops.clone(), funding + top_up, cluster.clone())
+        .fundCluster(ops.clone(), funding + top_up, cluster.clone())
         .mined()
         .await;
     assert!(receipt.status());
@@ -214,38 +215,36 @@ async fn clusters_are_topped_up_liquidated_reactivated_and_withdrawn_v1() {
 }
 
 #[tokio::test]
-async fn execution_layer_rewards_are_sent_where_the_admin_says() {
+async fn execution_layer_rewards_go_to_the_pools_vault_from_deployment_on() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
     let pool = devnet.pool();
-    // Set at deployment, before any validator could run.
+    // Set at deployment, before any validator could run, and no function changes it.
     let filter = alloy::rpc::types::Filter::new()
         .address(devnet.deployment.ssv_network)
         .event_signature(DevnetSSVNetworkV2::FeeRecipientAddressUpdated::SIGNATURE_HASH)
         .from_block(0);
     let logs = devnet.provider().get_logs(&filter).await.unwrap();
+    assert_eq!(logs.len(), 1);
     let first =
         DevnetSSVNetworkV2::FeeRecipientAddressUpdated::decode_log_data(logs[0].data()).unwrap();
     assert_eq!(
         (first.owner, first.recipientAddress),
-        (*pool.address(), devnet.accounts()[9])
+        (*pool.address(), devnet.deployment.rewards_vault)
     );
-
-    let vault = Address::repeat_byte(0xee);
-    let receipt = pool.setFeeRecipient(vault).mined().await;
-    let set = receipt
-        .decoded_log::<DevnetSSVNetworkV2::FeeRecipientAddressUpdated>()
-        .expect("the SSV network's event");
-    assert_eq!((set.owner, set.recipientAddress), (*pool.address(), vault));
-
-    pool_devnet::assert_pool_error!(
-        pool.setFeeRecipient(vault).from(devnet.accounts()[4]),
-        AccessControlUnauthorizedAccount
+    assert_eq!(
+        pool.rewardsVault().call().await.unwrap(),
+        devnet.deployment.rewards_vault
     );
-    // Plain ether is still refused from anyone but the SSV network.
+    // Plain ether is still refused from anyone but the SSV network (and the vault's payments
+    // come through their own function).
     let plain = alloy::rpc::types::TransactionRequest::default()
         .to(*pool.address())
         .value(U256::from(1));
     assert!(devnet.provider().call(plain).await.is_err());
+    pool_devnet::assert_pool_error!(
+        pool.receiveExecutionRewards().value(U256::from(1)),
+        NotRewardsVault
+    );
 }
 
 fn to_ssv(c: &Cluster) -> pool_chain::bindings::devnet::DevnetSSVNetworkV2::Cluster {

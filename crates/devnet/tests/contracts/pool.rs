@@ -49,9 +49,9 @@ async fn totals(_provider: &DynProvider, devnet: &Devnet) -> PoolTotals {
     devnet.totals().await.unwrap()
 }
 
-/// A rebase: the oracle reports `balance` on the beacon chain for `validators`.
-async fn report(devnet: &Devnet, validators: u64, balance: U256) {
-    devnet.report_beacon(validators, balance).await.unwrap();
+/// A rebase: `wei` of rewards reported by the oracle (within the pool's real bounds).
+async fn reward(devnet: &Devnet, wei: U256) {
+    devnet.rebase(wei.to::<i128>()).await.unwrap();
 }
 
 #[tokio::test]
@@ -91,7 +91,7 @@ async fn later_deposits_mint_at_the_current_rate_and_balances_follow_the_formula
 
     deposit(&provider, pool, alice, parse_ether("3").unwrap()).await;
     // Rewards: 3 ETH of deposits now account for 3.3 ETH (+ an odd wei to exercise rounding).
-    report(&devnet, 0, parse_ether("0.3").unwrap() + U256::from(7)).await;
+    reward(&devnet, parse_ether("0.3").unwrap() + U256::from(7)).await;
 
     let before = totals(&provider, &devnet).await;
     let amount = parse_ether("1").unwrap() + U256::from(1);

@@ -118,7 +118,12 @@ async fn deposit_contract_checks_like_the_real_one() {
 }
 
 async fn devnet_root_of_empty_tree() -> alloy::primitives::B256 {
-    devnet().await.deposit_root().await.unwrap()
+    let devnet = devnet().await;
+    DevnetDepositContract::new(devnet.deployment.deposit_contract, devnet.provider())
+        .get_deposit_root()
+        .call()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -271,14 +276,16 @@ async fn remaining_pool_guards() {
         .value(parse_ether("64").unwrap())
         .mined()
         .await;
-    let root = devnet.deposit_root().await.unwrap();
+    devnet.mine(2).await.unwrap();
+    let count = devnet.deposit_count().await.unwrap();
     pool_devnet::assert_pool_error!(
-        pool.activateValidators(vec![a, b], root, new_cluster()),
+        pool.activateValidators(vec![a, b], count, new_cluster()),
         MixedOperatorSets
     );
 
     pool_devnet::assert_pool_error!(pool.setReportBounds(0, 100), InvalidBounds);
-    pool_devnet::assert_pool_error!(pool.setReportBounds(10, 10_001), InvalidBounds);
+    pool_devnet::assert_pool_error!(pool.setReportBounds(10, 1_001), InvalidBounds);
+    pool_devnet::assert_pool_error!(pool.setReportBounds(10_001, 10), InvalidBounds);
     pool_devnet::assert_pool_error!(
         pool.withdrawFeeReserve(Address::ZERO, U256::from(1)),
         ZeroAddress
@@ -304,9 +311,9 @@ async fn bulk_activation_is_capped_by_the_network_limit() {
             .mined()
             .await;
     }
-    let root = devnet.deposit_root().await.unwrap();
+    let count = devnet.deposit_count().await.unwrap();
     let error = pool
-        .activateValidators(entries, root, new_cluster())
+        .activateValidators(entries, count, new_cluster())
         .call()
         .await
         .unwrap_err();

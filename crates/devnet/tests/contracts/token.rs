@@ -23,18 +23,22 @@ async fn stake(devnet: &Devnet, from: Address, wei: U256) {
     devnet.stake(from, wei).await.unwrap();
 }
 
-/// A rebase by `change` wei, reported by the oracle.
+/// A rebase by `change` wei, reported by the oracle within the pool's real bounds (a loss needs
+/// a validator on the beacon chain: see [`with_a_validator`]).
 async fn rebase(devnet: &Devnet, change: i128) {
-    let balance = devnet
-        .pool()
-        .beaconBalance()
-        .call()
-        .await
-        .unwrap()
-        .to::<i128>()
-        + change;
+    devnet.rebase(change).await.unwrap();
+}
+
+/// Puts one validator on the beacon chain (32 ETH from anvil's account #6, not a holder), so
+/// that reports can take losses as well as rewards.
+async fn with_a_validator(devnet: &Devnet) {
+    stake(devnet, devnet.accounts()[6], parse_ether("32").unwrap()).await;
     devnet
-        .report_beacon(0, U256::from(balance.max(0) as u128))
+        .add_and_activate(1..2, pool_devnet::fixtures::new_cluster())
+        .await
+        .unwrap();
+    devnet
+        .report(0, 1, parse_ether("32").unwrap(), U256::ZERO)
         .await
         .unwrap();
 }
@@ -262,6 +266,7 @@ proptest! {
             let holders: Vec<Address> = devnet.accounts()[1..5].to_vec();
             let pool_eth = token(&devnet);
             stake(&devnet, holders[0], parse_ether("1").unwrap()).await;
+            with_a_validator(&devnet).await;
             for action in actions {
                 let before = balances(&pool_eth, &holders).await;
                 let operations;

@@ -84,9 +84,9 @@ async fn ceremony_validators_fill_the_registry_and_activate() {
         .value(parse_ether("32").unwrap())
         .mined()
         .await;
-    let root = devnet.deposit_root().await.unwrap();
+    let count = devnet.deposit_count().await.unwrap();
     let receipt = pool
-        .activateValidators(ceremony.validators[..1].to_vec(), root, new_cluster())
+        .activateValidators(ceremony.validators[..1].to_vec(), count, new_cluster())
         .mined()
         .await;
     assert!(receipt.status());

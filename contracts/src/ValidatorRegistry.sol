@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {DepositDataRoot} from "./DepositDataRoot.sol";
+
+/// @notice One validator from the key ceremony, as passed to `addValidators` and
+///         `activateValidators` (the registry stores its hash; the event carries it whole).
+struct ValidatorData {
+    bytes pubkey;
+    bytes signature;
+    bytes32 depositDataRoot;
+    uint64[] operatorIds;
+    bytes sharesData;
+}
+
+/// @title The pool's registry of validators from the key ceremony, in activation order.
+/// @notice Entries are appended (checked: lengths, operator set, the deposit data root of the
+///         pool's credentials and 32 ETH, no pubkey seen before), wait `activationDelay` blocks,
+///         then are activated strictly in order. Pending entries can be dropped from an index
+///         onward; a dropped pubkey can never come back.
+/// @dev Entry i was made for the pool's i-th SSV registration (owner nonce i), so only a suffix
+///      may be dropped: the earlier entries keep their nonces and the next ceremony starts at the
+///      first dropped index.
+abstract contract ValidatorRegistry {
+    uint256 private constant PUBKEY_LENGTH = 48;
+    uint256 private constant SIGNATURE_LENGTH = 96;
+    uint256 private constant SHARE_PUBKEY_LENGTH = 48;
+    uint256 private constant ENCRYPTED_SHARE_LENGTH = 256;
+    /// @dev indexPlusOne value of a dropped pubkey.
+    uint256 private constant DROPPED = type(uint256).max;
+
+    /// @notice Blocks an entry waits after being added before it can be activated, during which
+    ///         the admin (or anyone watching the deposit contract) can have it dropped.
+    uint64 public immutable activationDelay;
+
+    /// @dev The registry as a hash chain, in activation order:
+    ///      registryChain[i] = keccak256(registryChain[i - 1] ‖ entryHash(entry i)), with 0 before
+    ///      the first. Activating n entries then reads two slots, not n (2,100 gas per cold slot).
+    bytes32[] private registryChain;
+    bytes[] private pubkeys;
+    /// @dev Block each entry was added in (four to a slot).
+    uint64[] private addedAt;
+    /// @dev keccak256(pubkey) => registry index + 1, or DROPPED.
+    mapping(bytes32 => uint256) private indexPlusOne;
+
+    event ValidatorRegistered(
+        uint256 indexed index, bytes pubkey, bytes signature, bytes32 depositDataRoot, uint64[] operatorIds, bytes sharesData
+    );
+    /// @notice Entries fromIndex..fromIndex+count-1 left the registry for good.
+    event ValidatorsDropped(uint256 indexed fromIndex, uint256 count, address by);
+
+    error InvalidPubkeyLength(uint256 index);
+    error InvalidSignatureLength(uint256 index);
+    error InvalidOperatorIds(uint256 index);
+    error InvalidSharesLength(uint256 index, uint256 expected, uint256 actual);
+    /// @dev The entry's deposit_data_root is not the SSZ root of its pubkey and signature with
+    ///      the pool's withdrawal credentials and 32 ETH: the deposit would fail or pay elsewhere.
+    error InvalidDepositDataRoot(uint256 index, bytes32 expected, bytes32 given);
+    error DuplicateValidator(bytes pubkey);
+    error DroppedValidator(bytes pubkey);
+    error NothingToDrop(uint256 fromIndex, uint256 firstPending, uint256 length);
+    /// @dev Entries first..first+count-1 are not the next ones exactly as registered.
+    error ValidatorDataMismatch(uint256 first, uint256 count);
+    error MixedOperatorSets(uint256 index);
+    /// @dev Entry `index` was added too recently; activatable from block `readyAt`.
+    error ValidatorNotReady(uint256 index, uint256 readyAt);
+
+    constructor(uint64 activationDelay_) {
+        activationDelay = activationDelay_;
+    }
+
+    /// @dev Entries below this index are activated; only entries from it on may be dropped.
+    function _firstPending() internal view virtual returns (uint256);
+
+    /// @dev The 0x01 credentials every entry's deposit data must name.
+    function _credentials() internal view virtual returns (bytes32);
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice Validators in the registry, activated or not (dropped ones are gone).
+    function validatorCount() external view returns (uint256) {
+        return registryChain.length;
+    }
+
+    /// @notice Validators registered but not yet activated.
+    function pendingValidators() external view returns (uint256) {
+        return registryChain.length - _firstPending();
+    }
+
+    /// @notice Registry entry `index`: its pubkey, its link in the registry's hash chain
+    ///         (keccak256(previous link ‖ entryHash), see `_entryHash`), whether it is active,
+    ///         and the first block it may be activated in.
+    function getValidator(uint256 index)
+        external
+        view
+        returns (bytes memory pubkey, bytes32 link, bool activated, uint256 readyAt)
+    {
+        return (pubkeys[index], registryChain[index], index < _firstPending(), addedAt[index] + activationDelay);
+    }
+
+    /// @notice Registry index of `pubkey`, or type(uint256).max when it is not registered
+    ///         (never added, or dropped: see `isDropped`).
+    function indexOf(bytes calldata pubkey) external view returns (uint256) {
+        uint256 found = indexPlusOne[keccak256(pubkey)];
+        return found == 0 || found == DROPPED ? type(uint256).max : found - 1;
+    }
+
+    /// @notice Whether `pubkey` was dropped from the registry (it can never be added again).
+    function isDropped(bytes calldata pubkey) external view returns (bool) {
+        return indexPlusOne[keccak256(pubkey)] == DROPPED;
+    }
+
+    // ------------------------------------------------------------------ changes
+
+    function _addValidators(ValidatorData[] calldata entries) internal {
+        bytes32 credentials = _credentials();
+        uint256 index = registryChain.length;
+        bytes32 link = index == 0 ? bytes32(0) : registryChain[index - 1];
+        uint64 blockNumber = uint64(block.number);
+        for (uint256 i; i < entries.length; ++i) {
+            ValidatorData calldata entry = entries[i];
+            _checkEntry(entry, index, credentials);
+            bytes32 key = keccak256(entry.pubkey);
+            uint256 seen = indexPlusOne[key];
+            if (seen == DROPPED) revert DroppedValidator(entry.pubkey);
+            if (seen != 0) revert DuplicateValidator(entry.pubkey);
+            indexPlusOne[key] = index + 1;
+            (bytes32 entryHash,) = _entryHash(entry);
+            link = _link(link, entryHash);
+            registryChain.push(link);
+            pubkeys.push(entry.pubkey);
+            addedAt.push(blockNumber);
+            emit ValidatorRegistered(
+                index, entry.pubkey, entry.signature, entry.depositDataRoot, entry.operatorIds, entry.sharesData
+            );
+            ++index;
+        }
+    }
+
+    function _checkEntry(ValidatorData calldata entry, uint256 index, bytes32 credentials) private pure {
+        if (entry.pubkey.length != PUBKEY_LENGTH) revert InvalidPubkeyLength(index);
+        if (entry.signature.length != SIGNATURE_LENGTH) revert InvalidSignatureLength(index);
+        if (!_validOperatorSet(entry.operatorIds)) revert InvalidOperatorIds(index);
+        uint256 expected = SIGNATURE_LENGTH + entry.operatorIds.length * (SHARE_PUBKEY_LENGTH + ENCRYPTED_SHARE_LENGTH);
+        if (entry.sharesData.length != expected) revert InvalidSharesLength(index, expected, entry.sharesData.length);
+        // The root's hashing allocates; hand the memory back so a batch's memory stays flat.
+        uint256 freePointer;
+        assembly ("memory-safe") {
+            freePointer := mload(0x40)
+        }
+        bytes32 root = DepositDataRoot.of32Eth(entry.pubkey, credentials, entry.signature);
+        assembly ("memory-safe") {
+            mstore(0x40, freePointer)
+        }
+        if (root != entry.depositDataRoot) revert InvalidDepositDataRoot(index, root, entry.depositDataRoot);
+    }
+
+    /// @dev Drops every entry from `fromIndex` on; they must all be pending.
+    function _dropFrom(uint256 fromIndex) internal {
+        uint256 length = registryChain.length;
+        if (fromIndex < _firstPending() || fromIndex >= length) {
+            revert NothingToDrop(fromIndex, _firstPending(), length);
+        }
+        for (uint256 i = length; i > fromIndex; --i) {
+            indexPlusOne[keccak256(pubkeys[i - 1])] = DROPPED;
+            registryChain.pop();
+            pubkeys.pop();
+            addedAt.pop();
+        }
+        emit ValidatorsDropped(fromIndex, length - fromIndex, msg.sender);
+    }
+
+    /// @dev The entries are the next ones in the registry from `first`, exactly as registered
+    ///      (their chain from the last activated link ends on the registry's link), all share
+    ///      the first entry's operator set, and the last one has waited `activationDelay` blocks
+    ///      (entries are added in order, so the others have waited longer).
+    function _checkEntries(ValidatorData[] calldata validators, uint256 first) internal view {
+        uint256 count = validators.length;
+        uint256 last = first + count - 1;
+        uint256 readyAt = addedAt[last] + activationDelay;
+        if (block.number < readyAt) revert ValidatorNotReady(last, readyAt);
+        bytes32 chain = first == 0 ? bytes32(0) : registryChain[first - 1];
+        bytes32 operatorSet;
+        for (uint256 i; i < count; ++i) {
+            (bytes32 entryHash, bytes32 idsHash) = _entryHash(validators[i]);
+            chain = _link(chain, entryHash);
+            if (i == 0) operatorSet = idsHash;
+            else if (idsHash != operatorSet) revert MixedOperatorSets(first + i);
+        }
+        if (chain != registryChain[last]) revert ValidatorDataMismatch(first, count);
+    }
+
+    function _registryLength() internal view returns (uint256) {
+        return registryChain.length;
+    }
+
+    // ------------------------------------------------------------------ hashing
+
+    function _link(bytes32 previous, bytes32 entryHash) private pure returns (bytes32 link) {
+        assembly ("memory-safe") {
+            mstore(0x00, previous)
+            mstore(0x20, entryHash)
+            link := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @notice The registry's hash of an entry, as stored by addValidators:
+    ///         keccak256(keccak256(pubkey) ‖ keccak256(signature) ‖ depositDataRoot ‖
+    ///         keccak256(abi.encodePacked(operatorIds)) ‖ keccak256(sharesData)).
+    /// @dev Hashed field by field in scratch memory (never allocated), so checking a bulk of 80
+    ///      entries costs no memory growth; abi.encode of the whole struct cost ~4,000 gas more
+    ///      per entry. Also returns the operator ids' hash, to compare operator sets.
+    function _entryHash(ValidatorData calldata v) private pure returns (bytes32 entryHash, bytes32 idsHash) {
+        bytes32 pubkeyHash = _hashBytes(v.pubkey);
+        bytes32 signatureHash = _hashBytes(v.signature);
+        // uint64[] in calldata is one 32-byte word per id, as abi.encodePacked lays it out; ids
+        // were checked clean when registered, and dirty ones here only make the hash differ.
+        idsHash = _hashIds(v.operatorIds);
+        bytes32 sharesHash = _hashBytes(v.sharesData);
+        bytes32 root = v.depositDataRoot;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, pubkeyHash)
+            mstore(add(ptr, 0x20), signatureHash)
+            mstore(add(ptr, 0x40), root)
+            mstore(add(ptr, 0x60), idsHash)
+            mstore(add(ptr, 0x80), sharesHash)
+            entryHash := keccak256(ptr, 0xa0)
+        }
+    }
+
+    /// @dev keccak256 of calldata bytes, using the memory past the free pointer as scratch.
+    function _hashBytes(bytes calldata data) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, data.offset, data.length)
+            h := keccak256(ptr, data.length)
+        }
+    }
+
+    /// @dev keccak256(abi.encodePacked(ids)) straight from calldata, in scratch memory.
+    function _hashIds(uint64[] calldata ids) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let length := mul(ids.length, 0x20)
+            calldatacopy(ptr, ids.offset, length)
+            h := keccak256(ptr, length)
+        }
+    }
+
+    /// @dev 4, 7, 10 or 13 ids, strictly ascending (sorted and unique), none zero.
+    function _validOperatorSet(uint64[] calldata ids) private pure returns (bool) {
+        uint256 n = ids.length;
+        if (n != 4 && n != 7 && n != 10 && n != 13) return false;
+        if (ids[0] == 0) return false;
+        for (uint256 i = 1; i < n; ++i) {
+            if (ids[i] <= ids[i - 1]) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+//! The contracts on a real anvil with the devnet stand-ins, as one test binary (one link, one
+//! run); each module starts its own devnets.
+//!
+//! - `pool`: deposits and reads; `token`: poolETH as an ERC-20 over shares, the inflation
+//!   attack, a property test of balances;
+//! - `activation`: registry, activation (beacon deposit + SSV registration, v1 and v2), runway;
+//! - `registry`: deposit data roots checked on entry, the activation delay, drops;
+//! - `oracle`: reports bounded over time, sweeps, execution-layer rewards;
+//! - `roles`: every function against every role and a stranger;
+//! - `invariants`: a property test of the accounting invariants with the real bounds;
+//! - `standins`: the deposit contract and SSV stand-ins and the remaining guards;
+//! - `ceremony`: the devnet key ceremony's files, activated for real;
+//! - `clusters`: top-up, liquidation, reactivation, withdrawal; v1 and v2.
+
+mod activation;
+mod ceremony;
+mod clusters;
+mod pool;
+mod standins;
+mod token;
