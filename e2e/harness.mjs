@@ -75,12 +75,16 @@ export const words = (...values) => values.map((v) => BigInt(v).toString(16).pad
 /** Sends a transaction from anvil's account #0 (admin, operator, oracle of the devnet pool). */
 export async function sendAsOperator(to, data) {
   const [operator] = await rpc('eth_accounts');
-  const hash = await rpc('eth_sendTransaction', [{ from: operator, to, data }]);
+  return waitForReceipt(await rpc('eth_sendTransaction', [{ from: operator, to, data }]));
+}
+
+/** The receipt of `hash`, which must have succeeded. */
+async function waitForReceipt(hash) {
   // anvil mines at once, but may answer before the receipt is queryable.
   for (let tries = 0; tries < 100; tries++) {
     const receipt = await rpc('eth_getTransactionReceipt', [hash]);
     if (receipt) {
-      if (receipt.status !== '0x1') throw new Error(`transaction to ${to} reverted`);
+      if (receipt.status !== '0x1') throw new Error(`transaction ${hash} reverted`);
       return receipt;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -88,18 +92,29 @@ export async function sendAsOperator(to, data) {
   throw new Error(`transaction ${hash} was never mined`);
 }
 
-/** An oracle report moving the pool's total by `deltaWei` (bounds widened first). */
+/**
+ * Rewards of `deltaWei` reaching stakers as they do on a real network, within the pool's real
+ * bounds: execution-layer rewards paid to the pool's rewards vault, then an oracle report (same
+ * beacon figures) at least a day after the last one, and late enough for the annual bound to let
+ * the whole amount in.
+ */
 export async function rebase(config, deltaWei) {
   const call = async (signature) => BigInt(await rpc('eth_call', [{ to: config.poolManager, data: selector('PoolManager', signature) }, 'latest']));
-  await sendAsOperator(config.poolManager, selector('PoolManager', 'setReportBounds(uint16,uint16)') + words(10000, 10000));
-  const validators = await call('beaconValidators()');
-  const balance = await call('beaconBalance()');
-  // A day after the last block, as a daily oracle would report (so the APR is over real time).
+  const accounts = await rpc('eth_accounts');
+  const vault = '0x' + (await call('rewardsVault()')).toString(16).padStart(40, '0');
+  await waitForReceipt(await rpc('eth_sendTransaction', [{ from: accounts[9], to: vault, value: '0x' + BigInt(deltaWei).toString(16) }]));
+  const [validators, balance, withdrawals, total, apr, lastAt] = await Promise.all(
+    ['beaconValidators()', 'beaconBalance()', 'withdrawalsCredited()', 'totalPooledEther()', 'maxAprBps()', 'lastReportAt()'].map(call));
+  const base = total > 32n * 10n ** 18n ? total : 32n * 10n ** 18n;
+  const year = 365n * 86400n;
+  const needed = (BigInt(deltaWei) * 10000n * year + base * apr - 1n) / (base * apr) + 1n;
   const latest = await rpc('eth_getBlockByNumber', ['latest', false]);
-  const at = BigInt(latest.timestamp) + 86400n;
+  const day = 86400n;
+  let at = lastAt + (needed > day ? needed : day);
+  if (at <= BigInt(latest.timestamp)) at = BigInt(latest.timestamp) + day;
   await rpc('evm_setNextBlockTimestamp', [Number(at)]);
   await sendAsOperator(config.poolManager,
-    selector('PoolManager', 'reportBeacon(uint64,uint64,uint128)') + words(at, validators, balance + BigInt(deltaWei)));
+    selector('PoolManager', 'reportBeacon(uint64,uint64,uint128,uint128)') + words(at, validators, balance, withdrawals));
 }
 
 export async function balanceOf(config, account) {

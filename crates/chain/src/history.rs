@@ -332,6 +332,8 @@ mod tests {
                 timestamp,
                 beaconValidators: 1,
                 beaconBalance: U256::from(32),
+                withdrawals: U256::ZERO,
+                executionRewards: U256::from(1),
                 preTotalPooledEther: U256::from(100),
                 postTotalPooledEther: U256::from(101),
                 totalShares: U256::from(100),

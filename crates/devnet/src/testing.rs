@@ -84,6 +84,13 @@ impl Devnet {
         Ok(())
     }
 
+    /// Mines an empty block at chain time `at`, so that calls simulated on the latest block
+    /// (`eth_call`) run at that time.
+    pub async fn warp(&self, at: u64) -> Result<()> {
+        self.set_next_block_time(at).await?;
+        self.mine(1).await
+    }
+
     /// A beacon sweep or exit: `wei` credited to the pool's address with no call, as the
     /// beacon chain's withdrawals are.
     pub async fn sweep(&self, wei: U256) -> Result<()> {

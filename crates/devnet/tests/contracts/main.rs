@@ -15,6 +15,7 @@
 mod activation;
 mod ceremony;
 mod clusters;
+mod oracle;
 mod pool;
 mod standins;
 mod token;
