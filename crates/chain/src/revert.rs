@@ -199,7 +199,10 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             format_ether(e.claimed),
             format_ether(e.received)
         ),
-        E::NotRewardsVault(e) => format!("Only the pool's rewards vault pays rewards in ({}).", e.caller),
+        E::NotRewardsVault(e) => format!(
+            "Only the pool's rewards vault pays rewards in ({}).",
+            e.caller
+        ),
         E::InvalidValidatorCount(e) => format!(
             "The report counts {} validators; it must be between {} and {} (activated).",
             e.reported, e.previous, e.activated

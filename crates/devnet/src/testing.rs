@@ -110,8 +110,16 @@ impl Devnet {
             .with_from(self.accounts()[9])
             .with_to(self.deployment.rewards_vault)
             .with_value(wei);
-        let receipt = self.provider().send_transaction(tx).await?.get_receipt().await?;
-        ensure!(receipt.status(), "the payment to the rewards vault reverted");
+        let receipt = self
+            .provider()
+            .send_transaction(tx)
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(
+            receipt.status(),
+            "the payment to the rewards vault reverted"
+        );
         Ok(())
     }
 
@@ -131,7 +139,12 @@ impl Devnet {
         let at = (last + elapsed.max(interval)).max(self.now().await? + 1);
         self.set_next_block_time(at).await?;
         let receipt = pool
-            .reportBeacon(at, validators, balance.to::<u128>(), withdrawals.to::<u128>())
+            .reportBeacon(
+                at,
+                validators,
+                balance.to::<u128>(),
+                withdrawals.to::<u128>(),
+            )
             .send()
             .await?
             .get_receipt()
@@ -162,7 +175,10 @@ impl Devnet {
                 .await
         } else {
             let loss = U256::from(change.unsigned_abs());
-            ensure!(validators > 0 && loss <= balance, "a loss needs a beacon balance to lose");
+            ensure!(
+                validators > 0 && loss <= balance,
+                "a loss needs a beacon balance to lose"
+            );
             self.report(0, validators, balance - loss, withdrawals)
                 .await
         }
@@ -186,7 +202,12 @@ impl Devnet {
                 )
             })
             .collect();
-        let added = pool.addValidators(entries.clone()).send().await?.get_receipt().await?;
+        let added = pool
+            .addValidators(entries.clone())
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
         ensure!(added.status(), "addValidators reverted");
         self.mine(pool.activationDelay().call().await?).await?;
         let count = self.deposit_count().await?;

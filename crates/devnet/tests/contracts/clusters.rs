@@ -32,7 +32,10 @@ async fn one_validator(fee_asset: FeeAsset) -> (Devnet, Cluster) {
         .stake(devnet.accounts()[1], parse_ether("32").unwrap())
         .await
         .unwrap();
-    devnet.mine(pool.activationDelay().call().await.unwrap()).await.unwrap();
+    devnet
+        .mine(pool.activationDelay().call().await.unwrap())
+        .await
+        .unwrap();
     let count = devnet.deposit_count().await.unwrap();
     let receipt = pool
         .activateValidators(vec![entry], count, new_cluster())

@@ -17,5 +17,7 @@ mod ceremony;
 mod clusters;
 mod oracle;
 mod pool;
+mod registry;
+mod roles;
 mod standins;
 mod token;

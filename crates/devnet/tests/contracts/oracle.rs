@@ -42,22 +42,36 @@ async fn a_sweep_is_credited_to_the_buffer_without_moving_the_share_price() {
     let devnet = pool_with_a_validator().await;
     let pool = devnet.pool();
     // A day of consensus rewards (0.01 ETH; the bound allows 10 % a year of 40 ETH, 0.01095).
-    devnet.report(DAY, 1, eth("32.01"), U256::ZERO).await.unwrap();
+    devnet
+        .report(DAY, 1, eth("32.01"), U256::ZERO)
+        .await
+        .unwrap();
     let before = devnet.totals().await.unwrap();
     assert_eq!(before.total_pooled_ether, eth("40.01"));
     let buffer = buffered(&devnet).await;
 
     // The beacon chain sweeps the 0.01 ETH above 32 to the pool: a balance credit, no call.
     devnet.sweep(eth("0.01")).await.unwrap();
-    assert_eq!(devnet.totals().await.unwrap(), before, "arrival alone moves nothing");
+    assert_eq!(
+        devnet.totals().await.unwrap(),
+        before,
+        "arrival alone moves nothing"
+    );
     // The next report sees 32 ETH on the beacon chain and 0.01 ETH withdrawn in total.
     let receipt = devnet.report(0, 1, eth("32"), eth("0.01")).await.unwrap();
     let event = reported(&receipt);
     assert_eq!(event.withdrawals, eth("0.01"));
     assert_eq!(event.preTotalPooledEther, event.postTotalPooledEther);
-    assert_eq!(devnet.totals().await.unwrap(), before, "the share price did not move");
+    assert_eq!(
+        devnet.totals().await.unwrap(),
+        before,
+        "the share price did not move"
+    );
     assert_eq!(buffered(&devnet).await, buffer + eth("0.01"));
-    assert_eq!(pool.withdrawalsCredited().call().await.unwrap(), eth("0.01"));
+    assert_eq!(
+        pool.withdrawalsCredited().call().await.unwrap(),
+        eth("0.01")
+    );
     println!("gas: oracle report with a sweep: {}", receipt.gas_used);
 }
 
@@ -65,7 +79,11 @@ async fn a_sweep_is_credited_to_the_buffer_without_moving_the_share_price() {
 async fn an_exit_returns_the_principal_to_the_buffer_where_it_activates_again() {
     let devnet = pool_with_a_validator().await;
     let pool = devnet.pool();
-    assert_eq!(buffered(&devnet).await, eth("8"), "not enough for a second validator");
+    assert_eq!(
+        buffered(&devnet).await,
+        eth("8"),
+        "not enough for a second validator"
+    );
     // The validator exits: its 32 ETH comes back, the beacon balance goes to 0.
     devnet.sweep(eth("32")).await.unwrap();
     let before = devnet.totals().await.unwrap();
@@ -155,12 +173,18 @@ async fn execution_layer_rewards_reach_stakers_within_the_bound() {
     assert_eq!(event.postTotalPooledEther, eth("40") + allowed);
     let left = devnet.provider().get_balance(vault).await.unwrap();
     assert_eq!(left, eth("1") - allowed);
-    println!("gas: oracle report pulling from the vault: {}", receipt.gas_used);
+    println!(
+        "gas: oracle report pulling from the vault: {}",
+        receipt.gas_used
+    );
 
     // A year later the rest comes in; the vault is empty.
     let receipt = devnet.report(YEAR, 1, eth("32"), U256::ZERO).await.unwrap();
     assert_eq!(reported(&receipt).executionRewards, left);
-    assert_eq!(devnet.provider().get_balance(vault).await.unwrap(), U256::ZERO);
+    assert_eq!(
+        devnet.provider().get_balance(vault).await.unwrap(),
+        U256::ZERO
+    );
     assert_eq!(
         pool.totalPooledEther().call().await.unwrap(),
         eth("41"),
@@ -168,7 +192,10 @@ async fn execution_layer_rewards_reach_stakers_within_the_bound() {
     );
     // Rewards offset a loss in the same report: the net move is what the bound measures.
     devnet.pay_execution_rewards(eth("0.05")).await.unwrap();
-    let receipt = devnet.report(DAY, 1, eth("31.9"), U256::ZERO).await.unwrap();
+    let receipt = devnet
+        .report(DAY, 1, eth("31.9"), U256::ZERO)
+        .await
+        .unwrap();
     let event = reported(&receipt);
     assert_eq!(event.executionRewards, eth("0.05"));
     assert_eq!(event.postTotalPooledEther, eth("40.95"));
@@ -188,10 +215,7 @@ async fn reports_are_spaced_by_chain_time_and_ordered() {
     // A burst: the next report in the following second is refused, whatever it says.
     let at = last + 1;
     devnet.warp(at).await.unwrap();
-    pool_devnet::assert_pool_error!(
-        pool.reportBeacon(at, 1, eth("32").to(), 0),
-        ReportTooSoon
-    );
+    pool_devnet::assert_pool_error!(pool.reportBeacon(at, 1, eth("32").to(), 0), ReportTooSoon);
     let at = last + interval;
     devnet.warp(at).await.unwrap();
     // Not in the future, not before the last one.
@@ -209,10 +233,7 @@ async fn reports_are_spaced_by_chain_time_and_ordered() {
         pool.reportBeacon(at, 2, eth("64").to(), 0),
         InvalidValidatorCount
     );
-    pool_devnet::assert_pool_error!(
-        pool.reportBeacon(at, 0, 0, 0),
-        InvalidValidatorCount
-    );
+    pool_devnet::assert_pool_error!(pool.reportBeacon(at, 0, 0, 0), InvalidValidatorCount);
     // A loss beyond 5 % of the total in one report.
     pool_devnet::assert_pool_error!(
         pool.reportBeacon(at, 1, eth("29.99").to(), 0),
@@ -234,10 +255,7 @@ async fn no_validator_seen_means_no_beacon_balance() {
     let pool = devnet.pool();
     let at = devnet.now().await.unwrap() + DAY;
     devnet.warp(at).await.unwrap();
-    pool_devnet::assert_pool_error!(
-        pool.reportBeacon(at, 0, 1, 0),
-        BalanceWithoutValidators
-    );
+    pool_devnet::assert_pool_error!(pool.reportBeacon(at, 0, 1, 0), BalanceWithoutValidators);
 }
 
 /// The share price, in wei per 1e18 shares.
@@ -294,7 +312,10 @@ async fn a_stolen_oracle_key_moves_the_price_no_faster_than_the_configured_rates
         balance -= limit;
         pool.reportBeacon(at, 1, balance.to(), 0).mined().await;
         let floor = start * U256::from(95u64.pow(n)) / U256::from(100u64.pow(n));
-        assert!(price(&devnet).await + U256::from(1) >= floor, "after {n} reports");
+        assert!(
+            price(&devnet).await + U256::from(1) >= floor,
+            "after {n} reports"
+        );
     }
 }
 

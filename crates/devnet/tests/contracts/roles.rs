@@ -1,0 +1,295 @@
+//! Who may do what: every state-changing function of the pool against every role and a
+//! stranger (one table), and the admin role's two-step transfer with a delay.
+
+use alloy::primitives::{Address, U256, aliases::U48, utils::parse_ether};
+use alloy::providers::DynProvider;
+use pool_chain::bindings::PoolManager::{PoolManagerErrors, PoolManagerInstance};
+use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::Mined;
+use pool_devnet::{ADMIN_TRANSFER_DELAY, Devnet, DevnetOptions};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Admin,
+    Operator,
+    Keeper,
+    Oracle,
+    Stranger,
+}
+
+const EVERYONE: &[Role] = &[
+    Role::Admin,
+    Role::Operator,
+    Role::Keeper,
+    Role::Oracle,
+    Role::Stranger,
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Function {
+    Deposit,
+    FundFeeReserve,
+    AddValidators,
+    DropValidators,
+    ActivateValidators,
+    ReportBeacon,
+    FundCluster,
+    WithdrawFromCluster,
+    SetRunway,
+    SetReportBounds,
+    WithdrawFeeReserve,
+    GrantRole,
+    RevokeRole,
+    BeginDefaultAdminTransfer,
+    ChangeDefaultAdminDelay,
+    ReceiveExecutionRewards,
+}
+
+/// The matrix: each function and the roles that may call it.
+const MATRIX: &[(Function, &[Role])] = &[
+    (Function::Deposit, EVERYONE),
+    (Function::FundFeeReserve, EVERYONE),
+    (Function::AddValidators, &[Role::Operator]),
+    (Function::DropValidators, &[Role::Operator, Role::Admin]),
+    (Function::ActivateValidators, &[Role::Keeper]),
+    (Function::ReportBeacon, &[Role::Oracle]),
+    (Function::FundCluster, &[Role::Operator, Role::Keeper]),
+    (Function::WithdrawFromCluster, &[Role::Operator]),
+    (Function::SetRunway, &[Role::Operator]),
+    (Function::SetReportBounds, &[Role::Admin]),
+    (Function::WithdrawFeeReserve, &[Role::Admin]),
+    (Function::GrantRole, &[Role::Admin]),
+    (Function::RevokeRole, &[Role::Admin]),
+    (Function::BeginDefaultAdminTransfer, &[Role::Admin]),
+    (Function::ChangeDefaultAdminDelay, &[Role::Admin]),
+    // Only the rewards vault itself, which no role is.
+    (Function::ReceiveExecutionRewards, &[]),
+];
+
+/// Simulates `function` from `from`; the pool's error if it reverted with one.
+async fn try_call(
+    devnet: &Devnet,
+    pool: &PoolManagerInstance<DynProvider>,
+    function: Function,
+    from: Address,
+) -> Option<Refusal> {
+    let ops = devnet.deployment.operator_ids.clone();
+    let entry = sample_validator(*pool.address(), 1, &ops);
+    let one = U256::from(1);
+    let keeper = pool.KEEPER_ROLE().call().await.unwrap();
+    let result = match function {
+        Function::Deposit => pool
+            .deposit()
+            .value(parse_ether("1").unwrap())
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::FundFeeReserve => pool
+            .fundFeeReserve()
+            .value(one)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::AddValidators => pool
+            .addValidators(vec![entry])
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::DropValidators => pool
+            .dropValidators(U256::ZERO)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::ActivateValidators => pool
+            .activateValidators(vec![entry], 0, new_cluster())
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::ReportBeacon => pool
+            .reportBeacon(1, 0, 0, 0)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::FundCluster => pool
+            .fundCluster(ops, one, new_cluster())
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::WithdrawFromCluster => pool
+            .withdrawFromCluster(ops, one, new_cluster())
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::SetRunway => pool.setRunway(100).from(from).call().await.map(drop),
+        Function::SetReportBounds => pool
+            .setReportBounds(100, 100)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::WithdrawFeeReserve => pool
+            .withdrawFeeReserve(from, one)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::GrantRole => pool
+            .grantRole(keeper, from)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::RevokeRole => pool
+            .revokeRole(keeper, devnet.accounts()[2])
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::BeginDefaultAdminTransfer => pool
+            .beginDefaultAdminTransfer(from)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::ChangeDefaultAdminDelay => pool
+            .changeDefaultAdminDelay(U48::from(60))
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::ReceiveExecutionRewards => pool
+            .receiveExecutionRewards()
+            .value(one)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+    };
+    // Whatever else refuses the call (an SSV network error, a bad argument) is not the pool's
+    // access control, which runs first.
+    result.err().map(
+        |error| match error.as_decoded_interface_error::<PoolManagerErrors>() {
+            Some(pool_error) => Refusal::Pool(pool_error),
+            None => Refusal::Other(format!("{error}")),
+        },
+    )
+}
+
+#[derive(Debug)]
+enum Refusal {
+    Pool(PoolManagerErrors),
+    Other(#[allow(dead_code)] String),
+}
+
+fn is_access_error(error: &Refusal) -> bool {
+    matches!(
+        error,
+        Refusal::Pool(
+            PoolManagerErrors::AccessControlUnauthorizedAccount(_)
+                | PoolManagerErrors::NotOperatorOrKeeper(_)
+                | PoolManagerErrors::NotOperatorOrAdmin(_)
+                | PoolManagerErrors::NotRewardsVault(_)
+        )
+    )
+}
+
+#[tokio::test]
+async fn every_function_against_every_role() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    let accounts = devnet.accounts();
+    let (admin, operator, keeper, oracle, stranger) = (
+        accounts[0],
+        accounts[1],
+        accounts[2],
+        accounts[3],
+        accounts[4],
+    );
+    // The devnet gives account #0 every role; separate them as a real deployment would.
+    let roles = [
+        (pool.OPERATOR_ROLE().call().await.unwrap(), operator),
+        (pool.KEEPER_ROLE().call().await.unwrap(), keeper),
+        (pool.ORACLE_ROLE().call().await.unwrap(), oracle),
+    ];
+    for (role, holder) in roles {
+        pool.revokeRole(role, admin).mined().await;
+        pool.grantRole(role, holder).mined().await;
+    }
+    let who = [
+        (Role::Admin, admin),
+        (Role::Operator, operator),
+        (Role::Keeper, keeper),
+        (Role::Oracle, oracle),
+        (Role::Stranger, stranger),
+    ];
+    let mut wrong = Vec::new();
+    for (function, allowed) in MATRIX {
+        for (role, account) in who {
+            let error = try_call(&devnet, &pool, *function, account).await;
+            let refused = error.as_ref().is_some_and(is_access_error);
+            if refused == allowed.contains(&role) {
+                wrong.push(format!(
+                    "{function:?} by {role:?}: {}",
+                    match &error {
+                        Some(e) => format!("{e:?}"),
+                        None => "went through".into(),
+                    }
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "role matrix broken:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn the_admin_role_moves_in_two_steps_after_a_delay() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    let (admin, successor) = (devnet.accounts()[0], devnet.accounts()[7]);
+    let admin_role = pool.DEFAULT_ADMIN_ROLE().call().await.unwrap();
+    assert_eq!(pool.defaultAdmin().call().await.unwrap(), admin);
+    assert_eq!(
+        pool.defaultAdminDelay().call().await.unwrap(),
+        U48::from(ADMIN_TRANSFER_DELAY)
+    );
+    // Not by a plain grant.
+    pool_devnet::assert_pool_error!(
+        pool.grantRole(admin_role, successor),
+        AccessControlEnforcedDefaultAdminRules
+    );
+    pool.beginDefaultAdminTransfer(successor).mined().await;
+    // Not before the delay...
+    pool_devnet::assert_pool_error!(
+        pool.acceptDefaultAdminTransfer().from(successor),
+        AccessControlEnforcedDefaultAdminDelay
+    );
+    // ... and only by the one named.
+    pool_devnet::assert_pool_error!(
+        pool.acceptDefaultAdminTransfer().from(devnet.accounts()[4]),
+        AccessControlInvalidDefaultAdmin
+    );
+    let now = devnet.now().await.unwrap();
+    devnet.warp(now + ADMIN_TRANSFER_DELAY + 1).await.unwrap();
+    pool.acceptDefaultAdminTransfer()
+        .from(successor)
+        .mined()
+        .await;
+    assert_eq!(pool.defaultAdmin().call().await.unwrap(), successor);
+    assert!(!pool.hasRole(admin_role, admin).call().await.unwrap());
+    pool_devnet::assert_pool_error!(
+        pool.setReportBounds(100, 100).from(admin),
+        AccessControlUnauthorizedAccount
+    );
+}
