@@ -15,6 +15,7 @@
 mod activation;
 mod ceremony;
 mod clusters;
+mod invariants;
 mod oracle;
 mod pool;
 mod registry;
