@@ -78,12 +78,16 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     uint64 public immutable minReportInterval;
 
     // One slot holds everything totalPooledEther() reads, so a deposit reads one slot and writes
-    // it back (96 bits hold 79 billion ETH; 32 bits 4 billion validators).
-    uint96 public bufferedEther;
-    uint96 public beaconBalance;
-    uint32 public activatedValidators;
-    uint32 public beaconValidators;
-    // Slot: report times, runway, report bounds, SSV registrations.
+    // it back, and an activation updates its counters there (88 bits hold 309 million ETH, more
+    // than exists; 24 bits 16 million validators, 15 times all of Ethereum's).
+    uint88 public bufferedEther;
+    uint88 public beaconBalance;
+    uint24 public activatedValidators;
+    uint24 public beaconValidators;
+    /// @notice Validators the pool has registered with SSV: the SSV owner nonce of its next
+    ///         registration, which must be the next entry's registry index.
+    uint24 public ssvRegistrations;
+    // Slot: report times, runway, report bounds.
     /// @notice Reference time of the last report (the beacon state it describes).
     uint64 public lastReportTimestamp;
     /// @notice Chain time (block.timestamp) of the last report; the bounds count from it.
@@ -91,9 +95,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     uint64 public runway;
     uint16 public maxAprBps;
     uint16 public maxLossBps;
-    /// @notice Validators the pool has registered with SSV: the SSV owner nonce of its next
-    ///         registration, which must be the next entry's registry index.
-    uint32 public ssvRegistrations;
 
     /// @notice Cluster funding set aside by the operator (ETH for v2, SSV for v1); not stakers'.
     uint256 public feeReserve;
@@ -203,8 +204,12 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     /// @notice All the ether the pool accounts for: the basis of every poolETH balance.
     function totalPooledEther() public view returns (uint256) {
-        return uint256(bufferedEther) + beaconBalance
-            + uint256(activatedValidators - beaconValidators) * DEPOSIT_SIZE;
+        // Cannot overflow (two 88-bit amounts and 2^24 * 32 ETH), and reports keep
+        // beaconValidators <= activatedValidators; the deposit path is the hottest there is.
+        unchecked {
+            return uint256(bufferedEther) + beaconBalance
+                + (uint256(activatedValidators) - beaconValidators) * DEPOSIT_SIZE;
+        }
     }
 
     /// @notice Deposits the sent ether and mints poolETH shares to the sender at the current rate.
@@ -214,7 +219,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     function deposit() external payable returns (uint256 shares) {
         if (msg.value == 0) revert ZeroDeposit();
         shares = poolETH.mintForDeposit(msg.sender, msg.value, totalPooledEther());
-        bufferedEther += SafeCast.toUint96(msg.value);
+        bufferedEther += SafeCast.toUint88(msg.value);
     }
 
     /// @dev Plain ether is refused (stakers use `deposit`), except the SSV network's payment of
@@ -275,14 +280,14 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
             - int256(uint256(beaconBalance) + uint256(validators - previous) * DEPOSIT_SIZE);
         uint256 room = _roomAfter(change, before, elapsed);
 
-        beaconValidators = uint32(validators); // <= activatedValidators, a uint32
-        beaconBalance = SafeCast.toUint96(balance);
+        beaconValidators = uint24(validators); // <= activatedValidators, a uint24
+        beaconBalance = SafeCast.toUint88(balance);
         withdrawalsCredited = withdrawals;
         lastReportTimestamp = timestamp;
         lastReportAt = uint64(block.timestamp);
-        bufferedEther += SafeCast.toUint96(newWithdrawals);
+        bufferedEther += SafeCast.toUint88(newWithdrawals);
         uint256 rewards = room == 0 ? 0 : rewardsVault.pull(room);
-        bufferedEther += SafeCast.toUint96(rewards);
+        bufferedEther += SafeCast.toUint88(rewards);
         emit BeaconReported(
             timestamp, validators, balance, newWithdrawals, rewards, before, totalPooledEther(), poolETH.totalShares()
         );
@@ -410,9 +415,9 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         uint256 nonce = ssvRegistrations;
         if (nonce != first) revert SsvNonceMismatch(nonce, first);
 
-        bufferedEther -= uint96(needed); // needed <= bufferedEther
-        activatedValidators += SafeCast.toUint32(count);
-        ssvRegistrations = uint32(nonce + count); // == activatedValidators
+        bufferedEther -= uint88(needed); // needed <= bufferedEther
+        activatedValidators += SafeCast.toUint24(count);
+        ssvRegistrations = uint24(nonce + count); // == activatedValidators
         feeReserve -= funding;
 
         _depositAll(validators);
@@ -424,9 +429,14 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     function _depositCount() private view returns (uint64 count) {
         bytes memory le = depositContract.get_deposit_count();
         if (le.length != 8) revert DepositCountChanged(0, type(uint64).max);
-        for (uint256 i; i < 8; ++i) {
-            count |= uint64(uint8(le[i])) << uint64(8 * i);
+        uint64 v;
+        assembly ("memory-safe") {
+            v := shr(192, mload(add(le, 0x20)))
         }
+        // Byte swap: pairs, then 16-bit halves, then 32-bit halves.
+        v = ((v & 0xFF00FF00FF00FF00) >> 8) | ((v & 0x00FF00FF00FF00FF) << 8);
+        v = ((v & 0xFFFF0000FFFF0000) >> 16) | ((v & 0x0000FFFF0000FFFF) << 16);
+        count = (v >> 32) | (v << 32);
     }
 
     function _depositAll(ValidatorData[] calldata validators) private {

@@ -28,18 +28,23 @@ abstract contract ValidatorRegistry {
     uint256 private constant ENCRYPTED_SHARE_LENGTH = 256;
     /// @dev indexPlusOne value of a dropped pubkey.
     uint256 private constant DROPPED = type(uint256).max;
+    /// @dev A registry word: the entry's link in its high 192 bits, the block it was added in in
+    ///      the low 64.
+    uint256 private constant LINK_MASK = ~uint256(type(uint64).max);
 
     /// @notice Blocks an entry waits after being added before it can be activated, during which
     ///         the admin (or anyone watching the deposit contract) can have it dropped.
     uint64 public immutable activationDelay;
 
-    /// @dev The registry as a hash chain, in activation order:
-    ///      registryChain[i] = keccak256(registryChain[i - 1] ‖ entryHash(entry i)), with 0 before
-    ///      the first. Activating n entries then reads two slots, not n (2,100 gas per cold slot).
+    /// @dev The registry as a hash chain, in activation order, one word per entry:
+    ///      link(i) = keccak256(link(i - 1) ‖ entryHash(entry i)) with its low 64 bits cleared
+    ///      (0 before the first), and in those 64 bits the block the entry was added in. So
+    ///      activating n entries reads two slots, not n (2,100 gas per cold slot), and the delay
+    ///      check reads nothing more. 192 bits keep a collision out of reach (2^96 work; an
+    ///      Ethereum address is a 160-bit hash).
     bytes32[] private registryChain;
-    bytes[] private pubkeys;
-    /// @dev Block each entry was added in (four to a slot).
-    uint64[] private addedAt;
+    /// @dev keccak256 of each entry's pubkey (one slot; the pubkey itself is in the event).
+    bytes32[] private pubkeyHashes;
     /// @dev keccak256(pubkey) => registry index + 1, or DROPPED.
     mapping(bytes32 => uint256) private indexPlusOne;
 
@@ -87,15 +92,22 @@ abstract contract ValidatorRegistry {
         return registryChain.length - _firstPending();
     }
 
-    /// @notice Registry entry `index`: its pubkey, its link in the registry's hash chain
-    ///         (keccak256(previous link ‖ entryHash), see `_entryHash`), whether it is active,
-    ///         and the first block it may be activated in.
+    /// @notice Registry entry `index`: keccak256 of its pubkey (the pubkey and the rest of the
+    ///         entry are in its `ValidatorRegistered` event), its link in the registry's hash
+    ///         chain (see `registryChain`), whether it is active, and the first block it may be
+    ///         activated in.
     function getValidator(uint256 index)
         external
         view
-        returns (bytes memory pubkey, bytes32 link, bool activated, uint256 readyAt)
+        returns (bytes32 pubkeyHash, bytes32 link, bool activated, uint256 readyAt)
     {
-        return (pubkeys[index], registryChain[index], index < _firstPending(), addedAt[index] + activationDelay);
+        uint256 word = uint256(registryChain[index]);
+        return (
+            pubkeyHashes[index],
+            bytes32(word & LINK_MASK),
+            index < _firstPending(),
+            uint64(word) + uint256(activationDelay)
+        );
     }
 
     /// @notice Registry index of `pubkey`, or type(uint256).max when it is not registered
@@ -115,8 +127,8 @@ abstract contract ValidatorRegistry {
     function _addValidators(ValidatorData[] calldata entries) internal {
         bytes32 credentials = _credentials();
         uint256 index = registryChain.length;
-        bytes32 link = index == 0 ? bytes32(0) : registryChain[index - 1];
-        uint64 blockNumber = uint64(block.number);
+        bytes32 link = index == 0 ? bytes32(0) : _linkAt(index - 1);
+        uint256 blockNumber = uint64(block.number);
         for (uint256 i; i < entries.length; ++i) {
             ValidatorData calldata entry = entries[i];
             _checkEntry(entry, index, credentials);
@@ -127,9 +139,8 @@ abstract contract ValidatorRegistry {
             indexPlusOne[key] = index + 1;
             (bytes32 entryHash,) = _entryHash(entry);
             link = _link(link, entryHash);
-            registryChain.push(link);
-            pubkeys.push(entry.pubkey);
-            addedAt.push(blockNumber);
+            registryChain.push(bytes32(uint256(link) | blockNumber));
+            pubkeyHashes.push(key);
             emit ValidatorRegistered(
                 index, entry.pubkey, entry.signature, entry.depositDataRoot, entry.operatorIds, entry.sharesData
             );
@@ -162,10 +173,9 @@ abstract contract ValidatorRegistry {
             revert NothingToDrop(fromIndex, _firstPending(), length);
         }
         for (uint256 i = length; i > fromIndex; --i) {
-            indexPlusOne[keccak256(pubkeys[i - 1])] = DROPPED;
+            indexPlusOne[pubkeyHashes[i - 1]] = DROPPED;
             registryChain.pop();
-            pubkeys.pop();
-            addedAt.pop();
+            pubkeyHashes.pop();
         }
         emit ValidatorsDropped(fromIndex, length - fromIndex, msg.sender);
     }
@@ -177,9 +187,10 @@ abstract contract ValidatorRegistry {
     function _checkEntries(ValidatorData[] calldata validators, uint256 first) internal view {
         uint256 count = validators.length;
         uint256 last = first + count - 1;
-        uint256 readyAt = addedAt[last] + activationDelay;
+        uint256 word = uint256(registryChain[last]);
+        uint256 readyAt = uint64(word) + uint256(activationDelay);
         if (block.number < readyAt) revert ValidatorNotReady(last, readyAt);
-        bytes32 chain = first == 0 ? bytes32(0) : registryChain[first - 1];
+        bytes32 chain = first == 0 ? bytes32(0) : _linkAt(first - 1);
         bytes32 operatorSet;
         for (uint256 i; i < count; ++i) {
             (bytes32 entryHash, bytes32 idsHash) = _entryHash(validators[i]);
@@ -187,7 +198,11 @@ abstract contract ValidatorRegistry {
             if (i == 0) operatorSet = idsHash;
             else if (idsHash != operatorSet) revert MixedOperatorSets(first + i);
         }
-        if (chain != registryChain[last]) revert ValidatorDataMismatch(first, count);
+        if (chain != bytes32(word & LINK_MASK)) revert ValidatorDataMismatch(first, count);
+    }
+
+    function _linkAt(uint256 index) private view returns (bytes32) {
+        return bytes32(uint256(registryChain[index]) & LINK_MASK);
     }
 
     function _registryLength() internal view returns (uint256) {
@@ -196,12 +211,14 @@ abstract contract ValidatorRegistry {
 
     // ------------------------------------------------------------------ hashing
 
-    function _link(bytes32 previous, bytes32 entryHash) private pure returns (bytes32 link) {
+    function _link(bytes32 previous, bytes32 entryHash) private pure returns (bytes32) {
+        bytes32 full;
         assembly ("memory-safe") {
             mstore(0x00, previous)
             mstore(0x20, entryHash)
-            link := keccak256(0x00, 0x40)
+            full := keccak256(0x00, 0x40)
         }
+        return bytes32(uint256(full) & LINK_MASK);
     }
 
     /// @notice The registry's hash of an entry, as stored by addValidators:

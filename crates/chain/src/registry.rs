@@ -1,7 +1,7 @@
 //! The validator registry's hash chain, computed as `PoolManager` computes it.
 //!
-//! The pool stores one link per entry: `link(i) = keccak256(link(i - 1) ‖ entry_hash(i))`, with
-//! zero before the first. A client holding an entry's data (from its `ValidatorRegistered`
+//! The pool stores one link per entry: `link(i) = keccak256(link(i - 1) ‖ entry_hash(i))` with
+//! its low 64 bits cleared, and zero before the first. A client holding an entry's data (from its `ValidatorRegistered`
 //! event) checks it against the links `i - 1` and `i` read with `getValidator`, before asking
 //! the operator to activate it.
 
@@ -26,12 +26,16 @@ pub fn entry_hash(entry: &ValidatorData) -> B256 {
     keccak256(&fields)
 }
 
-/// The registry link that follows `previous` (zero for the first entry) for `entry`.
+/// The registry link that follows `previous` (zero for the first entry) for `entry`: 192 bits
+/// of keccak256, the low 64 bits zero (the pool keeps the entry's block number there; its
+/// `getValidator` returns the link alone).
 pub fn link(previous: B256, entry: &ValidatorData) -> B256 {
     let mut both = [0u8; 64];
     both[..32].copy_from_slice(previous.as_slice());
     both[32..].copy_from_slice(entry_hash(entry).as_slice());
-    keccak256(both)
+    let mut link = keccak256(both);
+    link[24..].fill(0);
+    link
 }
 
 #[cfg(test)]

@@ -159,7 +159,7 @@ impl Devnet {
     /// minimum interval.
     pub async fn rebase(&self, change: i128) -> Result<TransactionReceipt> {
         let pool = self.pool();
-        let validators = pool.beaconValidators().call().await? as u64;
+        let validators = pool.beaconValidators().call().await?.to::<u64>();
         let balance = U256::from(pool.beaconBalance().call().await?);
         let withdrawals = pool.withdrawalsCredited().call().await?;
         if change >= 0 {

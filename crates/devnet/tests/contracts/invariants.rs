@@ -166,7 +166,12 @@ async fn run(actions: Vec<Action>) {
                     .unwrap();
                 devnet.set_next_block_time(at).await.unwrap();
                 let receipt = pool
-                    .reportBeacon(at, activated as u64, balance.to(), model.withdrawals.to())
+                    .reportBeacon(
+                        at,
+                        activated.to::<u64>(),
+                        balance.to(),
+                        model.withdrawals.to(),
+                    )
                     .mined()
                     .await;
                 assert!(receipt.status(), "a report within the bounds goes through");
@@ -205,7 +210,12 @@ async fn run(actions: Vec<Action>) {
                 pool.addValidators(entries).mined().await;
             }
             Action::Activate { count } => {
-                let first = pool.activatedValidators().call().await.unwrap() as usize;
+                let first = pool
+                    .activatedValidators()
+                    .call()
+                    .await
+                    .unwrap()
+                    .to::<usize>();
                 let length = pool.validatorCount().call().await.unwrap().to::<usize>();
                 let count = count.min(length - first);
                 if count == 0 || model.buffer < thirty_two * U256::from(count) {
@@ -252,7 +262,12 @@ async fn run(actions: Vec<Action>) {
                 );
             }
             Action::Drop { offset } => {
-                let first = pool.activatedValidators().call().await.unwrap() as usize;
+                let first = pool
+                    .activatedValidators()
+                    .call()
+                    .await
+                    .unwrap()
+                    .to::<usize>();
                 let length = pool.validatorCount().call().await.unwrap().to::<usize>();
                 if length > first {
                     let from = first + offset % (length - first);
