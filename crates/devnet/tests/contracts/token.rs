@@ -142,6 +142,32 @@ async fn transfers_move_shares_and_allowances_are_in_token_units() {
         zero.as_decoded_interface_error::<PoolETHErrors>(),
         Some(PoolETHErrors::ZeroAddress(_))
     ));
+    // The pool's own contracts cannot hold shares: nothing could ever move them out.
+    for stuck in [devnet.deployment.pool_manager, devnet.deployment.pool_eth] {
+        let refused = pool_eth
+            .transferShares(stuck, U256::from(1))
+            .from(alice)
+            .call()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                refused.as_decoded_interface_error::<PoolETHErrors>(),
+                Some(PoolETHErrors::TransferToPoolContract(_))
+            ),
+            "shares to {stuck}"
+        );
+        let refused = pool_eth
+            .transfer(stuck, U256::from(1))
+            .from(alice)
+            .call()
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            refused.as_decoded_interface_error::<PoolETHErrors>(),
+            Some(PoolETHErrors::TransferToPoolContract(_))
+        ));
+    }
     let mint = pool_eth
         .mintForDeposit(alice, U256::from(1), U256::ZERO)
         .from(alice)
