@@ -174,6 +174,10 @@ async fn follow(
             Err(_) => {}
         }
         gloo_timers::future::TimeoutFuture::new(RECEIPT_POLL_MS).await;
+        // Nothing is polled while the tab is hidden; the transaction is followed on return.
+        while !super::page_visible() {
+            gloo_timers::future::TimeoutFuture::new(RECEIPT_POLL_MS).await;
+        }
     }
 }
 

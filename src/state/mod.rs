@@ -16,3 +16,10 @@ pub fn http_client(config: &NetworkConfig) -> RpcClient {
         false,
     )
 }
+
+/// Whether the tab is shown: nothing is polled while it is hidden.
+pub(crate) fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}

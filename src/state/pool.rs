@@ -2,6 +2,7 @@
 //! refresh: every `refreshIntervalMs` while the tab is visible (none while hidden), at once when
 //! it becomes visible again, on account or chain change, and after the user's own transactions.
 
+use super::page_visible;
 use alloy_primitives::Bytes;
 use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
@@ -104,12 +105,6 @@ impl PoolData {
     pub fn refresh(self) {
         self.generation.update(|g| *g += 1);
     }
-}
-
-fn page_visible() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
 /// The pool and the account at the latest block: one `eth_call`, one round trip.

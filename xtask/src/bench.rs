@@ -16,7 +16,7 @@ pub fn run_command() -> Result<()> {
     println!("| file | bytes | gzip -9 |");
     println!("|---|---:|---:|");
     let mut total = 0;
-    for (name, raw, gzip) in crate::test::bundle_sizes(&dist)? {
+    for (name, raw, gzip) in dist::bundle_sizes(&dist)? {
         println!("| {name} | {raw} | {gzip} |");
         total += gzip;
     }

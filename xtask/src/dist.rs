@@ -1,6 +1,7 @@
 //! `cargo xtask dist`: the release build of the app, for any static host.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -29,9 +30,35 @@ pub fn run_command(args: &[String]) -> Result<()> {
         }
         std::fs::write(dist.join("config.json"), text)?;
     }
-    for (name, raw, gzip) in crate::test::bundle_sizes(&dist)? {
+    for (name, raw, gzip) in bundle_sizes(&dist)? {
         println!("{name}: {raw} bytes, {gzip} bytes gzip");
     }
     println!("dist/ is ready: serve it from any static host, with a config.json beside index.html");
     Ok(())
+}
+
+/// (file name, raw bytes, gzip bytes) of each file a first visit downloads from `dist`.
+pub fn bundle_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
+    let mut sizes = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dist)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let downloaded = path
+            .extension()
+            .is_some_and(|e| e == "wasm" || e == "js" || e == "css");
+        let index = path.file_name().is_some_and(|n| n == "index.html");
+        if downloaded || index {
+            let bytes = std::fs::read(&path)?;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(&bytes)?;
+            let gzip = gz.finish()?.len();
+            sizes.push((
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                bytes.len(),
+                gzip,
+            ));
+        }
+    }
+    Ok(sizes)
 }

@@ -8,7 +8,6 @@
 //!
 //! Every suite runs even when an earlier one fails; the command fails if any did.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -39,6 +38,8 @@ pub fn run_command(only: &[String]) -> Result<()> {
             cmd("cargo")
                 .args([
                     "test",
+                    // Every failing crate is reported, not just the first.
+                    "--no-fail-fast",
                     "--workspace",
                     "--exclude",
                     "ssv-pool-app",
@@ -137,30 +138,4 @@ pub fn with_served_app(
     let ok = status(args(&mut command));
     drop(devnet);
     Ok(ok)
-}
-
-/// (file name, raw bytes, gzip bytes) of each file a first visit downloads from `dist`.
-pub fn bundle_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
-    let mut sizes = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(dist)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let downloaded = path
-            .extension()
-            .is_some_and(|e| e == "wasm" || e == "js" || e == "css");
-        let index = path.file_name().is_some_and(|n| n == "index.html");
-        if downloaded || index {
-            let bytes = std::fs::read(&path)?;
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            gz.write_all(&bytes)?;
-            let gzip = gz.finish()?.len();
-            sizes.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                bytes.len(),
-                gzip,
-            ));
-        }
-    }
-    Ok(sizes)
 }

@@ -1,16 +1,16 @@
-//! Test support: the real SSV network ABIs in the team's `shared/reference/` folder (beside the
-//! repository, or in any folder above it), to check hand-written signatures against.
+//! Test support: the real SSV network ABIs kept in the repository (`contracts/reference/`, copied
+//! from the public sources named in its README), to check hand-written signatures against.
 
 /// Signatures (`Name(type,...)`, tuples spelled out) of the `kind` items ("error", "event") of a
 /// reference ABI file.
 pub fn signatures(file: &str, kind: &str) -> Vec<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared/reference").join(file))
-        .find(|path| path.exists())
-        .unwrap_or_else(|| panic!("shared/reference/{file} not found above the repository"));
-    let abi: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        .join("../../contracts/reference")
+        .join(file);
+    let abi: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap();
     let items = abi.get("abi").unwrap_or(&abi).as_array().unwrap().clone();
     items
         .iter()

@@ -109,7 +109,7 @@ impl FeeSchedule {
 mod tests {
     use super::*;
 
-    /// SSV v2 mainnet parameters (shared/reference/README.md).
+    /// SSV v2 mainnet parameters (contracts/reference/README.md).
     fn mainnet_v2() -> FeeSchedule {
         FeeSchedule {
             operator_fees: vec![U256::from(1_770_000_000u64); 4],

@@ -175,17 +175,12 @@ impl KeyShare {
 mod tests {
     use super::*;
 
-    /// The reference DKG output (ssvlabs/ssv-dkg test data), read from the team's `shared/`
-    /// folder beside the repository (an ancestor of this crate holds `shared/reference/`).
+    /// The reference DKG output (ssvlabs/ssv-dkg test data), kept in the repository's
+    /// `contracts/reference/` (its README says where it came from).
     fn reference() -> KeySharesFile {
-        const FILE: &str = "shared/reference/keyshares-example-ssv-dkg-valid.json";
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|dir| dir.join(FILE))
-            .find(|path| path.exists())
-            .unwrap_or_else(|| panic!("{FILE} not found beside the repository or above it"));
-        let text = std::fs::read_to_string(path).expect("readable reference data");
-        serde_json::from_str(&text).expect("a keyshares file")
+        let text =
+            include_str!("../../../contracts/reference/keyshares-example-ssv-dkg-valid.json");
+        serde_json::from_str(text).expect("a keyshares file")
     }
 
     #[test]

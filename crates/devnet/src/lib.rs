@@ -106,7 +106,7 @@ pub struct Deployment {
 }
 
 /// Fee parameters of a devnet SSV network, from the mainnet configuration of each generation
-/// (shared/reference/README.md); all are multiples of the network's precision.
+/// (contracts/reference/README.md); all are multiples of the network's precision.
 #[derive(Debug, Clone, Copy)]
 pub struct SsvParameters {
     pub network_fee: u64,
