@@ -9,10 +9,15 @@
 //! - [`ssv`]: the SSV network's cluster events, for snapshot scanners;
 //! - [`config`]: the runtime network configuration (`config.json`).
 //!
-//! Nothing here performs I/O: callers send the encoded calls through their own transport
-//! (the wallet, `fetch`, or alloy's HTTP provider in the tools).
+//! - [`client`] (feature `client`): chain I/O over an alloy `RpcClient` the caller builds (the
+//!   wallet, `fetch`, or HTTP natively): windowed log scans, the SSV fee schedule and cluster
+//!   snapshots, the deposit contract's deposits, the fee market.
+//!
+//! Without `client`, nothing here performs I/O: callers send the encoded calls themselves.
 
 pub mod bindings;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod config;
 pub mod history;
 pub mod reads;

@@ -14,6 +14,7 @@
 
 mod activation;
 mod ceremony;
+mod client;
 mod clusters;
 mod invariants;
 mod oracle;

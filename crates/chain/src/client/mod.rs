@@ -1,0 +1,20 @@
+//! Chain I/O over an alloy [`RpcClient`](alloy_rpc_client::RpcClient), shared by the staker
+//! page and the operator console (wasm32, over the wallet or `fetch`) and the keeper and tests
+//! (native, over HTTP): windowed log scans, the SSV fee schedule, the pool's cluster snapshots,
+//! the deposit contract's deposits, the fee market.
+//!
+//! Everything here is a plain async function over a client the caller built: no timers, no
+//! runtime, no global state, so the same code runs under `gloo-timers` and `tokio`. Errors are
+//! [`ChainError`]s that keep the transport's typed cause.
+
+mod deposits;
+mod error;
+mod fees;
+mod scan;
+mod ssv;
+
+pub use deposits::{DepositedKey, scan_deposits};
+pub use error::ChainError;
+pub use fees::fee_market;
+pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};
+pub use ssv::{SsvViews, fee_schedule, scan_clusters};

@@ -1,0 +1,98 @@
+//! Windowed `eth_getLogs` scans: public RPCs cap the block range one request may cover, so a
+//! scan asks for at most a window of blocks, halves it when the node refuses, grows it back
+//! after each answer ([`LogScan`] plans the ranges), and reports each window as it lands so the
+//! caller can show progress and resume from where a failed scan stopped.
+
+use std::fmt;
+
+use alloy_rpc_client::RpcClient;
+
+use crate::history::{LogFilter, LogScan, RawLog};
+
+use super::ChainError;
+
+/// Blocks per `eth_getLogs` at most (the scan halves it on refusal).
+pub const MAX_LOG_WINDOW: u64 = 50_000;
+
+/// A scan that stopped: the node refused even a one-block range, or could not be reached.
+/// Blocks before `resume_from` were scanned and handed over.
+#[derive(Debug)]
+pub struct ScanError {
+    pub resume_from: u64,
+    pub cause: ChainError,
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Reading the chain's history stopped at block {}: {}",
+            self.resume_from, self.cause
+        )
+    }
+}
+
+impl std::error::Error for ScanError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.cause)
+    }
+}
+
+/// Scans blocks `from..=to`: for each window, the logs of every filter `filters(window)` builds
+/// are asked for in one JSON-RPC batch and handed to `sink(window, logs)` (one `Vec` per filter,
+/// in the filters' order), windows in block order. An error on a window halves it and retries;
+/// a one-block window refused, or a transport failure repeated down to one block, ends the scan
+/// with the block to resume from.
+pub async fn scan_logs<F, S>(
+    client: &RpcClient,
+    from: u64,
+    to: u64,
+    max_window: u64,
+    filters: F,
+    mut sink: S,
+) -> Result<(), ScanError>
+where
+    F: Fn((u64, u64)) -> Vec<LogFilter>,
+    S: FnMut((u64, u64), Vec<Vec<RawLog>>),
+{
+    let mut scan = LogScan::new(from, to, max_window);
+    while let Some(range) = scan.next_range() {
+        match fetch(client, &filters(range)).await {
+            Ok(logs) => {
+                sink(range, logs);
+                scan.succeeded();
+            }
+            Err(cause) => {
+                if scan.failed().is_err() {
+                    return Err(ScanError {
+                        resume_from: range.0,
+                        cause,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One batch: `eth_getLogs` for each filter.
+async fn fetch(client: &RpcClient, filters: &[LogFilter]) -> Result<Vec<Vec<RawLog>>, ChainError> {
+    let mut batch = client.new_batch();
+    let mut waiters = Vec::with_capacity(filters.len());
+    for filter in filters {
+        waiters.push(
+            batch
+                .add_call::<_, Vec<RawLog>>("eth_getLogs", &[filter])
+                .map_err(|e| ChainError::Decode {
+                    what: "an eth_getLogs filter",
+                    cause: e.to_string(),
+                })?,
+        );
+    }
+    batch.send().await?;
+    let mut logs = Vec::with_capacity(waiters.len());
+    for waiter in waiters {
+        logs.push(waiter.await?);
+    }
+    Ok(logs)
+}

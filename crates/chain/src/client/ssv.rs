@@ -1,0 +1,122 @@
+//! The SSV network as the console and the keeper read it: the live fee schedule of an operator
+//! set from the views contract, and the pool's cluster snapshots from the network's events.
+
+use alloy_primitives::{Address, Bytes};
+use alloy_rpc_client::RpcClient;
+use alloy_sol_types::SolCall;
+use pool_core::cluster::ClusterSnapshots;
+use pool_core::funding::FeeSchedule;
+
+use super::scan::{ScanError, scan_logs};
+use super::ChainError;
+use crate::rpc::TxRequest;
+use crate::ssv::{cluster_events_filter, decode_cluster_event};
+
+alloy_sol_types::sol!(
+    /// SSVNetworkViews v2 (mainnet and Hoodi since 2026), from the reference ABI in
+    /// `contracts/reference/`. The fee getters the pool needs have the same signatures in v1.x
+    /// (where they are in SSV; tested), so these bindings read both generations.
+    #[derive(Debug)]
+    SsvViews,
+    "../../contracts/reference/ssv-network-views-v2.abi.json"
+);
+
+/// The live fees of `operator_ids` (in the network's fee asset: ETH on v2, SSV on v1.x), read
+/// from the SSV views contract in one JSON-RPC batch: each operator's fee, the network fee, the
+/// liquidation threshold period and the minimum collateral.
+pub async fn fee_schedule(
+    client: &RpcClient,
+    views: Address,
+    operator_ids: &[u64],
+) -> Result<FeeSchedule, ChainError> {
+    let mut batch = client.new_batch();
+    let mut call = |data: Vec<u8>| {
+        batch
+            .add_call::<_, Bytes>("eth_call", &(TxRequest::call(views, data), "latest"))
+            .map_err(|e| ChainError::Decode {
+                what: "an SSV views call",
+                cause: e.to_string(),
+            })
+    };
+    let network_fee = call(SsvViews::getNetworkFeeCall {}.abi_encode())?;
+    let threshold = call(SsvViews::getLiquidationThresholdPeriodCall {}.abi_encode())?;
+    let minimum = call(SsvViews::getMinimumLiquidationCollateralCall {}.abi_encode())?;
+    let mut operators = Vec::with_capacity(operator_ids.len());
+    for id in operator_ids {
+        operators.push(call(
+            SsvViews::getOperatorFeeCall { operatorId: *id }.abi_encode(),
+        )?);
+    }
+    batch.send().await?;
+    let decode = |what: &'static str| {
+        move |e: alloy_sol_types::Error| ChainError::Decode {
+            what,
+            cause: e.to_string(),
+        }
+    };
+    let mut operator_fees = Vec::with_capacity(operators.len());
+    for waiter in operators {
+        let data = waiter.await?;
+        operator_fees.push(
+            SsvViews::getOperatorFeeCall::abi_decode_returns(&data).map_err(decode("getOperatorFee"))?,
+        );
+    }
+    Ok(FeeSchedule {
+        operator_fees,
+        network_fee: SsvViews::getNetworkFeeCall::abi_decode_returns(&network_fee.await?)
+            .map_err(decode("getNetworkFee"))?,
+        liquidation_threshold_period:
+            SsvViews::getLiquidationThresholdPeriodCall::abi_decode_returns(&threshold.await?)
+                .map_err(decode("getLiquidationThresholdPeriod"))?,
+        minimum_collateral: SsvViews::getMinimumLiquidationCollateralCall::abi_decode_returns(
+            &minimum.await?,
+        )
+        .map_err(decode("getMinimumLiquidationCollateral"))?,
+    })
+}
+
+/// Every cluster of `owner` as the SSV network's events over blocks `from..=to` leave it (from
+/// the network's SSV genesis block, or the owner's first registration, for a full picture):
+/// what `registerValidator`, `deposit` and friends must be given as the cluster's snapshot.
+pub async fn scan_clusters(
+    client: &RpcClient,
+    ssv_network: Address,
+    owner: Address,
+    (from, to): (u64, u64),
+    max_window: u64,
+) -> Result<ClusterSnapshots, ScanError> {
+    let mut snapshots = ClusterSnapshots::default();
+    scan_logs(
+        client,
+        from,
+        to,
+        max_window,
+        |range| vec![cluster_events_filter(ssv_network, owner, range)],
+        |_, logs| {
+            for event in logs.iter().flatten().filter_map(decode_cluster_event) {
+                snapshots.apply(event);
+            }
+        },
+    )
+    .await?;
+    Ok(snapshots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_sol_types::SolCall;
+
+    #[test]
+    fn the_fee_getters_are_the_same_in_v1_and_v2() {
+        let v1 = crate::reference::signatures("ssv-network-views-v1.abi.json", "function");
+        for signature in [
+            SsvViews::getNetworkFeeCall::SIGNATURE,
+            SsvViews::getOperatorFeeCall::SIGNATURE,
+            SsvViews::getLiquidationThresholdPeriodCall::SIGNATURE,
+            SsvViews::getMinimumLiquidationCollateralCall::SIGNATURE,
+        ] {
+            assert!(v1.iter().any(|s| s == signature), "{signature} in v1");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The client layer (`pool_chain::client`, the code the app and the keeper run) against anvil,
+//! over a plain HTTP `RpcClient`: the SSV fee schedule, the pool's cluster snapshots from a
+//! windowed scan, and the deposit contract's deposits, front-run included.
+
+use alloy::primitives::{Address, Bytes, FixedBytes, U256, utils::parse_ether};
+use alloy::rpc::client::RpcClient;
+use pool_chain::client::{fee_schedule, scan_clusters, scan_deposits};
+use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
+use pool_core::funding::Precision;
+use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::{Mined, cluster_after};
+use pool_devnet::{Devnet, DevnetOptions, FeeAsset};
+
+fn client(devnet: &Devnet) -> RpcClient {
+    RpcClient::new_http(devnet.rpc_url().parse().unwrap())
+}
+
+async fn latest(devnet: &Devnet) -> u64 {
+    use alloy::providers::Provider;
+    devnet.provider().get_block_number().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_fee_schedule_is_what_the_pool_funds_with() {
+    for fee_asset in [FeeAsset::Eth, FeeAsset::Ssv] {
+        let devnet = Devnet::start(DevnetOptions {
+            fee_asset,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let ops = devnet.deployment.operator_ids.clone();
+        let fees = fee_schedule(&client(&devnet), devnet.deployment.ssv_views, &ops)
+            .await
+            .unwrap();
+        let params = fee_asset.parameters();
+        assert_eq!(fees.operator_fees, vec![U256::from(params.operator_fee); 4]);
+        assert_eq!(fees.network_fee, U256::from(params.network_fee));
+        assert_eq!(fees.liquidation_threshold_period, params.liquidation_threshold);
+        assert_eq!(fees.minimum_collateral, U256::from(params.minimum_collateral));
+        let precision = match fee_asset {
+            FeeAsset::Eth => Precision::Eth,
+            FeeAsset::Ssv => Precision::Ssv,
+        };
+        let runway = devnet.pool().runway().call().await.unwrap();
+        assert_eq!(
+            fees.funding_per_validator(runway, precision),
+            devnet.pool().fundingPerValidator(ops).call().await.unwrap(),
+            "the console's figure is the contract's"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_windowed_scan_rebuilds_the_pools_cluster_exactly() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    let ops = devnet.deployment.operator_ids.clone();
+    devnet.stake(devnet.accounts()[1], parse_ether("64").unwrap()).await.unwrap();
+    let first = devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
+    let after_first = cluster_after(&first).unwrap();
+    let second = devnet.add_and_activate(2..3, after_first).await.unwrap();
+    let cluster = cluster_after(&second).unwrap();
+    let topped = pool
+        .fundCluster(ops.clone(), U256::from(100_000u64) * U256::from(1_000u64), cluster)
+        .mined()
+        .await;
+    let expected = cluster_after(&topped).unwrap();
+
+    // Windows of 3 blocks: the scan crosses many of them, as on a capped public RPC.
+    let head = latest(&devnet).await;
+    let snapshots = scan_clusters(
+        &client(&devnet),
+        devnet.deployment.ssv_network,
+        devnet.deployment.pool_manager,
+        (0, head),
+        3,
+    )
+    .await
+    .unwrap();
+    let rebuilt = snapshots.get(devnet.deployment.pool_manager, &ops);
+    assert_eq!(rebuilt.validator_count, expected.validatorCount);
+    assert_eq!(rebuilt.network_fee_index, expected.networkFeeIndex);
+    assert_eq!(rebuilt.index, expected.index);
+    assert_eq!(rebuilt.active, expected.active);
+    assert_eq!(rebuilt.balance, expected.balance);
+    // Another owner has no cluster: the snapshot of a new one.
+    let none = snapshots.get(Address::repeat_byte(1), &ops);
+    assert_eq!((none.validator_count, none.active), (0, true));
+}
+
+#[tokio::test]
+async fn deposits_show_who_fixed_each_keys_credentials() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    devnet.stake(devnet.accounts()[1], parse_ether("32").unwrap()).await.unwrap();
+    devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
+    // A ceremony key holder front-runs key 2 with 1 ETH and their own credentials.
+    let thief = Address::repeat_byte(0xee);
+    let stolen = sample_validator(thief, 2, &devnet.deployment.operator_ids);
+    let root = DepositData {
+        pubkey: FixedBytes::from_slice(&stolen.pubkey),
+        withdrawal_credentials: eth1_withdrawal_credentials(thief),
+        amount: 1_000_000_000,
+        signature: FixedBytes::from_slice(&stolen.signature),
+    }
+    .root();
+    pool_chain::bindings::devnet::DevnetDepositContract::new(
+        devnet.deployment.deposit_contract,
+        devnet.provider(),
+    )
+    .deposit(
+        stolen.pubkey.clone(),
+        Bytes::copy_from_slice(eth1_withdrawal_credentials(thief).as_slice()),
+        stolen.signature.clone(),
+        root,
+    )
+    .value(parse_ether("1").unwrap())
+    .from(devnet.accounts()[4])
+    .mined()
+    .await;
+
+    let head = latest(&devnet).await;
+    let deposits = scan_deposits(&client(&devnet), devnet.deployment.deposit_contract, (0, head), 2)
+        .await
+        .unwrap();
+    assert_eq!(deposits.len(), 2);
+    let ours = sample_validator(devnet.deployment.pool_manager, 1, &devnet.deployment.operator_ids);
+    assert_eq!(deposits[0].pubkey, ours.pubkey);
+    assert_eq!(
+        deposits[0].withdrawal_credentials,
+        devnet.pool().withdrawalCredentials().call().await.unwrap()
+    );
+    assert_eq!((deposits[0].amount_gwei, deposits[0].index), (32_000_000_000, 0));
+    assert_eq!(deposits[1].pubkey, stolen.pubkey);
+    assert_eq!(deposits[1].withdrawal_credentials, eth1_withdrawal_credentials(thief));
+    assert_eq!((deposits[1].amount_gwei, deposits[1].index), (1_000_000_000, 1));
+    assert_eq!(devnet.deposit_count().await.unwrap(), 2);
+}
+
+/// An HTTP transport to anvil that refuses, as public RPCs do, any `eth_getLogs` over more than
+/// `max` blocks (the whole batch fails, as a node's error would), and counts refusals.
+#[derive(Clone)]
+struct CappedLogs {
+    inner: alloy::transports::http::Http<alloy::transports::http::reqwest::Client>,
+    max: u64,
+    refused: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CappedLogs {
+    fn too_wide(&self, packet: &alloy_json_rpc::RequestPacket) -> bool {
+        packet.requests().iter().any(|request| {
+            request.method() == "eth_getLogs"
+                && request.params().is_some_and(|params| {
+                    let filters: Vec<serde_json::Value> = serde_json::from_str(params.get()).unwrap();
+                    let block = |key: &str| {
+                        u64::from_str_radix(filters[0][key].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+                    };
+                    block("toBlock") - block("fromBlock") + 1 > self.max
+                })
+        })
+    }
+}
+
+impl tower::Service<alloy_json_rpc::RequestPacket> for CappedLogs {
+    type Response = alloy_json_rpc::ResponsePacket;
+    type Error = alloy::transports::TransportError;
+    type Future = alloy::transports::TransportFut<'static>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, packet: alloy_json_rpc::RequestPacket) -> Self::Future {
+        if self.too_wide(&packet) {
+            self.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return Box::pin(async {
+                Err(alloy::transports::TransportErrorKind::custom_str(
+                    "query exceeds max block range",
+                ))
+            });
+        }
+        self.inner.call(packet)
+    }
+}
+
+#[tokio::test]
+async fn a_scan_shrinks_its_window_when_the_node_caps_the_range() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    devnet.stake(devnet.accounts()[1], parse_ether("64").unwrap()).await.unwrap();
+    devnet.add_and_activate(1..3, new_cluster()).await.unwrap();
+    devnet.mine(40).await.unwrap();
+    let head = latest(&devnet).await;
+    let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let capped = CappedLogs {
+        inner: alloy::transports::http::Http::new(devnet.rpc_url().parse().unwrap()),
+        max: 5,
+        refused: refused.clone(),
+    };
+    let client = RpcClient::new(capped, true);
+    // Asked for windows of 64 blocks, answered only up to 5: the scan halves down to 4, goes on.
+    let deposits = scan_deposits(&client, devnet.deployment.deposit_contract, (0, head), 64)
+        .await
+        .unwrap();
+    assert_eq!(deposits.len(), 2);
+    assert!(refused.load(std::sync::atomic::Ordering::SeqCst) >= 4, "the node refused wide ranges");
+    // A node that refuses even one block ends the scan with where to resume.
+    let stuck = CappedLogs {
+        inner: alloy::transports::http::Http::new(devnet.rpc_url().parse().unwrap()),
+        max: 0,
+        refused,
+    };
+    let error = scan_deposits(&RpcClient::new(stuck, true), devnet.deployment.deposit_contract, (3, head), 64)
+        .await
+        .unwrap_err();
+    assert_eq!(error.resume_from, 3);
+    assert!(error.to_string().contains("stopped at block 3"), "{error}");
+}
