@@ -6,6 +6,14 @@ use pool_eip1193::codes;
 /// The RPC error type of alloy clients.
 pub type RpcError = alloy_json_rpc::RpcError<alloy_transport::TransportErrorKind>;
 
+/// A sentence for the user about a failed read of the client layer.
+pub fn describe_chain(error: &pool_chain::client::ChainError) -> String {
+    match error {
+        pool_chain::client::ChainError::Rpc(e) => describe(e),
+        other => other.to_string(),
+    }
+}
+
 /// A sentence for the user about a failed request.
 pub fn describe(error: &RpcError) -> String {
     if let Some(payload) = error.as_error_resp() {

@@ -5,12 +5,11 @@ use alloy_primitives::U256;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
-use pool_core::gas::{DEPOSIT_GAS_LIMIT, FeeMarket};
+use pool_core::gas::DEPOSIT_GAS_LIMIT;
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
-use serde::Deserialize;
 
 use super::amount::SHOWN_DECIMALS;
-use crate::errors::describe;
+use crate::errors::describe_chain;
 use crate::state::deposit::{Deposit, TxState};
 use crate::state::{pool::PoolData, wallet::Wallet};
 
@@ -98,7 +97,7 @@ pub fn DepositForm() -> impl IntoView {
             };
             let client = crate::state::http_client(&config);
             spawn_local(async move {
-                match fee_market(&client).await {
+                match pool_chain::client::fee_market(&client).await {
                     Ok(market) => {
                         let max = market.max_deposit(balance, DEPOSIT_GAS_LIMIT);
                         max_note.set(Some(format!(
@@ -111,7 +110,7 @@ pub fn DepositForm() -> impl IntoView {
                             format_ether_exact(max)
                         });
                     }
-                    Err(message) => max_note.set(Some(message)),
+                    Err(error) => max_note.set(Some(describe_chain(&error))),
                 }
             });
         }
@@ -172,34 +171,6 @@ pub fn DepositForm() -> impl IntoView {
             <TxStatus/>
         </form>
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FeeHistory {
-    base_fee_per_gas: Vec<U256>,
-    #[serde(default)]
-    reward: Vec<Vec<U256>>,
-}
-
-/// The next block's base fee and the median priority fee of the last block.
-async fn fee_market(client: &alloy_rpc_client::RpcClient) -> Result<FeeMarket, String> {
-    let history: FeeHistory = client
-        .request(
-            "eth_feeHistory",
-            (alloy_primitives::U64::from(1), "latest", [50.0]),
-        )
-        .await
-        .map_err(|e| describe(&e))?;
-    Ok(FeeMarket {
-        base_fee: history.base_fee_per_gas.last().copied().unwrap_or_default(),
-        priority_fee: history
-            .reward
-            .first()
-            .and_then(|r| r.first())
-            .copied()
-            .unwrap_or_default(),
-    })
 }
 
 /// The transaction's progress, announced to screen readers.

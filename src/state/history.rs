@@ -4,18 +4,16 @@
 //! last one (a [`HistoryCursor`]), in windows that shrink when the node refuses a range.
 
 use alloy_primitives::{Address, U256};
-use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pool_chain::client::{MAX_LOG_WINDOW, scan_logs};
 use pool_chain::config::NetworkConfig;
-use pool_chain::history::{
-    HistoryCursor, LogScan, RawLog, ScanLogs, reports_filter, transfers_filter,
-};
+use pool_chain::history::{HistoryCursor, ScanLogs, reports_filter, transfers_filter};
 use pool_core::rewards::Report;
 
 use super::pool::PoolData;
 use super::wallet::Wallet;
-use crate::errors::describe;
+use crate::errors::describe_chain;
 
 /// poolETH an account received and sent over its history, in token units at the time, up to
 /// the reading where it held `shares`.
@@ -26,9 +24,6 @@ pub struct Flows {
     pub received: U256,
     pub sent: U256,
 }
-
-/// Blocks per `eth_getLogs` at most; the scan halves it when a node refuses a range.
-const MAX_LOG_WINDOW: u64 = 50_000;
 
 #[derive(Clone, Copy)]
 pub struct History {
@@ -88,27 +83,28 @@ impl History {
             let client = client.clone();
             let config = config.clone();
             spawn_local(async move {
-                let mut scan = LogScan::new(from, to, MAX_LOG_WINDOW);
                 let mut logs = ScanLogs::default();
-                while let Some(range) = scan.next_range() {
-                    match fetch_window(&client, &config, account, range).await {
-                        Ok(window) => {
-                            logs.reports.extend(window.reports);
-                            logs.incoming.extend(window.incoming);
-                            logs.outgoing.extend(window.outgoing);
-                            scan.succeeded();
-                        }
-                        Err(message) => {
-                            if scan.failed().is_err() {
-                                if generation.get_value() == this {
-                                    history.error.set(Some(message));
-                                }
-                                return;
-                            }
-                        }
+                let filters = |range| {
+                    let mut filters = vec![reports_filter(config.pool_manager, range)];
+                    if let Some(a) = account {
+                        filters.push(transfers_filter(config.pool_eth, a, true, range));
+                        filters.push(transfers_filter(config.pool_eth, a, false, range));
                     }
-                }
+                    filters
+                };
+                let scanned_all =
+                    scan_logs(&client, from, to, MAX_LOG_WINDOW, filters, |_, window| {
+                        let mut window = window.into_iter();
+                        logs.reports.extend(window.next().unwrap_or_default());
+                        logs.incoming.extend(window.next().unwrap_or_default());
+                        logs.outgoing.extend(window.next().unwrap_or_default());
+                    })
+                    .await;
                 if generation.get_value() != this {
+                    return;
+                }
+                if let Err(error) = scanned_all {
+                    history.error.set(Some(describe_chain(&error.cause)));
                     return;
                 }
                 let totals = scanned.absorb(latest, &logs);
@@ -125,56 +121,4 @@ impl History {
         });
         history
     }
-}
-
-/// The logs of one block range.
-struct Window {
-    reports: Vec<RawLog>,
-    incoming: Vec<RawLog>,
-    outgoing: Vec<RawLog>,
-}
-
-/// Reports, and the account's transfers in and out, over `range`: one batch.
-async fn fetch_window(
-    client: &RpcClient,
-    config: &NetworkConfig,
-    account: Option<Address>,
-    range: (u64, u64),
-) -> Result<Window, String> {
-    let mut batch = client.new_batch();
-    let encode = |e: crate::errors::RpcError| describe(&e);
-    let reports = batch
-        .add_call::<_, Vec<RawLog>>("eth_getLogs", &[reports_filter(config.pool_manager, range)])
-        .map_err(encode)?;
-    let flows = match account {
-        Some(a) => Some((
-            batch
-                .add_call::<_, Vec<RawLog>>(
-                    "eth_getLogs",
-                    &[transfers_filter(config.pool_eth, a, true, range)],
-                )
-                .map_err(encode)?,
-            batch
-                .add_call::<_, Vec<RawLog>>(
-                    "eth_getLogs",
-                    &[transfers_filter(config.pool_eth, a, false, range)],
-                )
-                .map_err(encode)?,
-        )),
-        None => None,
-    };
-    batch.send().await.map_err(encode)?;
-    let reports = reports.await.map_err(encode)?;
-    let (incoming, outgoing) = match flows {
-        Some((incoming, outgoing)) => (
-            incoming.await.map_err(encode)?,
-            outgoing.await.map_err(encode)?,
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
-    Ok(Window {
-        reports,
-        incoming,
-        outgoing,
-    })
 }

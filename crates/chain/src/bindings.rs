@@ -4,6 +4,9 @@
 //! contract instances (`PoolManager::deploy`, `PoolManager::new(address, provider)`); the app
 //! does without them to keep its bundle small.
 
+// Generated code: an event of eight fields gets an eight-argument constructor.
+#![allow(clippy::too_many_arguments)]
+
 #[cfg(not(feature = "rpc"))]
 alloy_sol_types::sol!(
     #[derive(Debug, PartialEq, Eq)]

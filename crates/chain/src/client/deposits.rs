@@ -31,7 +31,9 @@ pub struct DepositedKey {
 pub fn deposits_filter(deposit_contract: Address, (from, to): (u64, u64)) -> LogFilter {
     LogFilter {
         address: deposit_contract,
-        topics: vec![Some(Topic::One(DepositContract::DepositEvent::SIGNATURE_HASH))],
+        topics: vec![Some(Topic::One(
+            DepositContract::DepositEvent::SIGNATURE_HASH,
+        ))],
         from_block: U64::from(from),
         to_block: U64::from(to),
     }
@@ -40,8 +42,11 @@ pub fn deposits_filter(deposit_contract: Address, (from, to): (u64, u64)) -> Log
 /// Decodes a `DepositEvent` log; `None` for anything else or a malformed one.
 pub fn decode_deposit(log: &RawLog) -> Option<DepositedKey> {
     let event =
-        DepositContract::DepositEvent::decode_raw_log(log.topics.iter().copied(), &log.data).ok()?;
-    let le = |bytes: &Bytes| -> Option<u64> { Some(u64::from_le_bytes(bytes.as_ref().try_into().ok()?)) };
+        DepositContract::DepositEvent::decode_raw_log(log.topics.iter().copied(), &log.data)
+            .ok()?;
+    let le = |bytes: &Bytes| -> Option<u64> {
+        Some(u64::from_le_bytes(bytes.as_ref().try_into().ok()?))
+    };
     Some(DepositedKey {
         withdrawal_credentials: B256::try_from(event.withdrawal_credentials.as_ref()).ok()?,
         amount_gwei: le(&event.amount)?,

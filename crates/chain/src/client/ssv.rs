@@ -7,8 +7,8 @@ use alloy_sol_types::SolCall;
 use pool_core::cluster::ClusterSnapshots;
 use pool_core::funding::FeeSchedule;
 
-use super::scan::{ScanError, scan_logs};
 use super::ChainError;
+use super::scan::{ScanError, scan_logs};
 use crate::rpc::TxRequest;
 use crate::ssv::{cluster_events_filter, decode_cluster_event};
 
@@ -58,7 +58,8 @@ pub async fn fee_schedule(
     for waiter in operators {
         let data = waiter.await?;
         operator_fees.push(
-            SsvViews::getOperatorFeeCall::abi_decode_returns(&data).map_err(decode("getOperatorFee"))?,
+            SsvViews::getOperatorFeeCall::abi_decode_returns(&data)
+                .map_err(decode("getOperatorFee"))?,
         );
     }
     Ok(FeeSchedule {

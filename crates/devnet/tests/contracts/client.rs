@@ -36,8 +36,14 @@ async fn the_fee_schedule_is_what_the_pool_funds_with() {
         let params = fee_asset.parameters();
         assert_eq!(fees.operator_fees, vec![U256::from(params.operator_fee); 4]);
         assert_eq!(fees.network_fee, U256::from(params.network_fee));
-        assert_eq!(fees.liquidation_threshold_period, params.liquidation_threshold);
-        assert_eq!(fees.minimum_collateral, U256::from(params.minimum_collateral));
+        assert_eq!(
+            fees.liquidation_threshold_period,
+            params.liquidation_threshold
+        );
+        assert_eq!(
+            fees.minimum_collateral,
+            U256::from(params.minimum_collateral)
+        );
         let precision = match fee_asset {
             FeeAsset::Eth => Precision::Eth,
             FeeAsset::Ssv => Precision::Ssv,
@@ -56,13 +62,20 @@ async fn a_windowed_scan_rebuilds_the_pools_cluster_exactly() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
     let pool = devnet.pool();
     let ops = devnet.deployment.operator_ids.clone();
-    devnet.stake(devnet.accounts()[1], parse_ether("64").unwrap()).await.unwrap();
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("64").unwrap())
+        .await
+        .unwrap();
     let first = devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
     let after_first = cluster_after(&first).unwrap();
     let second = devnet.add_and_activate(2..3, after_first).await.unwrap();
     let cluster = cluster_after(&second).unwrap();
     let topped = pool
-        .fundCluster(ops.clone(), U256::from(100_000u64) * U256::from(1_000u64), cluster)
+        .fundCluster(
+            ops.clone(),
+            U256::from(100_000u64) * U256::from(1_000u64),
+            cluster,
+        )
         .mined()
         .await;
     let expected = cluster_after(&topped).unwrap();
@@ -92,7 +105,10 @@ async fn a_windowed_scan_rebuilds_the_pools_cluster_exactly() {
 #[tokio::test]
 async fn deposits_show_who_fixed_each_keys_credentials() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
-    devnet.stake(devnet.accounts()[1], parse_ether("32").unwrap()).await.unwrap();
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("32").unwrap())
+        .await
+        .unwrap();
     devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
     // A ceremony key holder front-runs key 2 with 1 ETH and their own credentials.
     let thief = Address::repeat_byte(0xee);
@@ -120,20 +136,38 @@ async fn deposits_show_who_fixed_each_keys_credentials() {
     .await;
 
     let head = latest(&devnet).await;
-    let deposits = scan_deposits(&client(&devnet), devnet.deployment.deposit_contract, (0, head), 2)
-        .await
-        .unwrap();
+    let deposits = scan_deposits(
+        &client(&devnet),
+        devnet.deployment.deposit_contract,
+        (0, head),
+        2,
+    )
+    .await
+    .unwrap();
     assert_eq!(deposits.len(), 2);
-    let ours = sample_validator(devnet.deployment.pool_manager, 1, &devnet.deployment.operator_ids);
+    let ours = sample_validator(
+        devnet.deployment.pool_manager,
+        1,
+        &devnet.deployment.operator_ids,
+    );
     assert_eq!(deposits[0].pubkey, ours.pubkey);
     assert_eq!(
         deposits[0].withdrawal_credentials,
         devnet.pool().withdrawalCredentials().call().await.unwrap()
     );
-    assert_eq!((deposits[0].amount_gwei, deposits[0].index), (32_000_000_000, 0));
+    assert_eq!(
+        (deposits[0].amount_gwei, deposits[0].index),
+        (32_000_000_000, 0)
+    );
     assert_eq!(deposits[1].pubkey, stolen.pubkey);
-    assert_eq!(deposits[1].withdrawal_credentials, eth1_withdrawal_credentials(thief));
-    assert_eq!((deposits[1].amount_gwei, deposits[1].index), (1_000_000_000, 1));
+    assert_eq!(
+        deposits[1].withdrawal_credentials,
+        eth1_withdrawal_credentials(thief)
+    );
+    assert_eq!(
+        (deposits[1].amount_gwei, deposits[1].index),
+        (1_000_000_000, 1)
+    );
     assert_eq!(devnet.deposit_count().await.unwrap(), 2);
 }
 
@@ -151,9 +185,14 @@ impl CappedLogs {
         packet.requests().iter().any(|request| {
             request.method() == "eth_getLogs"
                 && request.params().is_some_and(|params| {
-                    let filters: Vec<serde_json::Value> = serde_json::from_str(params.get()).unwrap();
+                    let filters: Vec<serde_json::Value> =
+                        serde_json::from_str(params.get()).unwrap();
                     let block = |key: &str| {
-                        u64::from_str_radix(filters[0][key].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+                        u64::from_str_radix(
+                            filters[0][key].as_str().unwrap().trim_start_matches("0x"),
+                            16,
+                        )
+                        .unwrap()
                     };
                     block("toBlock") - block("fromBlock") + 1 > self.max
                 })
@@ -166,13 +205,17 @@ impl tower::Service<alloy_json_rpc::RequestPacket> for CappedLogs {
     type Error = alloy::transports::TransportError;
     type Future = alloy::transports::TransportFut<'static>;
 
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, packet: alloy_json_rpc::RequestPacket) -> Self::Future {
         if self.too_wide(&packet) {
-            self.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.refused
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             return Box::pin(async {
                 Err(alloy::transports::TransportErrorKind::custom_str(
                     "query exceeds max block range",
@@ -186,7 +229,10 @@ impl tower::Service<alloy_json_rpc::RequestPacket> for CappedLogs {
 #[tokio::test]
 async fn a_scan_shrinks_its_window_when_the_node_caps_the_range() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
-    devnet.stake(devnet.accounts()[1], parse_ether("64").unwrap()).await.unwrap();
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("64").unwrap())
+        .await
+        .unwrap();
     devnet.add_and_activate(1..3, new_cluster()).await.unwrap();
     devnet.mine(40).await.unwrap();
     let head = latest(&devnet).await;
@@ -202,16 +248,24 @@ async fn a_scan_shrinks_its_window_when_the_node_caps_the_range() {
         .await
         .unwrap();
     assert_eq!(deposits.len(), 2);
-    assert!(refused.load(std::sync::atomic::Ordering::SeqCst) >= 4, "the node refused wide ranges");
+    assert!(
+        refused.load(std::sync::atomic::Ordering::SeqCst) >= 4,
+        "the node refused wide ranges"
+    );
     // A node that refuses even one block ends the scan with where to resume.
     let stuck = CappedLogs {
         inner: alloy::transports::http::Http::new(devnet.rpc_url().parse().unwrap()),
         max: 0,
         refused,
     };
-    let error = scan_deposits(&RpcClient::new(stuck, true), devnet.deployment.deposit_contract, (3, head), 64)
-        .await
-        .unwrap_err();
+    let error = scan_deposits(
+        &RpcClient::new(stuck, true),
+        devnet.deployment.deposit_contract,
+        (3, head),
+        64,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.resume_from, 3);
     assert!(error.to_string().contains("stopped at block 3"), "{error}");
 }
