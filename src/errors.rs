@@ -6,6 +6,24 @@ use pool_eip1193::codes;
 /// The RPC error type of alloy clients.
 pub type RpcError = alloy_json_rpc::RpcError<alloy_transport::TransportErrorKind>;
 
+/// A sentence for the user about a transaction that was not sent.
+pub fn describe_tx(error: &pool_chain::client::tx::TxError) -> String {
+    use pool_chain::client::tx::TxError;
+    match error {
+        TxError::Reverted { error: Some(e), .. } => e.to_string(),
+        TxError::Reverted { cause, .. } | TxError::Rpc(cause) => describe_chain(cause),
+        TxError::WrongChain { .. } => error.to_string(),
+    }
+}
+
+/// Whether the wallet's user declined the request (EIP-1193 code 4001): their choice, not a
+/// failure.
+pub fn is_user_rejection(error: &pool_chain::client::tx::TxError) -> bool {
+    use pool_chain::client::{ChainError, tx::TxError};
+    matches!(error, TxError::Rpc(ChainError::Rpc(e))
+        if e.as_error_resp().is_some_and(|p| p.code == codes::USER_REJECTED))
+}
+
 /// A sentence for the user about a failed read of the client layer.
 pub fn describe_chain(error: &pool_chain::client::ChainError) -> String {
     match error {

@@ -9,8 +9,8 @@ use pool_core::gas::DEPOSIT_GAS_LIMIT;
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
 
 use super::amount::SHOWN_DECIMALS;
-use crate::errors::describe_chain;
-use crate::state::deposit::{Deposit, TxState};
+use crate::errors::{describe_chain, describe_tx, is_user_rejection};
+use crate::state::deposit::{Deposit, Failure, TxState};
 use crate::state::{pool::PoolData, wallet::Wallet};
 
 #[component]
@@ -206,8 +206,16 @@ fn TxStatus() -> impl IntoView {
                         " in block " {block} " (" {move || confirmations(block)} "): " {link(hash)}
                     </p>
                 }.into_any(),
-                TxState::Failed { message, .. } => view! {
-                    <p class="error" role="alert" data-state="failed">{message}</p>
+                TxState::Failed { failure: Failure::NotSent(error), .. } if is_user_rejection(&error) => view! {
+                    // The user's own choice: said plainly, not as an alert.
+                    <p class="note" data-state="rejected">{describe_tx(&error)}</p>
+                }.into_any(),
+                TxState::Failed { failure, hash } => view! {
+                    <p class="error" role="alert" data-state="failed">{hash.map(|hash| view! { {link(hash)} ": " })}{match failure {
+                        Failure::NotSent(error) => describe_tx(&error),
+                        Failure::Reverted => "The deposit was mined but reverted; your ETH stayed in your wallet (minus the network fee).".to_string(),
+                        Failure::Cancelled => "The transaction was replaced or cancelled in your wallet: nothing was deposited.".to_string(),
+                    }}</p>
                 }.into_any(),
             }}
         </div>

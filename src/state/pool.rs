@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
 use pool_chain::reads::PoolReads;
-use pool_chain::rpc::TxRequest;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -114,13 +113,4 @@ pub async fn read(client: &RpcClient, reads: PoolReads) -> Result<Reading, Strin
         .await
         .map_err(|e| describe(&e))?;
     reads.decode(&result).map_err(|e| e.to_string())
-}
-
-/// `eth_call` of a transaction, to learn before signing whether it would revert (and why).
-pub async fn simulate(client: &RpcClient, tx: &TxRequest) -> Result<(), String> {
-    client
-        .request::<_, Bytes>("eth_call", (tx, "latest"))
-        .await
-        .map(|_| ())
-        .map_err(|e| describe(&e))
 }

@@ -30,18 +30,56 @@ alloy_sol_types::sol! {
     }
 }
 
+/// A custom error of the pool's contracts or of the SSV network behind them, decoded from revert
+/// data, so that callers can react to it (re-read the chain and try again after a stale cluster
+/// snapshot or a moved deposit count); `Display` gives the sentence a person reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContractError {
+    Pool(PoolManagerErrors),
+    Token(PoolETHErrors),
+    Ssv(SsvNetwork::SsvNetworkErrors),
+}
+
+impl ContractError {
+    /// The error in revert `data`, when it is one the pool's contracts or the SSV network define.
+    pub fn decode(data: &[u8]) -> Option<Self> {
+        if let Ok(error) = PoolManagerErrors::abi_decode(data) {
+            return Some(ContractError::Pool(error));
+        }
+        if let Ok(error) = PoolETHErrors::abi_decode(data) {
+            return Some(ContractError::Token(error));
+        }
+        SsvNetwork::SsvNetworkErrors::abi_decode(data)
+            .ok()
+            .map(ContractError::Ssv)
+    }
+
+    /// The transaction was built from a reading the chain has since moved past: read again
+    /// (the cluster's snapshot, the deposit count) and retry.
+    pub fn is_stale_reading(&self) -> bool {
+        matches!(
+            self,
+            ContractError::Pool(PoolManagerErrors::DepositCountChanged(_))
+                | ContractError::Ssv(SsvNetwork::SsvNetworkErrors::IncorrectClusterState(_))
+        )
+    }
+}
+
+impl std::fmt::Display for ContractError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self.clone() {
+            ContractError::Pool(e) => explain_manager(e),
+            ContractError::Token(e) => explain_token(e),
+            ContractError::Ssv(e) => explain_ssv(e),
+        })
+    }
+}
+
+impl std::error::Error for ContractError {}
+
 /// Explains revert `data` when it is one of the pool's custom errors or the SSV network's.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
-    if let Ok(error) = PoolManagerErrors::abi_decode(data) {
-        return Some(explain_manager(error));
-    }
-    if let Ok(error) = PoolETHErrors::abi_decode(data) {
-        return Some(explain_token(error));
-    }
-    if let Ok(error) = SsvNetwork::SsvNetworkErrors::abi_decode(data) {
-        return Some(explain_ssv(error));
-    }
-    None
+    ContractError::decode(data).map(|e| e.to_string())
 }
 
 fn explain_ssv(error: SsvNetwork::SsvNetworkErrors) -> String {

@@ -1,7 +1,8 @@
 //! Chain I/O over an alloy [`RpcClient`](alloy_rpc_client::RpcClient), shared by the staker
 //! page and the operator console (wasm32, over the wallet or `fetch`) and the keeper and tests
 //! (native, over HTTP): windowed log scans, the SSV fee schedule, the pool's cluster snapshots,
-//! the deposit contract's deposits, the fee market.
+//! the deposit contract's deposits, the fee market, and the transaction flow ([`tx`]: simulate,
+//! send, follow to the receipt or the replacement).
 //!
 //! Everything here is a plain async function over a client the caller built: no timers, no
 //! runtime, no global state, so the same code runs under `gloo-timers` and `tokio`. Errors are
@@ -12,6 +13,7 @@ mod error;
 mod fees;
 mod scan;
 mod ssv;
+pub mod tx;
 
 pub use deposits::{DepositedKey, scan_deposits};
 pub use error::ChainError;

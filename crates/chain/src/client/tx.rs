@@ -1,0 +1,280 @@
+//! The transaction flow every sender uses (a staker's deposit, the operator's registry and
+//! cluster transactions, the keeper's activations): simulate, send after checking the sender is
+//! on the expected chain, then follow to the receipt, or to the transaction that replaced it by
+//! nonce (a speed-up or a cancellation in the wallet).
+//!
+//! Reads go through `reader` (the configured node), sends through `sender` (the wallet in the
+//! browser, a signing node or provider natively). Time comes from the caller's `sleep`.
+
+use std::fmt;
+use std::future::Future;
+
+use alloy_primitives::{Address, B256, Bytes, U64};
+use alloy_rpc_client::RpcClient;
+use serde::Deserialize;
+
+use super::ChainError;
+use crate::revert::ContractError;
+use crate::rpc::{TxReceipt, TxRequest};
+
+/// How far back to look for the transaction that replaced ours.
+pub const REPLACEMENT_SEARCH_BLOCKS: u64 = 50;
+
+/// Why a transaction was not sent.
+#[derive(Debug)]
+pub enum TxError {
+    /// The simulation reverted: nothing was sent. `error` is the contract's, when known.
+    Reverted {
+        error: Option<ContractError>,
+        cause: ChainError,
+    },
+    /// The sender is on another chain: nothing was sent.
+    WrongChain { expected: u64, actual: u64 },
+    /// The request failed (a wallet's refusal keeps its EIP-1193 code in the cause).
+    Rpc(ChainError),
+}
+
+impl TxError {
+    /// The contract's own error, when the transaction would revert with one.
+    pub fn contract_error(&self) -> Option<&ContractError> {
+        match self {
+            TxError::Reverted { error, .. } => error.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TxError::Reverted {
+                error: Some(error), ..
+            } => write!(f, "{error}"),
+            TxError::Reverted { cause, .. } => {
+                write!(f, "The transaction would fail, so it was not sent: {cause}")
+            }
+            TxError::WrongChain { expected, actual } => write!(
+                f,
+                "The wallet is on chain {actual}, not {expected}: switch networks; nothing was sent."
+            ),
+            TxError::Rpc(cause) => write!(f, "{cause}"),
+        }
+    }
+}
+
+impl std::error::Error for TxError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TxError::Reverted { cause, .. } | TxError::Rpc(cause) => Some(cause),
+            TxError::WrongChain { .. } => None,
+        }
+    }
+}
+
+impl From<ChainError> for TxError {
+    fn from(cause: ChainError) -> Self {
+        TxError::Rpc(cause)
+    }
+}
+
+/// Runs `tx` as a call on the latest block: a revert comes back decoded, before anyone signs.
+pub async fn simulate(reader: &RpcClient, tx: &TxRequest) -> Result<(), TxError> {
+    match reader.request::<_, Bytes>("eth_call", (tx, "latest")).await {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            let revert = error
+                .as_error_resp()
+                .and_then(|payload| payload.as_revert_data());
+            match revert {
+                Some(data) => Err(TxError::Reverted {
+                    error: ContractError::decode(&data),
+                    cause: ChainError::Rpc(error),
+                }),
+                None => Err(TxError::Rpc(ChainError::Rpc(error))),
+            }
+        }
+    }
+}
+
+/// A transaction handed to the sender, with what following it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub hash: B256,
+    pub tx: TxRequest,
+    /// The head when it was sent: replacements are looked for from here.
+    pub start_block: u64,
+    /// The nonce the sender was most likely to use, in case the transaction is replaced before
+    /// it is ever seen.
+    pub expected_nonce: Option<U64>,
+}
+
+/// Checks that `sender` is on `chain_id`, then sends `tx` with `eth_sendTransaction` (the
+/// sender signs: a wallet, or an unlocked node account).
+pub async fn send(
+    sender: &RpcClient,
+    reader: &RpcClient,
+    tx: &TxRequest,
+    chain_id: u64,
+) -> Result<Sent, TxError> {
+    let actual = sender
+        .request_noparams::<U64>("eth_chainId")
+        .await
+        .map_err(ChainError::Rpc)?
+        .to::<u64>();
+    if actual != chain_id {
+        return Err(TxError::WrongChain {
+            expected: chain_id,
+            actual,
+        });
+    }
+    let start_block = reader
+        .request_noparams::<U64>("eth_blockNumber")
+        .await
+        .map_err(ChainError::Rpc)?
+        .to::<u64>();
+    let expected_nonce = match tx.from {
+        Some(from) => reader
+            .request::<_, U64>("eth_getTransactionCount", (from, "pending"))
+            .await
+            .ok(),
+        None => None,
+    };
+    let hash = sender
+        .request::<_, B256>("eth_sendTransaction", [tx])
+        .await
+        .map_err(ChainError::Rpc)?;
+    Ok(Sent {
+        hash,
+        tx: tx.clone(),
+        start_block,
+        expected_nonce,
+    })
+}
+
+/// How a sent transaction ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Mined and succeeded; `replaced` when it is the wallet's speed-up of ours (same nonce,
+    /// same call).
+    Mined { receipt: TxReceipt, replaced: bool },
+    /// Mined and reverted (the fee was paid, nothing else happened).
+    Reverted { receipt: TxReceipt },
+    /// Replaced by another transaction of the same nonce that does something else.
+    Cancelled,
+}
+
+/// The fields of a transaction the follower needs.
+#[derive(Debug, Clone, Deserialize)]
+struct SentTx {
+    hash: B256,
+    from: Address,
+    to: Option<Address>,
+    nonce: U64,
+    #[serde(default)]
+    input: Bytes,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct BlockWithTxs {
+    transactions: Vec<SentTx>,
+}
+
+/// Polls for the receipt every `poll_ms` (through `sleep`, which may also wait for the tab to
+/// be visible). When the transaction disappears and the account's nonce has moved past it, it
+/// was replaced: a transaction of the same nonce with the same call is a speed-up, followed to
+/// its receipt; anything else is a cancellation. Read errors are retried: the transaction is
+/// out already, and only the chain can say how it ends.
+pub async fn follow<S, F>(reader: &RpcClient, sent: &Sent, poll_ms: u32, sleep: S) -> Outcome
+where
+    S: Fn(u32) -> F,
+    F: Future<Output = ()>,
+{
+    let mut nonce = sent.expected_nonce;
+    let from = sent.tx.from.unwrap_or_default();
+    loop {
+        if let Ok(Some(receipt)) = reader
+            .request::<_, Option<TxReceipt>>("eth_getTransactionReceipt", [sent.hash])
+            .await
+        {
+            return ended(receipt, false);
+        }
+        match reader
+            .request::<_, Option<SentTx>>("eth_getTransactionByHash", [sent.hash])
+            .await
+        {
+            Ok(Some(seen)) => nonce = Some(seen.nonce),
+            Ok(None) => {
+                if let Some(nonce) = nonce {
+                    let count = reader
+                        .request::<_, U64>("eth_getTransactionCount", (from, "latest"))
+                        .await;
+                    if count.is_ok_and(|count| count > nonce)
+                        && let Some(outcome) = replacement(reader, sent, from, nonce).await
+                    {
+                        return outcome;
+                    }
+                }
+            }
+            Err(_) => {}
+        }
+        sleep(poll_ms).await;
+    }
+}
+
+/// The transaction of `from` with `nonce` mined since `sent` was: `None` while it cannot be
+/// read (try again later).
+async fn replacement(
+    reader: &RpcClient,
+    sent: &Sent,
+    from: Address,
+    nonce: U64,
+) -> Option<Outcome> {
+    let latest = reader
+        .request_noparams::<U64>("eth_blockNumber")
+        .await
+        .ok()?
+        .to::<u64>();
+    let first = sent
+        .start_block
+        .max(latest.saturating_sub(REPLACEMENT_SEARCH_BLOCKS));
+    for number in (first..=latest).rev() {
+        let block = reader
+            .request::<_, Option<BlockWithTxs>>("eth_getBlockByNumber", (U64::from(number), true))
+            .await
+            .ok()??;
+        let Some(replacement) = block
+            .transactions
+            .into_iter()
+            .find(|t| t.from == from && t.nonce == nonce)
+        else {
+            continue;
+        };
+        if replacement.to == Some(sent.tx.to) && replacement.input == sent.tx.data {
+            let receipt = reader
+                .request::<_, Option<TxReceipt>>("eth_getTransactionReceipt", [replacement.hash])
+                .await
+                .ok()??;
+            return Some(ended(receipt, true));
+        }
+        return Some(Outcome::Cancelled);
+    }
+    // The nonce moved but its transaction is older than the search: it did something else.
+    Some(Outcome::Cancelled)
+}
+
+fn ended(receipt: TxReceipt, replaced: bool) -> Outcome {
+    if receipt.succeeded() {
+        Outcome::Mined { receipt, replaced }
+    } else {
+        Outcome::Reverted { receipt }
+    }
+}
+
+/// Blocks on top of `block`, itself included (1 when it is the head).
+pub async fn confirmations(reader: &RpcClient, block: u64) -> Result<u64, ChainError> {
+    let head = reader
+        .request_noparams::<U64>("eth_blockNumber")
+        .await?
+        .to::<u64>();
+    Ok((head + 1).saturating_sub(block))
+}
