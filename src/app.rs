@@ -7,7 +7,7 @@ use pool_chain::config::NetworkConfig;
 
 use crate::components::wallet_bar::WalletBar;
 use crate::routes::stake::StakePage;
-use crate::state::{deposit::Deposit, history::History, pool::PoolData, wallet::Wallet};
+use crate::state::{history::History, pool::PoolData, stake::Stake, wallet::Wallet};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -31,7 +31,7 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
     provide_context(wallet);
     provide_context(pool);
     provide_context(History::new(config.clone(), wallet, pool));
-    provide_context(Deposit::new());
+    provide_context(Stake::new());
     view! {
         <Router>
             <header class="top">

@@ -1,9 +1,9 @@
 //! Views. They read the state handles from context and hold no chain logic of their own.
 
 pub mod amount;
-pub mod deposit_form;
 pub mod network_banner;
 pub mod pool_stats;
 pub mod position;
 pub mod rebase_chart;
+pub mod stake_form;
 pub mod wallet_bar;

@@ -22,8 +22,8 @@ pub fn PoolStats() -> impl IntoView {
     let pooled = field(|r| r.pool.totals.total_pooled_ether);
     let shares = field(|r| r.pool.totals.total_shares);
     let buffered = field(|r| r.pool.buffered_ether);
-    let validator = U256::from(32u64) * U256::from(10u64).pow(U256::from(18));
-    // Progress of the buffer towards the next 32 ETH validator, in whole percent.
+    let validator = U256::from(pool_core::deposit::DEPOSIT_WEI);
+    // Progress of the buffer towards the next validator's deposit, in whole percent.
     let progress = move || {
         pool.reading.with(|r| {
             r.as_ref().map(|r| {
@@ -69,7 +69,7 @@ pub fn PoolStats() -> impl IntoView {
             {move || progress().map(|(ready, percent, into_next)| view! {
                 <label class="progress-label" for="next-validator">
                     {if ready > 0 { format!("{ready} validator(s) ready to activate; ") } else { String::new() }}
-                    {format!("next validator: {} / 32 ETH", format_ether(into_next, 2))}
+                    {format!("next validator: {} / {} ETH", format_ether(into_next, 2), format_ether(validator, 0))}
                 </label>
                 <progress id="next-validator" max="100" value=percent.to_string()>{format!("{percent}%")}</progress>
             })}

@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    deposit_form::DepositForm, network_banner::NetworkBanner, pool_stats::PoolStats,
-    position::Position,
+    network_banner::NetworkBanner, pool_stats::PoolStats, position::Position, stake_form::StakeForm,
 };
 
 #[component]
@@ -15,7 +14,7 @@ pub fn StakePage() -> impl IntoView {
             <div class="card">
                 <h1>"Stake ETH, receive poolETH"</h1>
                 <Position/>
-                <DepositForm/>
+                <StakeForm/>
             </div>
             <PoolStats/>
         </section>

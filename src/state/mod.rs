@@ -1,9 +1,9 @@
-//! Data access, apart from the views: the wallet connection, the pool's numbers, the deposit
-//! transaction. Each piece is a `Copy` handle of signals, provided once as a context.
+//! Data access, apart from the views: the wallet connection, the pool's numbers, the staker's
+//! stake transaction. Each piece is a `Copy` handle of signals, provided once as a context.
 
-pub mod deposit;
 pub mod history;
 pub mod pool;
+pub mod stake;
 pub mod wallet;
 
 use alloy_rpc_client::RpcClient;

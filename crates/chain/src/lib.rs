@@ -18,6 +18,7 @@
 pub mod bindings;
 #[cfg(feature = "client")]
 pub mod client;
+pub mod cluster;
 pub mod config;
 pub mod history;
 pub mod reads;

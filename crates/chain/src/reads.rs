@@ -109,6 +109,6 @@ impl PoolReads {
 }
 
 /// Calldata of `PoolManager.deposit()`.
-pub fn deposit_calldata() -> Bytes {
+pub fn stake_calldata() -> Bytes {
     PoolManager::depositCall {}.abi_encode().into()
 }

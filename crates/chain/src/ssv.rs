@@ -96,13 +96,7 @@ pub fn decode_cluster_event(log: &RawLog) -> Option<ClusterEvent> {
         at,
         owner,
         operator_ids,
-        cluster: Cluster {
-            validator_count: c.validatorCount,
-            network_fee_index: c.networkFeeIndex,
-            index: c.index,
-            active: c.active,
-            balance: c.balance,
-        },
+        cluster: Cluster::from(c),
     })
 }
 

@@ -1,19 +1,19 @@
-//! The gas reserve behind "Max": a deposit of the whole balance could not pay its own fee, so
+//! The gas reserve behind "Max": a stake of the whole balance could not pay its own fee, so
 //! "Max" leaves `gas limit x a pessimistic fee per gas`, the fee per gas being twice the next
 //! block's base fee (which can rise 12.5% a block) plus the priority fee.
 //!
 //! ```
 //! use alloy_primitives::U256;
-//! use pool_core::gas::{FeeMarket, DEPOSIT_GAS_LIMIT};
+//! use pool_core::gas::{FeeMarket, STAKE_GAS_LIMIT};
 //! let market = FeeMarket { base_fee: U256::from(10_000_000_000u64), priority_fee: U256::from(1_000_000_000u64) };
 //! // 21 gwei per gas for 150k gas.
-//! assert_eq!(market.reserve(DEPOSIT_GAS_LIMIT), U256::from(3_150_000_000_000_000u64));
+//! assert_eq!(market.reserve(STAKE_GAS_LIMIT), U256::from(3_150_000_000_000_000u64));
 //! ```
 
 use alloy_primitives::U256;
 
-/// Gas a deposit may use: the first ever deposit measures ~100k; a margin on top.
-pub const DEPOSIT_GAS_LIMIT: u64 = 150_000;
+/// Gas a stake (`PoolManager.deposit()`) may use: the very first measures ~96k; a margin on top.
+pub const STAKE_GAS_LIMIT: u64 = 150_000;
 
 /// The fee market as the node reports it (`eth_feeHistory`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ impl FeeMarket {
     }
 
     /// The largest deposit that leaves the reserve: zero when the balance cannot cover it.
-    pub fn max_deposit(&self, balance: U256, gas_limit: u64) -> U256 {
+    pub fn max_stake(&self, balance: U256, gas_limit: u64) -> U256 {
         balance.saturating_sub(self.reserve(gas_limit))
     }
 }
@@ -48,9 +48,9 @@ mod tests {
         };
         assert_eq!(market.reserve(100), U256::from(201_000u64));
         assert_eq!(
-            market.max_deposit(U256::from(1_000_000u64), 100),
+            market.max_stake(U256::from(1_000_000u64), 100),
             U256::from(799_000u64)
         );
-        assert_eq!(market.max_deposit(U256::from(100u64), 100), U256::ZERO);
+        assert_eq!(market.max_stake(U256::from(100u64), 100), U256::ZERO);
     }
 }

@@ -82,7 +82,7 @@ impl PoolTotals {
     }
 
     /// The pool after a deposit of `amount` wei minting `shares`.
-    pub fn after_deposit(&self, amount: U256, shares: U256) -> PoolTotals {
+    pub fn after_stake(&self, amount: U256, shares: U256) -> PoolTotals {
         PoolTotals {
             total_pooled_ether: self.total_pooled_ether + amount,
             total_shares: self.total_shares + shares,
@@ -189,7 +189,7 @@ mod tests {
         ) {
             let pool = totals(pooled, shares);
             let minted = pool.shares_by_pooled_eth(U256::from(amount)).unwrap();
-            let after = pool.after_deposit(U256::from(amount), minted);
+            let after = pool.after_stake(U256::from(amount), minted);
             let worth = after.pooled_eth_by_shares(minted).unwrap();
             prop_assert!(worth <= U256::from(amount));
             // Rounding loss is bounded by the price of one share plus one wei.

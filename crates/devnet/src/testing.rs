@@ -285,12 +285,5 @@ pub fn cluster_after(receipt: &TransactionReceipt) -> Option<PoolManager::Cluste
             log_index: Some(alloy::primitives::U64::ZERO),
         })
     })?;
-    let c = event.cluster;
-    Some(PoolManager::Cluster {
-        validatorCount: c.validator_count,
-        networkFeeIndex: c.network_fee_index,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    })
+    Some(event.cluster.into())
 }

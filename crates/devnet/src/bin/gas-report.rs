@@ -176,14 +176,7 @@ fn last_cluster(receipt: &TransactionReceipt) -> pool_chain::bindings::PoolManag
         .rev()
         .find_map(|l| l.log_decode::<ValidatorAdded>().ok())
         .expect("ValidatorAdded");
-    let c = event.inner.data.cluster;
-    pool_chain::bindings::PoolManager::Cluster {
-        validatorCount: c.validatorCount,
-        networkFeeIndex: c.networkFeeIndex,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    }
+    pool_core::cluster::Cluster::from(event.inner.data.cluster).into()
 }
 
 /// "intrinsic+calldata X, deposit contract Y, SSV Z, pool W (W/n per validator)", and W.

@@ -81,14 +81,7 @@ async fn cluster_after(
         event.owner, devnet.deployment.pool_manager,
         "the pool owns the cluster"
     );
-    let c = event.cluster;
-    Cluster {
-        validatorCount: c.validatorCount,
-        networkFeeIndex: c.networkFeeIndex,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    }
+    pool_core::cluster::Cluster::from(event.cluster).into()
 }
 
 async fn fee_schedule(devnet: &Devnet, operators: &[u64]) -> FeeSchedule {
@@ -291,12 +284,8 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
 
     // The cluster holds what the runway needs: nothing liquidatable, about 30 days left.
     let views = DevnetSSVNetworkViews::new(devnet.deployment.ssv_views, provider.clone());
-    let as_views = |c: &Cluster| pool_chain::bindings::devnet::DevnetSSVNetworkViews::Cluster {
-        validatorCount: c.validatorCount,
-        networkFeeIndex: c.networkFeeIndex,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
+    let as_views = |c: &Cluster| -> pool_chain::bindings::devnet::DevnetSSVNetworkViews::Cluster {
+        pool_core::cluster::Cluster::from(c.clone()).into()
     };
     let owner = devnet.deployment.pool_manager;
     assert!(

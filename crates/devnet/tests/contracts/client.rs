@@ -274,7 +274,7 @@ mod transaction_flow {
     use super::*;
     use pool_chain::bindings::PoolManager::PoolManagerErrors;
     use pool_chain::client::tx::{self, Outcome, TxError};
-    use pool_chain::reads::deposit_calldata;
+    use pool_chain::reads::stake_calldata;
     use pool_chain::revert::ContractError;
     use pool_chain::rpc::TxRequest;
 
@@ -287,7 +287,7 @@ mod transaction_flow {
             from: Some(from),
             to: devnet.deployment.pool_manager,
             value: Some(wei),
-            data: deposit_calldata(),
+            data: stake_calldata(),
         }
     }
 
@@ -381,7 +381,7 @@ mod transaction_flow {
         let same_call = serde_json::json!({
             "to": devnet.deployment.pool_manager,
             "value": format!("{:#x}", parse_ether("1").unwrap()),
-            "data": deposit_calldata(),
+            "data": stake_calldata(),
         });
         match replaced_by(&devnet, same_call).await {
             Outcome::Mined { replaced, .. } => assert!(replaced, "the speed-up"),

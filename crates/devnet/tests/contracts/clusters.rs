@@ -251,11 +251,5 @@ async fn execution_layer_rewards_go_to_the_pools_vault_from_deployment_on() {
 }
 
 fn to_ssv(c: &Cluster) -> pool_chain::bindings::devnet::DevnetSSVNetworkV2::Cluster {
-    pool_chain::bindings::devnet::DevnetSSVNetworkV2::Cluster {
-        validatorCount: c.validatorCount,
-        networkFeeIndex: c.networkFeeIndex,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    }
+    pool_core::cluster::Cluster::from(c.clone()).into()
 }

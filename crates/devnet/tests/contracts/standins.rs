@@ -21,13 +21,7 @@ async fn devnet() -> Devnet {
 }
 
 fn ssv_cluster(c: PoolManager::Cluster) -> DevnetSSVNetworkV2::Cluster {
-    DevnetSSVNetworkV2::Cluster {
-        validatorCount: c.validatorCount,
-        networkFeeIndex: c.networkFeeIndex,
-        index: c.index,
-        active: c.active,
-        balance: c.balance,
-    }
+    pool_core::cluster::Cluster::from(c).into()
 }
 
 fn revert_message(error: &alloy::contract::Error) -> String {

@@ -5,26 +5,26 @@ use alloy_primitives::U256;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
-use pool_core::gas::DEPOSIT_GAS_LIMIT;
+use pool_core::gas::STAKE_GAS_LIMIT;
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
 
 use super::amount::SHOWN_DECIMALS;
 use crate::errors::{describe_chain, describe_tx, is_user_rejection};
-use crate::state::deposit::{Deposit, Failure, TxState};
+use crate::state::stake::{Failure, Stake, TxState};
 use crate::state::{pool::PoolData, wallet::Wallet};
 
 #[component]
-pub fn DepositForm() -> impl IntoView {
+pub fn StakeForm() -> impl IntoView {
     let config = expect_context::<NetworkConfig>();
     let wallet = expect_context::<Wallet>();
     let pool = expect_context::<PoolData>();
-    let deposit = expect_context::<Deposit>();
+    let stake = expect_context::<Stake>();
     let text = RwSignal::new(String::new());
     let max_note = RwSignal::new(None::<String>);
     let chain_id = config.chain_id;
     // A mined deposit empties the field, so that the same amount is not sent twice by mistake.
     Effect::new(move |_| {
-        if matches!(deposit.state.get(), TxState::Mined { .. }) {
+        if matches!(stake.state.get(), TxState::Mined { .. }) {
             text.set(String::new());
         }
     });
@@ -56,7 +56,7 @@ pub fn DepositForm() -> impl IntoView {
             }
             Ok(shares) => {
                 let worth = totals
-                    .after_deposit(wei, shares)
+                    .after_stake(wei, shares)
                     .pooled_eth_by_shares(shares)
                     .unwrap_or_default();
                 format!(
@@ -68,9 +68,8 @@ pub fn DepositForm() -> impl IntoView {
             Err(e) => e.to_string(),
         })
     };
-    let can_send = move || {
-        on_our_chain() && amount.with(Result::is_ok) && !deposit.state.with(TxState::is_busy)
-    };
+    let can_send =
+        move || on_our_chain() && amount.with(Result::is_ok) && !stake.state.with(TxState::is_busy);
     let submit = {
         let config = config.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -83,7 +82,7 @@ pub fn DepositForm() -> impl IntoView {
             if connection.chain_id != config.chain_id {
                 return;
             }
-            deposit.send(config.clone(), connection, wei, pool);
+            stake.send(config.clone(), connection, wei, pool);
         }
     };
     let max = {
@@ -99,10 +98,10 @@ pub fn DepositForm() -> impl IntoView {
             spawn_local(async move {
                 match pool_chain::client::fee_market(&client).await {
                     Ok(market) => {
-                        let max = market.max_deposit(balance, DEPOSIT_GAS_LIMIT);
+                        let max = market.max_stake(balance, STAKE_GAS_LIMIT);
                         max_note.set(Some(format!(
                             "Max keeps {} ETH for the network fee.",
-                            format_ether(market.reserve(DEPOSIT_GAS_LIMIT), SHOWN_DECIMALS)
+                            format_ether(market.reserve(STAKE_GAS_LIMIT), SHOWN_DECIMALS)
                         )));
                         text.set(if max.is_zero() {
                             "0".into()
@@ -160,7 +159,7 @@ pub fn DepositForm() -> impl IntoView {
                 {move || max_note.get().map(|n| format!(" {n}"))}
             </p>
             <button type="submit" class="primary wide" data-testid="deposit-submit" disabled=move || !can_send()>
-                {move || match deposit.state.get() {
+                {move || match stake.state.get() {
                     TxState::AwaitingWallet => "Confirm in your wallet…",
                     TxState::Pending { .. } => "Depositing…",
                     _ if wallet.connection.with(Option::is_none) => "Connect a wallet to deposit",
@@ -176,7 +175,7 @@ pub fn DepositForm() -> impl IntoView {
 /// The transaction's progress, announced to screen readers.
 #[component]
 fn TxStatus() -> impl IntoView {
-    let deposit = expect_context::<Deposit>();
+    let stake = expect_context::<Stake>();
     let config = expect_context::<NetworkConfig>();
     let pool = expect_context::<PoolData>();
     let link = move |hash: alloy_primitives::B256| {
@@ -196,7 +195,7 @@ fn TxStatus() -> impl IntoView {
     };
     view! {
         <div class="tx-status" aria-live="polite" data-testid="tx-status">
-            {move || match deposit.state.get() {
+            {move || match stake.state.get() {
                 TxState::Idle => ().into_any(),
                 TxState::AwaitingWallet => view! { <p>"Waiting for your wallet…"</p> }.into_any(),
                 TxState::Pending { hash } => view! { <p>"Submitted, waiting to be mined: " {link(hash)}</p> }.into_any(),

@@ -1,5 +1,6 @@
-//! The deposit transaction, from the wallet prompt to the mined receipt, including a transaction
-//! the user speeds up or cancels in the wallet (detected by its nonce).
+//! The staker's stake transaction (`PoolManager.deposit()`), from the wallet prompt to the mined
+//! receipt, including a transaction the user speeds up or cancels in the wallet (detected by its
+//! nonce). "Deposit" in this codebase means the beacon deposit; a staker stakes.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::client::tx::{self, Outcome, TxError};
 use pool_chain::config::NetworkConfig;
-use pool_chain::reads::deposit_calldata;
+use pool_chain::reads::stake_calldata;
 use pool_chain::rpc::TxRequest;
 
 use super::pool::PoolData;
@@ -18,7 +19,7 @@ use super::wallet::Connection;
 /// How often to ask for the receipt of a submitted transaction.
 const RECEIPT_POLL_MS: u32 = 1_000;
 
-/// Where the deposit stands.
+/// Where the stake stands.
 #[derive(Debug, Clone)]
 pub enum TxState {
     Idle,
@@ -39,7 +40,7 @@ pub enum TxState {
     },
 }
 
-/// Why a deposit did not happen; the view puts it into words.
+/// Why a stake did not happen; the view puts it into words.
 #[derive(Debug, Clone)]
 pub enum Failure {
     /// Nothing was sent: the simulation reverted, the wallet refused, or the chain was wrong.
@@ -51,21 +52,21 @@ pub enum Failure {
 }
 
 impl TxState {
-    /// While true, the form must not send again (no double deposits from a double click).
+    /// While true, the form must not send again (no double stakes from a double click).
     pub fn is_busy(&self) -> bool {
         matches!(self, TxState::AwaitingWallet | TxState::Pending { .. })
     }
 }
 
-/// Handle to the deposit flow.
+/// Handle to the stake flow.
 #[derive(Clone, Copy)]
-pub struct Deposit {
+pub struct Stake {
     pub state: RwSignal<TxState>,
 }
 
-impl Deposit {
+impl Stake {
     pub fn new() -> Self {
-        Deposit {
+        Stake {
             state: RwSignal::new(TxState::Idle),
         }
     }
@@ -101,7 +102,7 @@ async fn run(
         from: Some(connection.account),
         to: config.pool_manager,
         value: Some(amount),
-        data: deposit_calldata(),
+        data: stake_calldata(),
     };
     if let Err(error) = tx::simulate(reader, &tx).await {
         return not_sent(error);
