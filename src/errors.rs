@@ -1,10 +1,64 @@
 //! Turns what can go wrong on the way to the chain into one plain sentence each.
 
+use std::fmt;
+use std::sync::Arc;
+
 use alloy_primitives::Bytes;
+use pool_chain::client::ChainError;
 use pool_eip1193::codes;
 
 /// The RPC error type of alloy clients.
 pub type RpcError = alloy_json_rpc::RpcError<alloy_transport::TransportErrorKind>;
+
+/// What went wrong, kept typed in the state handles (so that code can tell a user's refusal from
+/// a failure); its `Display` is the sentence the views show.
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// A wallet or node request failed; the wallet's EIP-1193 code is kept.
+    Rpc(Arc<RpcError>),
+    /// A read or scan of the client layer failed.
+    Chain(Arc<ChainError>),
+    /// The wallet connected but shared no account.
+    NoAccount,
+}
+
+impl AppError {
+    /// The wallet's user declined (EIP-1193 code 4001): their choice, not a failure.
+    pub fn is_user_rejection(&self) -> bool {
+        let rpc = match self {
+            AppError::Rpc(e) => Some(e.as_ref()),
+            AppError::Chain(e) => match e.as_ref() {
+                ChainError::Rpc(e) => Some(e),
+                _ => None,
+            },
+            AppError::NoAccount => None,
+        };
+        rpc.and_then(|e| e.as_error_resp())
+            .is_some_and(|p| p.code == codes::USER_REJECTED)
+    }
+}
+
+impl From<RpcError> for AppError {
+    fn from(error: RpcError) -> Self {
+        AppError::Rpc(Arc::new(error))
+    }
+}
+
+impl From<ChainError> for AppError {
+    fn from(error: ChainError) -> Self {
+        AppError::Chain(Arc::new(error))
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&match self {
+            AppError::Rpc(e) => describe(e),
+            AppError::Chain(e) => describe_chain(e),
+            AppError::NoAccount => "Your wallet shared no account with this site.".into(),
+        })
+    }
+}
 
 /// A sentence for the user about a transaction that was not sent.
 pub fn describe_tx(error: &pool_chain::client::tx::TxError) -> String {

@@ -78,7 +78,7 @@ pub fn PoolStats() -> impl IntoView {
                 {move || pool.reading.with(|r| r.as_ref().map(|r| format!("As of block {}", r.block)))}
             </p>
             <Show when=move || pool.error.with(Option::is_some)>
-                <p class="error" role="alert">{move || pool.error.get()}</p>
+                <p class="error" role="alert">{move || pool.error.get().map(|e| e.to_string())}</p>
             </Show>
         </aside>
     }

@@ -76,9 +76,12 @@ pub fn WalletBar() -> impl IntoView {
             }>
                 {connected}
             </Show>
-            <Show when=move || wallet.error.with(Option::is_some)>
-                <p class="error" role="alert">{move || wallet.error.get()}</p>
-            </Show>
+            {move || wallet.error.get().map(|error| if error.is_user_rejection() {
+                // The user's own choice: said plainly, not as an alert.
+                view! { <p class="note">{error.to_string()}</p> }.into_any()
+            } else {
+                view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
+            })}
         </div>
     }
 }

@@ -13,7 +13,7 @@ use pool_core::rewards::Report;
 
 use super::pool::PoolData;
 use super::wallet::Wallet;
-use crate::errors::describe_chain;
+use crate::errors::AppError;
 
 /// poolETH an account received and sent over its history, in token units at the time, up to
 /// the reading where it held `shares`.
@@ -29,7 +29,7 @@ pub struct Flows {
 pub struct History {
     pub reports: RwSignal<Vec<Report>>,
     pub flows: RwSignal<Option<Flows>>,
-    pub error: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<AppError>>,
 }
 
 impl History {
@@ -104,7 +104,7 @@ impl History {
                     return;
                 }
                 if let Err(error) = scanned_all {
-                    history.error.set(Some(describe_chain(&error.cause)));
+                    history.error.set(Some(error.cause.into()));
                     return;
                 }
                 let totals = scanned.absorb(latest, &logs);

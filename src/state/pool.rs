@@ -3,8 +3,6 @@
 //! it becomes visible again, on account or chain change, and after the user's own transactions.
 
 use super::page_visible;
-use alloy_primitives::Bytes;
-use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
@@ -13,7 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::wallet::Wallet;
-use crate::errors::describe;
+use crate::errors::AppError;
 
 pub use pool_chain::reads::Reading;
 
@@ -22,7 +20,7 @@ pub use pool_chain::reads::Reading;
 pub struct PoolData {
     pub reading: RwSignal<Option<Reading>>,
     /// Why the last read failed, as a sentence (the previous reading stays on screen).
-    pub error: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<AppError>>,
     /// Bumped to ask for a read now (after a transaction, on account change).
     generation: RwSignal<u64>,
     /// Reads under way: a timer tick does not pile another on a slow node.
@@ -55,7 +53,7 @@ impl PoolData {
             };
             data.in_flight.update_value(|n| *n += 1);
             spawn_local(async move {
-                let result = read(&client, reads).await;
+                let result = pool_chain::client::read_pool(&client, reads).await;
                 data.in_flight.update_value(|n| *n -= 1);
                 match result {
                     Ok(reading) => {
@@ -72,31 +70,50 @@ impl PoolData {
                         }
                         data.error.set(None);
                     }
-                    Err(message) => data.error.set(Some(message)),
+                    Err(error) => data.error.set(Some(error.into())),
                 }
             });
         });
+        // The timer and the listener live as long as the handle's owner: both end in its
+        // cleanup (a route-scoped handle leaves nothing behind).
+        let alive = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let running = alive.clone();
         spawn_local(async move {
             loop {
                 gloo_timers::future::TimeoutFuture::new(interval).await;
+                if !running.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
                 if page_visible() && data.in_flight.get_value() == 0 {
                     data.refresh();
                 }
             }
         });
         // Catch up as soon as the user comes back to the tab.
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            let on_visible = Closure::<dyn FnMut()>::new(move || {
-                if page_visible() {
-                    data.refresh();
-                }
+        let listener = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|document| {
+                let on_visible = Closure::<dyn FnMut()>::new(move || {
+                    if page_visible() {
+                        data.refresh();
+                    }
+                });
+                let _ = document.add_event_listener_with_callback(
+                    "visibilitychange",
+                    on_visible.as_ref().unchecked_ref(),
+                );
+                (document, on_visible)
             });
-            let _ = document.add_event_listener_with_callback(
-                "visibilitychange",
-                on_visible.as_ref().unchecked_ref(),
-            );
-            on_visible.forget();
-        }
+        let listener = send_wrapper::SendWrapper::new(listener);
+        on_cleanup(move || {
+            alive.store(false, std::sync::atomic::Ordering::Relaxed);
+            if let Some((document, on_visible)) = listener.take() {
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    on_visible.as_ref().unchecked_ref(),
+                );
+            }
+        });
         data
     }
 
@@ -104,13 +121,4 @@ impl PoolData {
     pub fn refresh(self) {
         self.generation.update(|g| *g += 1);
     }
-}
-
-/// The pool and the account at the latest block: one `eth_call`, one round trip.
-pub async fn read(client: &RpcClient, reads: PoolReads) -> Result<Reading, String> {
-    let result: Bytes = client
-        .request("eth_call", (reads.call(), "latest"))
-        .await
-        .map_err(|e| describe(&e))?;
-    reads.decode(&result).map_err(|e| e.to_string())
 }

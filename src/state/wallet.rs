@@ -10,7 +10,7 @@ use pool_eip1193::discovery::{self, WalletInfo};
 use pool_eip1193::{Eip1193Provider, Eip1193Transport, codes, events};
 use serde_json::json;
 
-use crate::errors::describe;
+use crate::errors::AppError;
 
 /// localStorage key of the last wallet the user connected (its EIP-6963 `rdns`).
 const REMEMBERED: &str = "ssv-pool.wallet";
@@ -47,11 +47,14 @@ pub struct Wallet {
     pub connection: RwSignal<Option<Connection>>,
     /// Set while a connection request waits for the user.
     pub connecting: RwSignal<bool>,
-    /// The last wallet problem, as a sentence.
-    pub error: RwSignal<Option<String>>,
+    /// The last wallet problem.
+    pub error: RwSignal<Option<AppError>>,
     /// Whether discovery has had its chance to hear from wallets.
     pub searched: RwSignal<bool>,
     subscriptions: StoredValue<Vec<events::Subscription>, LocalStorage>,
+    /// Listens for wallets announcing themselves (they may announce late) for as long as the
+    /// handle lives; dropped, and so removed, with its owner.
+    discovery: StoredValue<Option<discovery::WalletDiscovery>, LocalStorage>,
 }
 
 impl Wallet {
@@ -64,6 +67,7 @@ impl Wallet {
             error: RwSignal::new(None),
             searched: RwSignal::new(false),
             subscriptions: StoredValue::new_local(Vec::new()),
+            discovery: StoredValue::new_local(None),
         };
         let remembered = storage().and_then(|s| s.get_item(REMEMBERED).ok().flatten());
         let remembered_late = remembered.clone();
@@ -74,8 +78,7 @@ impl Wallet {
             };
             wallet.add(found, remembered.as_deref());
         });
-        // Discovery listens for the page's lifetime (wallets may announce late).
-        std::mem::forget(listener);
+        wallet.discovery.set_value(Some(listener));
         // Wallets answer the request event synchronously; give late injectors one tick, then
         // fall back to window.ethereum when nobody announced.
         spawn_local(async move {
@@ -118,7 +121,7 @@ impl Wallet {
             self.connecting.set(false);
             match result {
                 Ok(accounts) => self.established(wallet, accounts).await,
-                Err(error) => self.error.set(Some(describe(&error))),
+                Err(error) => self.error.set(Some(error.into())),
             }
         });
     }
@@ -137,15 +140,14 @@ impl Wallet {
 
     async fn established(self, wallet: Discovered, accounts: Vec<Address>) {
         let Some(&account) = accounts.first() else {
-            self.error
-                .set(Some("Your wallet shared no account with this site.".into()));
+            self.error.set(Some(AppError::NoAccount));
             return;
         };
         let client = RpcClient::new(wallet.transport.clone(), false);
         let chain_id = match client.request_noparams::<U64>("eth_chainId").await {
             Ok(id) => id.to::<u64>(),
             Err(error) => {
-                self.error.set(Some(describe(&error)));
+                self.error.set(Some(error.into()));
                 return;
             }
         };
@@ -232,7 +234,7 @@ impl Wallet {
                         });
                     }
                 }
-                Err(error) => self.error.set(Some(describe(&error))),
+                Err(error) => self.error.set(Some(error.into())),
             }
         });
     }

@@ -20,3 +20,17 @@ pub use error::ChainError;
 pub use fees::fee_market;
 pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};
 pub use ssv::{SsvViews, fee_schedule, scan_clusters};
+
+/// The staker page's one read: the pool's figures and `reads`' account at the latest block, in
+/// one `eth_call` of `PoolManager.snapshot`.
+pub async fn read_pool(
+    client: &alloy_rpc_client::RpcClient,
+    reads: crate::reads::PoolReads,
+) -> Result<crate::reads::Reading, ChainError> {
+    let result: alloy_primitives::Bytes =
+        client.request("eth_call", (reads.call(), "latest")).await?;
+    reads.decode(&result).map_err(|e| ChainError::Decode {
+        what: "PoolManager.snapshot",
+        cause: e.to_string(),
+    })
+}
