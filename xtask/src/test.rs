@@ -58,6 +58,9 @@ pub fn run_command(only: &[String]) -> Result<()> {
                 // tests are native: property tests and Lighthouse cross-checks).
                 .args([
                     "test",
+                    "--no-fail-fast",
+                    "-p",
+                    "ssv-pool-app",
                     "-p",
                     "pool-eip1193",
                     "-p",
