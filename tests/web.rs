@@ -115,12 +115,12 @@ async fn connected(owner: &Owner, name: &str, provider: &JsValue) -> Wallet {
     let wallet = owner.with(Wallet::new);
     until(|| {
         wallet
-            .discovered
+            .discovered()
             .with_untracked(|d| d.iter().any(|w| w.info.name == name))
     })
     .await;
     let chosen = wallet
-        .discovered
+        .discovered()
         .with_untracked(|d| d.iter().find(|w| w.info.name == name).cloned())
         .unwrap();
     owner.with(|| wallet.connect(chosen));
@@ -133,13 +133,34 @@ async fn a_wallet_is_discovered_connected_and_followed_then_released() {
     let owner = Owner::new();
     let provider = scripted_wallet(wallet_script(json!({})));
     let wallet = connected(&owner, "Alpha", &provider).await;
-    until(|| wallet.connection.with_untracked(|c| c.as_ref().map(|c| c.account)) == Some(ALICE)).await;
-    assert_eq!(wallet.connection.with_untracked(|c| c.as_ref().unwrap().chain_id), 31337);
+    until(|| {
+        wallet
+            .connection()
+            .with_untracked(|c| c.as_ref().map(|c| c.account))
+            == Some(ALICE)
+    })
+    .await;
+    assert_eq!(
+        wallet
+            .connection()
+            .with_untracked(|c| c.as_ref().unwrap().chain_id),
+        31337
+    );
     assert!(listener_count(&provider, "accountsChanged") >= 1);
 
     // The wallet switches account: the handle follows.
-    emit(&provider, "accountsChanged", serde_wasm_bindgen_like(&json!([BOB])));
-    until(|| wallet.connection.with_untracked(|c| c.as_ref().map(|c| c.account)) == Some(BOB)).await;
+    emit(
+        &provider,
+        "accountsChanged",
+        serde_wasm_bindgen_like(&json!([BOB])),
+    );
+    until(|| {
+        wallet
+            .connection()
+            .with_untracked(|c| c.as_ref().map(|c| c.account))
+            == Some(BOB)
+    })
+    .await;
 
     // The owner goes (a route left): its listeners go with it.
     owner.cleanup();
@@ -155,19 +176,22 @@ async fn a_refused_connection_is_the_users_choice_not_a_failure() {
         "eth_requestAccounts": { "error": { "code": 4001, "message": "User rejected the request." } },
     })));
     let wallet = connected(&owner, "Refuser", &refusing).await;
-    until(|| wallet.error.with_untracked(Option::is_some)).await;
-    let error = wallet.error.get_untracked().unwrap();
+    until(|| wallet.error().with_untracked(Option::is_some)).await;
+    let error = wallet.error().get_untracked().unwrap();
     assert!(error.is_user_rejection());
-    assert_eq!(error.to_string(), "You rejected the request in your wallet. Nothing was sent.");
-    assert!(wallet.connection.with_untracked(Option::is_none));
+    assert_eq!(
+        error.to_string(),
+        "You rejected the request in your wallet. Nothing was sent."
+    );
+    assert!(wallet.connection().with_untracked(Option::is_none));
 
     // A wallet that fails otherwise is a failure.
     let broken = scripted_wallet(wallet_script(json!({
         "eth_requestAccounts": { "error": { "code": -32603, "message": "internal error" } },
     })));
     let wallet = connected(&owner, "Broken", &broken).await;
-    until(|| wallet.error.with_untracked(Option::is_some)).await;
-    assert!(!wallet.error.get_untracked().unwrap().is_user_rejection());
+    until(|| wallet.error().with_untracked(Option::is_some)).await;
+    assert!(!wallet.error().get_untracked().unwrap().is_user_rejection());
     owner.cleanup();
 }
 
@@ -192,17 +216,25 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
         "eth_call": { "result": alloy_primitives::hex::encode_prefixed(encoded) },
     })));
     let wallet = connected(&owner, "Reader", &provider).await;
-    until(|| wallet.connection.with_untracked(Option::is_some)).await;
+    until(|| wallet.connection().with_untracked(Option::is_some)).await;
     let pool = owner.with(|| PoolData::new(config(), wallet));
-    until(|| pool.reading.with_untracked(|r| r.as_ref().is_some_and(|r| r.pool.account.is_some()))).await;
-    let reading = pool.reading.get_untracked().unwrap();
+    until(|| {
+        pool.reading()
+            .with_untracked(|r| r.as_ref().is_some_and(|r| r.pool.account.is_some()))
+    })
+    .await;
+    let reading = pool.reading().get_untracked().unwrap();
     assert_eq!(reading.block, 42);
     assert_eq!(reading.pool.totals.total_pooled_ether, eth * U256::from(11));
     let account = reading.pool.account.unwrap();
     assert_eq!((account.address, account.shares), (ALICE, eth));
     // The balance is the client's own computation from shares, to the wei.
     assert_eq!(
-        reading.pool.totals.pooled_eth_by_shares(account.shares).unwrap(),
+        reading
+            .pool
+            .totals
+            .pooled_eth_by_shares(account.shares)
+            .unwrap(),
         eth * U256::from(11) / U256::from(10)
     );
     // One eth_call per refresh; none more while nothing asks.

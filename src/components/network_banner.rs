@@ -12,7 +12,7 @@ pub fn NetworkBanner() -> impl IntoView {
     let expected = config.chain_id;
     let wrong_chain = move || {
         wallet
-            .connection
+            .connection()
             .with(|c| c.as_ref().is_some_and(|c| c.chain_id != expected))
     };
     let name = config.chain_name.clone();
@@ -21,7 +21,7 @@ pub fn NetworkBanner() -> impl IntoView {
             <div class="banner warning" role="alert" data-testid="wrong-network">
                 <span>
                     "Your wallet is on another network (chain "
-                    {move || wallet.connection.with(|c| c.as_ref().map(|c| c.chain_id))}
+                    {move || wallet.connection().with(|c| c.as_ref().map(|c| c.chain_id))}
                     "). Deposits go to " {name.clone()} " only."
                 </span>
                 <button class="primary" on:click={

@@ -17,7 +17,7 @@ pub fn PoolStats() -> impl IntoView {
     let pool = expect_context::<PoolData>();
     let history = expect_context::<History>();
     let field = move |f: fn(&crate::state::pool::Reading) -> U256| {
-        Signal::derive(move || pool.reading.with(|r| r.as_ref().map(f)))
+        Signal::derive(move || pool.reading().with(|r| r.as_ref().map(f)))
     };
     let pooled = field(|r| r.pool.totals.total_pooled_ether);
     let shares = field(|r| r.pool.totals.total_shares);
@@ -25,7 +25,7 @@ pub fn PoolStats() -> impl IntoView {
     let validator = U256::from(pool_core::deposit::DEPOSIT_WEI);
     // Progress of the buffer towards the next validator's deposit, in whole percent.
     let progress = move || {
-        pool.reading.with(|r| {
+        pool.reading().with(|r| {
             r.as_ref().map(|r| {
                 let into_next = r.pool.buffered_ether % validator;
                 let ready = r.pool.buffered_ether / validator;
@@ -38,7 +38,7 @@ pub fn PoolStats() -> impl IntoView {
         })
     };
     let apr = move |window: u64| {
-        history.reports.with(|reports| {
+        history.reports().with(|reports| {
             let now = reports.last().map(|r| r.timestamp).unwrap_or_default();
             apr_bps(reports, now, window)
                 .map(format_bps)
@@ -56,9 +56,9 @@ pub fn PoolStats() -> impl IntoView {
                 <dt>"Buffered (awaiting a validator)"</dt>
                 <dd data-testid="buffered"><EthAmount wei=buffered unit="ETH"/></dd>
                 <dt>"Validators activated"</dt>
-                <dd data-testid="validators">{move || pool.reading.with(|r| r.as_ref().map(|r| r.pool.activated_validators))}</dd>
+                <dd data-testid="validators">{move || pool.reading().with(|r| r.as_ref().map(|r| r.pool.activated_validators))}</dd>
                 <dt>"Runway per activation"</dt>
-                <dd data-testid="runway">{move || pool.reading.with(|r| r.as_ref().map(|r| {
+                <dd data-testid="runway">{move || pool.reading().with(|r| r.as_ref().map(|r| {
                     format!("{} days ({} blocks)", r.pool.runway_blocks / BLOCKS_PER_DAY, r.pool.runway_blocks)
                 }))}</dd>
                 <dt>"APR, 7 days"</dt>
@@ -73,12 +73,12 @@ pub fn PoolStats() -> impl IntoView {
                 </label>
                 <progress id="next-validator" max="100" value=percent.to_string()>{format!("{percent}%")}</progress>
             })}
-            <RebaseChart reports=history.reports/>
+            <RebaseChart reports=history.reports()/>
             <p class="muted">
-                {move || pool.reading.with(|r| r.as_ref().map(|r| format!("As of block {}", r.block)))}
+                {move || pool.reading().with(|r| r.as_ref().map(|r| format!("As of block {}", r.block)))}
             </p>
-            <Show when=move || pool.error.with(Option::is_some)>
-                <p class="error" role="alert">{move || pool.error.get().map(|e| e.to_string())}</p>
+            <Show when=move || pool.error().with(Option::is_some)>
+                <p class="error" role="alert">{move || pool.error().get().map(|e| e.to_string())}</p>
             </Show>
         </aside>
     }

@@ -19,8 +19,8 @@ pub fn Position() -> impl IntoView {
     let history = expect_context::<History>();
     let config = expect_context::<NetworkConfig>();
     let account = move || {
-        let connected = wallet.connection.with(|c| c.as_ref().map(|c| c.account));
-        pool.reading.with(|r| {
+        let connected = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
+        pool.reading().with(|r| {
             r.as_ref()
                 .and_then(|r| r.pool.account.clone())
                 .filter(|a| Some(a.address) == connected)
@@ -31,7 +31,7 @@ pub fn Position() -> impl IntoView {
     let earned = move || {
         let position = account()?;
         let flows = history
-            .flows
+            .flows()
             .get()
             // Flows read at another share count (a deposit just landed) would count that
             // deposit as a reward: wait for the fetch that matches.
@@ -44,7 +44,7 @@ pub fn Position() -> impl IntoView {
         ))
     };
     let rate = move || {
-        pool.reading.with(|r| {
+        pool.reading().with(|r| {
             r.as_ref().and_then(|r| {
                 r.pool
                     .totals
@@ -64,7 +64,7 @@ pub fn Position() -> impl IntoView {
         }
     };
     let watch = move |_| {
-        let Some(connection) = wallet.connection.get_untracked() else {
+        let Some(connection) = wallet.connection().get_untracked() else {
             return;
         };
         let token = config.pool_eth;
@@ -84,7 +84,7 @@ pub fn Position() -> impl IntoView {
         });
     };
     view! {
-        <Show when=move || wallet.connection.with(Option::is_some) fallback=|| view! {
+        <Show when=move || wallet.connection().with(Option::is_some) fallback=|| view! {
             <p class="muted">"Connect a wallet to see your poolETH and deposit."</p>
         }>
             <div class="position">

@@ -24,7 +24,7 @@ pub fn StakeForm() -> impl IntoView {
     let chain_id = config.chain_id;
     // A mined deposit empties the field, so that the same amount is not sent twice by mistake.
     Effect::new(move |_| {
-        if matches!(stake.state.get(), TxState::Mined { .. }) {
+        if matches!(stake.state().get(), TxState::Mined { .. }) {
             text.set(String::new());
         }
     });
@@ -32,7 +32,7 @@ pub fn StakeForm() -> impl IntoView {
     // The typed amount in wei, or why it cannot be deposited.
     let amount = Memo::new(move |_| -> Result<U256, String> {
         let wei = parse_ether(&text.get()).map_err(|e| e.to_string())?;
-        let balance = pool.reading.with(|r| {
+        let balance = pool.reading().with(|r| {
             r.as_ref()
                 .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
         });
@@ -43,13 +43,13 @@ pub fn StakeForm() -> impl IntoView {
     });
     let on_our_chain = move || {
         wallet
-            .connection
+            .connection()
             .with(|c| c.as_ref().is_some_and(|c| c.chain_id == chain_id))
     };
     // Shares minted at the current rate, and what they are worth once the deposit is in.
     let preview = move || {
         let wei = amount.get().ok()?;
-        let totals = pool.reading.with(|r| r.as_ref().map(|r| r.pool.totals))?;
+        let totals = pool.reading().with(|r| r.as_ref().map(|r| r.pool.totals))?;
         Some(match totals.shares_by_pooled_eth(wei) {
             Ok(shares) if shares.is_zero() => {
                 "That is too small to buy a single share at the current rate.".into()
@@ -68,14 +68,15 @@ pub fn StakeForm() -> impl IntoView {
             Err(e) => e.to_string(),
         })
     };
-    let can_send =
-        move || on_our_chain() && amount.with(Result::is_ok) && !stake.state.with(TxState::is_busy);
+    let can_send = move || {
+        on_our_chain() && amount.with(Result::is_ok) && !stake.state().with(TxState::is_busy)
+    };
     let submit = {
         let config = config.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let (Some(connection), Ok(wei)) =
-                (wallet.connection.get_untracked(), amount.get_untracked())
+                (wallet.connection().get_untracked(), amount.get_untracked())
             else {
                 return;
             };
@@ -88,7 +89,7 @@ pub fn StakeForm() -> impl IntoView {
     let max = {
         let config = config.clone();
         move |_| {
-            let Some(balance) = pool.reading.with_untracked(|r| {
+            let Some(balance) = pool.reading().with_untracked(|r| {
                 r.as_ref()
                     .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
             }) else {
@@ -123,7 +124,7 @@ pub fn StakeForm() -> impl IntoView {
         }
     };
     let balance = move || {
-        pool.reading
+        pool.reading()
             .with(|r| {
                 r.as_ref()
                     .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
@@ -152,17 +153,17 @@ pub fn StakeForm() -> impl IntoView {
                 />
                 <span class="unit">"ETH"</span>
                 <button type="button" class="secondary max" data-testid="max" on:click=max
-                    disabled=move || wallet.connection.with(Option::is_none)>"Max"</button>
+                    disabled=move || wallet.connection().with(Option::is_none)>"Max"</button>
             </div>
             <p id="deposit-help" class="muted">
                 {move || problem().or_else(preview).or_else(balance).unwrap_or_default()}
                 {move || max_note.get().map(|n| format!(" {n}"))}
             </p>
             <button type="submit" class="primary wide" data-testid="deposit-submit" disabled=move || !can_send()>
-                {move || match stake.state.get() {
+                {move || match stake.state().get() {
                     TxState::AwaitingWallet => "Confirm in your wallet…",
                     TxState::Pending { .. } => "Depositing…",
-                    _ if wallet.connection.with(Option::is_none) => "Connect a wallet to deposit",
+                    _ if wallet.connection().with(Option::is_none) => "Connect a wallet to deposit",
                     _ if !on_our_chain() => "Switch network to deposit",
                     _ => "Deposit",
                 }}
@@ -187,7 +188,7 @@ fn TxStatus() -> impl IntoView {
     };
     let confirmations = move |block: u64| {
         let latest = pool
-            .reading
+            .reading()
             .with(|r| r.as_ref().map(|r| r.block))
             .unwrap_or(block);
         let n = latest.saturating_sub(block) + 1;
@@ -195,7 +196,7 @@ fn TxStatus() -> impl IntoView {
     };
     view! {
         <div class="tx-status" aria-live="polite" data-testid="tx-status">
-            {move || match stake.state.get() {
+            {move || match stake.state().get() {
                 TxState::Idle => ().into_any(),
                 TxState::AwaitingWallet => view! { <p>"Waiting for your wallet…"</p> }.into_any(),
                 TxState::Pending { hash } => view! { <p>"Submitted, waiting to be mined: " {link(hash)}</p> }.into_any(),

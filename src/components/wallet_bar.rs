@@ -10,7 +10,7 @@ pub fn WalletBar() -> impl IntoView {
     let open = RwSignal::new(false);
 
     let connected = move || {
-        wallet.connection.get().map(|c| {
+        wallet.connection().get().map(|c| {
             let address = c.account.to_string();
             let short = format!("{}…{}", &address[..6], &address[address.len() - 4..]);
             view! {
@@ -24,9 +24,9 @@ pub fn WalletBar() -> impl IntoView {
     };
 
     let chooser = move || {
-        let wallets = wallet.discovered.get();
+        let wallets = wallet.discovered().get();
         if wallets.is_empty() {
-            return if wallet.searched.get() {
+            return if wallet.searched().get() {
                 view! {
                     <p class="hint" role="status">
                         "No browser wallet found. Install one (MetaMask, Rabby, Frame, Coinbase Wallet…) "
@@ -61,14 +61,14 @@ pub fn WalletBar() -> impl IntoView {
 
     view! {
         <div class="wallet-bar">
-            <Show when=move || wallet.connection.with(Option::is_some) fallback=move || view! {
+            <Show when=move || wallet.connection().with(Option::is_some) fallback=move || view! {
                 <button
                     class="primary"
                     aria-expanded=move || open.get().to_string()
-                    disabled=move || wallet.connecting.get()
+                    disabled=move || wallet.connecting().get()
                     on:click=move |_| open.update(|o| *o = !*o)
                 >
-                    {move || if wallet.connecting.get() { "Check your wallet…" } else { "Connect wallet" }}
+                    {move || if wallet.connecting().get() { "Check your wallet…" } else { "Connect wallet" }}
                 </button>
                 <Show when=move || open.get()>
                     <div class="popover">{chooser}</div>
@@ -76,7 +76,7 @@ pub fn WalletBar() -> impl IntoView {
             }>
                 {connected}
             </Show>
-            {move || wallet.error.get().map(|error| if error.is_user_rejection() {
+            {move || wallet.error().get().map(|error| if error.is_user_rejection() {
                 // The user's own choice: said plainly, not as an alert.
                 view! { <p class="note">{error.to_string()}</p> }.into_any()
             } else {

@@ -27,9 +27,24 @@ pub struct Flows {
 
 #[derive(Clone, Copy)]
 pub struct History {
-    pub reports: RwSignal<Vec<Report>>,
-    pub flows: RwSignal<Option<Flows>>,
-    pub error: RwSignal<Option<AppError>>,
+    reports: RwSignal<Vec<Report>>,
+    flows: RwSignal<Option<Flows>>,
+    error: RwSignal<Option<AppError>>,
+}
+
+/// Read-only views of the handle's state: only the handle writes it.
+impl History {
+    pub fn reports(&self) -> ReadSignal<Vec<Report>> {
+        self.reports.read_only()
+    }
+
+    pub fn flows(&self) -> ReadSignal<Option<Flows>> {
+        self.flows.read_only()
+    }
+
+    pub fn error(&self) -> ReadSignal<Option<AppError>> {
+        self.error.read_only()
+    }
 }
 
 impl History {
@@ -43,8 +58,8 @@ impl History {
         // What should trigger a fetch: the account, its shares (deposits and transfers move
         // them) and the share price (moved only by reports).
         let key = Memo::new(move |_| {
-            let account = wallet.connection.with(|c| c.as_ref().map(|c| c.account));
-            pool.reading.with(|r| {
+            let account = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
+            pool.reading().with(|r| {
                 let r = r.as_ref()?;
                 let shares = r
                     .pool
@@ -67,7 +82,10 @@ impl History {
             let Some((account, shares, _)) = key.get() else {
                 return;
             };
-            let Some(latest) = pool.reading.with_untracked(|r| r.as_ref().map(|r| r.block)) else {
+            let Some(latest) = pool
+                .reading()
+                .with_untracked(|r| r.as_ref().map(|r| r.block))
+            else {
                 return;
             };
             let mut scanned = cursor

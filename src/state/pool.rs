@@ -18,13 +18,24 @@ pub use pool_chain::reads::Reading;
 /// Handle to the latest reading.
 #[derive(Clone, Copy)]
 pub struct PoolData {
-    pub reading: RwSignal<Option<Reading>>,
+    reading: RwSignal<Option<Reading>>,
     /// Why the last read failed, as a sentence (the previous reading stays on screen).
-    pub error: RwSignal<Option<AppError>>,
+    error: RwSignal<Option<AppError>>,
     /// Bumped to ask for a read now (after a transaction, on account change).
     generation: RwSignal<u64>,
     /// Reads under way: a timer tick does not pile another on a slow node.
     in_flight: StoredValue<u32>,
+}
+
+/// Read-only views of the handle's state: only the handle writes it.
+impl PoolData {
+    pub fn reading(&self) -> ReadSignal<Option<Reading>> {
+        self.reading.read_only()
+    }
+
+    pub fn error(&self) -> ReadSignal<Option<AppError>> {
+        self.error.read_only()
+    }
 }
 
 impl PoolData {
@@ -39,7 +50,7 @@ impl PoolData {
         let interval = config.refresh_interval_ms();
         Effect::new(move |_| {
             data.generation.track();
-            let connection = wallet.connection.get();
+            let connection = wallet.connection().get();
             let account = connection.as_ref().map(|c| c.account);
             // Read through the wallet when it is on our chain, else through our own RPC.
             let client = match &connection {
@@ -59,7 +70,7 @@ impl PoolData {
                     Ok(reading) => {
                         // Drop a late answer about an account that is no longer selected.
                         let current = wallet
-                            .connection
+                            .connection()
                             .with_untracked(|c| c.as_ref().map(|c| c.account));
                         if current == account
                             && data

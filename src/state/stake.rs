@@ -61,7 +61,20 @@ impl TxState {
 /// Handle to the stake flow.
 #[derive(Clone, Copy)]
 pub struct Stake {
-    pub state: RwSignal<TxState>,
+    state: RwSignal<TxState>,
+}
+
+/// Read-only views of the handle's state: only the handle writes it.
+impl Stake {
+    pub fn state(&self) -> ReadSignal<TxState> {
+        self.state.read_only()
+    }
+}
+
+impl Default for Stake {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Stake {

@@ -43,22 +43,47 @@ impl Connection {
 /// Handle to the wallet state (cheap to copy into views).
 #[derive(Clone, Copy)]
 pub struct Wallet {
-    pub discovered: RwSignal<Vec<Discovered>>,
-    pub connection: RwSignal<Option<Connection>>,
+    discovered: RwSignal<Vec<Discovered>>,
+    connection: RwSignal<Option<Connection>>,
     /// Set while a connection request waits for the user.
-    pub connecting: RwSignal<bool>,
+    connecting: RwSignal<bool>,
     /// The last wallet problem.
-    pub error: RwSignal<Option<AppError>>,
+    error: RwSignal<Option<AppError>>,
     /// Whether discovery has had its chance to hear from wallets.
-    pub searched: RwSignal<bool>,
+    searched: RwSignal<bool>,
     subscriptions: StoredValue<Vec<events::Subscription>, LocalStorage>,
     /// Listens for wallets announcing themselves (they may announce late) for as long as the
     /// handle lives; dropped, and so removed, with its owner.
     discovery: StoredValue<Option<discovery::WalletDiscovery>, LocalStorage>,
 }
 
+/// Read-only views of the handle's state: only the handle writes it.
+impl Wallet {
+    pub fn discovered(&self) -> ReadSignal<Vec<Discovered>> {
+        self.discovered.read_only()
+    }
+
+    pub fn connection(&self) -> ReadSignal<Option<Connection>> {
+        self.connection.read_only()
+    }
+
+    pub fn connecting(&self) -> ReadSignal<bool> {
+        self.connecting.read_only()
+    }
+
+    pub fn error(&self) -> ReadSignal<Option<AppError>> {
+        self.error.read_only()
+    }
+
+    pub fn searched(&self) -> ReadSignal<bool> {
+        self.searched.read_only()
+    }
+}
+
 impl Wallet {
     /// Starts discovery; wallets are listed as they announce themselves.
+    // Not `Default`: creating the handle starts listening for wallets.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         let wallet = Wallet {
             discovered: RwSignal::new(Vec::new()),
