@@ -81,6 +81,18 @@ pub struct BatchError {
     pub error: BlsError,
 }
 
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Item {}: {}", self.index, self.error)
+    }
+}
+
+impl std::error::Error for BatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
 /// Checks many signatures at once, about 1.5 times as fast as one by one: one final
 /// exponentiation for the whole batch instead of one per signature.
 ///
