@@ -118,14 +118,12 @@ pub fn describe(error: &RpcError) -> String {
         };
     }
     match error {
-        RpcError::Transport(kind) => {
-            let text = kind.to_string();
-            if text.contains("could not reach the RPC") {
-                format!("{text}. Check your connection; nothing was sent.")
-            } else {
-                format!("The network answered with an error: {text}")
+        RpcError::Transport(kind) => match pool_eip1193::Unreachable::in_error(kind) {
+            Some(unreachable) => {
+                format!("{unreachable}. Check your connection; nothing was sent.")
             }
-        }
+            None => format!("The network answered with an error: {kind}"),
+        },
         RpcError::DeserError { .. } => {
             "The network sent an answer this app does not understand.".into()
         }

@@ -77,6 +77,11 @@ impl std::fmt::Display for ContractError {
 
 impl std::error::Error for ContractError {}
 
+/// The contract error in revert `data` (see [`ContractError::decode`]).
+pub fn decode(data: &[u8]) -> Option<ContractError> {
+    ContractError::decode(data)
+}
+
 /// Explains revert `data` when it is one of the pool's custom errors or the SSV network's.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
     ContractError::decode(data).map(|e| e.to_string())

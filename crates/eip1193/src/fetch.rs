@@ -40,15 +40,47 @@ impl tower::Service<RequestPacket> for FetchTransport {
         Box::pin(async move {
             let body = serde_json::to_string(&packet).map_err(TransportError::ser_err)?;
             let text = post(&url, &body).await.map_err(|e| match e {
-                PostError::Unreachable(reason) => TransportErrorKind::custom_str(&format!(
-                    "could not reach the RPC at {url} ({reason})"
-                )),
+                PostError::Unreachable(reason) => TransportErrorKind::custom(Unreachable {
+                    url: url.clone(),
+                    reason,
+                }),
                 PostError::Status(status, body) => TransportErrorKind::http_error(status, body),
             })?;
             serde_json::from_str(&text).map_err(|e| TransportError::deser_err(e, text))
         })
     }
 }
+
+/// The endpoint could not be reached at all (no answer, not an HTTP error): kept as a value in
+/// the transport error (`TransportErrorKind::Custom`), so callers recognise it by type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreachable {
+    pub url: String,
+    /// The browser's reason, as it gave it.
+    pub reason: String,
+}
+
+impl Unreachable {
+    /// The `Unreachable` inside a transport error, if that is what it is.
+    pub fn in_error(kind: &TransportErrorKind) -> Option<&Unreachable> {
+        match kind {
+            TransportErrorKind::Custom(error) => error.downcast_ref::<Unreachable>(),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "could not reach the RPC at {} ({})",
+            self.url, self.reason
+        )
+    }
+}
+
+impl std::error::Error for Unreachable {}
 
 enum PostError {
     Unreachable(String),

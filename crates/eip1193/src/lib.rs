@@ -27,6 +27,6 @@ mod provider;
 mod transport;
 
 pub use error::{ProviderError, codes};
-pub use fetch::FetchTransport;
+pub use fetch::{FetchTransport, Unreachable};
 pub use provider::Eip1193Provider;
 pub use transport::Eip1193Transport;

@@ -173,6 +173,12 @@ async fn an_unreachable_rpc_is_a_clear_transport_error() {
         text.contains("could not reach the RPC at http://127.0.0.1:9/"),
         "{text}"
     );
+    // Kept as a value: callers recognise it by type, not by its text.
+    let RpcError::Transport(kind) = &error else {
+        panic!("a transport error: {error:?}");
+    };
+    let unreachable = pool_eip1193::Unreachable::in_error(kind).expect("typed Unreachable");
+    assert_eq!(unreachable.url, "http://127.0.0.1:9/");
 }
 
 #[wasm_bindgen_test]
