@@ -188,6 +188,14 @@ impl Devnet {
         self.anvil.addresses()
     }
 
+    /// A local signer of anvil's account `index` (its well-known devnet key), for programs that
+    /// sign for themselves (the keeper).
+    pub fn signer(&self, index: usize) -> alloy::signers::local::PrivateKeySigner {
+        alloy::signers::local::PrivateKeySigner::from_signing_key(
+            self.anvil.keys()[index].clone().into(),
+        )
+    }
+
     /// The provider that signs with every anvil account (choose one with `.from(...)`); clones
     /// share one nonce cache.
     pub fn provider(&self) -> DynProvider {

@@ -76,3 +76,35 @@ pub async fn scan_deposits(
     .await?;
     Ok(deposits)
 }
+
+/// The deposit contract's deposit count now (`get_deposit_count()`, 8 bytes little-endian): what
+/// an activation carries, so that any deposit made after the caller checked the logs reverts it.
+pub async fn deposit_count(
+    client: &RpcClient,
+    deposit_contract: Address,
+) -> Result<u64, super::ChainError> {
+    use alloy_sol_types::SolCall;
+    let data: Bytes = client
+        .request(
+            "eth_call",
+            (
+                crate::rpc::TxRequest::call(
+                    deposit_contract,
+                    DepositContract::get_deposit_countCall {}.abi_encode(),
+                ),
+                "latest",
+            ),
+        )
+        .await?;
+    let decode_error = |cause: String| super::ChainError::Decode {
+        what: "get_deposit_count",
+        cause,
+    };
+    let le = DepositContract::get_deposit_countCall::abi_decode_returns(&data)
+        .map_err(|e| decode_error(e.to_string()))?;
+    let bytes: [u8; 8] = le
+        .as_ref()
+        .try_into()
+        .map_err(|_| decode_error(format!("{} bytes, not 8", le.len())))?;
+    Ok(u64::from_le_bytes(bytes))
+}

@@ -15,7 +15,7 @@ mod scan;
 mod ssv;
 pub mod tx;
 
-pub use deposits::{DepositedKey, scan_deposits};
+pub use deposits::{DepositedKey, deposit_count, scan_deposits};
 pub use error::ChainError;
 pub use fees::fee_market;
 pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};

@@ -1,0 +1,432 @@
+//! The activation duty: one round decides whether to activate, and what.
+
+use alloy::network::TransactionBuilder;
+use alloy::primitives::{B256, Bytes, U256};
+use alloy::providers::Provider;
+use alloy::rpc::types::TransactionRequest;
+use alloy::sol_types::{SolCall, SolEvent};
+use pool_chain::bindings::PoolManager::{self, PoolManagerErrors, ValidatorData};
+use pool_chain::client::tx::{self, TxError};
+use pool_chain::client::{ChainError, MAX_LOG_WINDOW, deposit_count, scan_clusters, scan_logs};
+use pool_chain::history::{LogFilter, Topic};
+use pool_chain::revert::ContractError;
+use pool_chain::rpc::TxRequest;
+use pool_core::deposit::DEPOSIT_WEI;
+use serde_json::json;
+
+use crate::keeper::Keeper;
+
+/// Why a round did nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idle {
+    /// Less than 32 ETH buffered.
+    BufferBelowDeposit { buffered: U256 },
+    /// No registry entry waits.
+    RegistryEmpty,
+    /// The next entry waits out its activation delay until `ready_at`.
+    NotReady { index: u64, ready_at: u64 },
+    /// The fee reserve cannot fund even one more validator's cluster runway.
+    FeeReserveShort { reserve: U256, needed: U256 },
+}
+
+/// What a round decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Idle(Idle),
+    /// Sent and mined.
+    Activated {
+        first: u64,
+        count: u64,
+        tx: B256,
+    },
+    /// `--dry-run`: what would have been sent.
+    WouldActivate {
+        first: u64,
+        count: u64,
+        calldata: Bytes,
+    },
+    /// Another keeper (or the operator) activated these entries first; nothing was lost.
+    AnotherKeeperWasFaster,
+    /// The chain moved under the reading (a deposit, a cluster change): the next round re-reads.
+    StaleReading {
+        reason: String,
+    },
+    /// A registry key was deposited with other withdrawal credentials: it must never get the
+    /// pool's 32 ETH. The duty stops until a person drops it (`dropValidators`).
+    FrontRun {
+        index: u64,
+        pubkey: Bytes,
+        credentials: B256,
+    },
+    /// The pool refused the activation for a reason a person must look at.
+    Refused {
+        reason: String,
+    },
+    /// The duty is stopped (a front-run was found earlier).
+    Stopped,
+}
+
+/// SSV's per-transaction bulk limits: 80 / 40 / 30 / 20 for 4 / 7 / 10 / 13 operators.
+fn bulk_limit(operators: usize) -> u64 {
+    match operators {
+        4 => 80,
+        7 => 40,
+        10 => 30,
+        _ => 20,
+    }
+}
+
+impl Keeper {
+    /// One round of the activation duty. Errors are faults of the node or the network (retry
+    /// later); every decision about the pool is a [`Decision`].
+    pub async fn round(&mut self) -> anyhow::Result<Decision> {
+        if self.stopped {
+            return Ok(Decision::Stopped);
+        }
+        let pool = PoolManager::new(self.pool, self.provider.clone());
+        let head = self.provider.get_block_number().await?;
+        let buffered = U256::from(pool.bufferedEther().call().await?);
+        let first = pool.activatedValidators().call().await?.to::<u64>();
+        let length = pool.validatorCount().call().await?.to::<u64>();
+        self.update_figures(&pool, buffered, length - first).await;
+        let deposit = U256::from(DEPOSIT_WEI);
+        if buffered < deposit {
+            return Ok(Decision::Idle(Idle::BufferBelowDeposit { buffered }));
+        }
+        if length == first {
+            return Ok(Decision::Idle(Idle::RegistryEmpty));
+        }
+        let affordable = (buffered / deposit).to::<u64>();
+        let mut entries = self
+            .registry_entries(first, (length - first).min(affordable), head)
+            .await?;
+        // One operator set per activation, within SSV's bulk limit.
+        let ids = entries[0].operatorIds.clone();
+        let same_set = entries.iter().take_while(|e| e.operatorIds == ids).count();
+        entries.truncate(same_set.min(bulk_limit(ids.len()) as usize));
+        // Only entries past their activation delay, counting the block this would land in.
+        let mut ready = 0;
+        for (offset, _) in entries.iter().enumerate() {
+            let index = first + offset as u64;
+            let entry = pool.getValidator(U256::from(index)).call().await?;
+            let ready_at = entry.readyAt.to::<u64>();
+            if ready_at > head + 1 {
+                if ready == 0 {
+                    return Ok(Decision::Idle(Idle::NotReady { index, ready_at }));
+                }
+                break;
+            }
+            ready += 1;
+        }
+        entries.truncate(ready);
+        // A key deposited with other credentials is a front-run: never send it, stop for a person.
+        let credentials = self.credentials;
+        let deposited = self.deposited(head).await?;
+        for (offset, entry) in entries.iter().enumerate() {
+            if let Some(other) = deposited.get(&entry.pubkey).filter(|c| **c != credentials) {
+                let (pubkey, credentials) = (entry.pubkey.clone(), *other);
+                self.stopped = true;
+                return Ok(Decision::FrontRun {
+                    index: first + offset as u64,
+                    pubkey,
+                    credentials,
+                });
+            }
+        }
+        // What the fee reserve can fund.
+        let funding = pool.fundingPerValidator(ids.clone()).call().await?;
+        let reserve = pool.feeReserve().call().await?;
+        let fundable = if funding.is_zero() {
+            u64::MAX
+        } else {
+            (reserve / funding).saturating_to::<u64>()
+        };
+        if fundable == 0 {
+            return Ok(Decision::Idle(Idle::FeeReserveShort {
+                reserve,
+                needed: funding,
+            }));
+        }
+        entries.truncate(fundable.min(entries.len() as u64) as usize);
+        let count = entries.len() as u64;
+
+        // A fresh cluster snapshot and deposit count, then simulate and send.
+        let snapshots = scan_clusters(
+            &self.reader,
+            self.ssv_network,
+            self.pool,
+            (self.deployment_block, head),
+            MAX_LOG_WINDOW,
+        )
+        .await?;
+        let cluster: PoolManager::Cluster = snapshots.get(self.pool, &ids).into();
+        let expected = deposit_count(&self.reader, self.deposit_contract).await?;
+        let calldata: Bytes = PoolManager::activateValidatorsCall {
+            validators: entries,
+            expectedDepositCount: expected,
+            cluster,
+        }
+        .abi_encode()
+        .into();
+        let request = TxRequest {
+            from: Some(self.account),
+            to: self.pool,
+            value: None,
+            data: calldata.clone(),
+        };
+        if let Err(error) = tx::simulate(&self.reader, &request).await {
+            return self.refused(error, first).await;
+        }
+        if self.dry_run {
+            return Ok(Decision::WouldActivate {
+                first,
+                count,
+                calldata,
+            });
+        }
+        let sent = TransactionRequest::default()
+            .with_from(self.account)
+            .with_to(self.pool)
+            .with_input(calldata);
+        let receipt = self
+            .provider
+            .send_transaction(sent)
+            .await?
+            .get_receipt()
+            .await?;
+        if receipt.status() {
+            if let Ok(mut figures) = self.figures.lock() {
+                figures.last_action_timestamp = Some(now());
+            }
+            return Ok(Decision::Activated {
+                first,
+                count,
+                tx: receipt.transaction_hash,
+            });
+        }
+        // Mined but reverted: someone was faster between the simulation and the block.
+        let moved = pool.activatedValidators().call().await?.to::<u64>() != first;
+        Ok(if moved {
+            Decision::AnotherKeeperWasFaster
+        } else {
+            Decision::StaleReading {
+                reason: "the activation reverted on chain; re-reading".into(),
+            }
+        })
+    }
+
+    /// The registry entries `first..first + count` as registered (the newest `ValidatorRegistered`
+    /// event of each index: an index dropped and registered again counts its last entry).
+    async fn registry_entries(
+        &self,
+        first: u64,
+        count: u64,
+        head: u64,
+    ) -> anyhow::Result<Vec<ValidatorData>> {
+        let mut found: Vec<Option<ValidatorData>> = vec![None; count as usize];
+        let pool = self.pool;
+        scan_logs(
+            &self.reader,
+            self.deployment_block,
+            head,
+            MAX_LOG_WINDOW,
+            |(from, to)| {
+                vec![LogFilter {
+                    address: pool,
+                    topics: vec![Some(Topic::One(
+                        PoolManager::ValidatorRegistered::SIGNATURE_HASH,
+                    ))],
+                    from_block: alloy::primitives::U64::from(from),
+                    to_block: alloy::primitives::U64::from(to),
+                }]
+            },
+            |_, logs| {
+                for log in logs.iter().flatten() {
+                    let Ok(event) = PoolManager::ValidatorRegistered::decode_raw_log(
+                        log.topics.iter().copied(),
+                        &log.data,
+                    ) else {
+                        continue;
+                    };
+                    let index = event.index.to::<u64>();
+                    if (first..first + count).contains(&index) {
+                        found[(index - first) as usize] = Some(ValidatorData {
+                            pubkey: event.pubkey,
+                            signature: event.signature,
+                            depositDataRoot: event.depositDataRoot,
+                            operatorIds: event.operatorIds,
+                            sharesData: event.sharesData,
+                        });
+                    }
+                }
+            },
+        )
+        .await?;
+        found
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                e.ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "no ValidatorRegistered event for entry {}",
+                        first + i as u64
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// The decision for a simulation that reverted.
+    async fn refused(&self, error: TxError, first: u64) -> anyhow::Result<Decision> {
+        if let Some(contract) = error.contract_error() {
+            if contract.is_stale_reading() {
+                return Ok(Decision::StaleReading {
+                    reason: contract.to_string(),
+                });
+            }
+            let pool = PoolManager::new(self.pool, self.provider.clone());
+            let moved = pool.activatedValidators().call().await?.to::<u64>() != first;
+            if moved
+                || matches!(
+                    contract,
+                    ContractError::Pool(
+                        PoolManagerErrors::ValidatorDataMismatch(_)
+                            | PoolManagerErrors::NotEnoughValidators(_)
+                    )
+                )
+            {
+                return Ok(Decision::AnotherKeeperWasFaster);
+            }
+            return Ok(Decision::Refused {
+                reason: contract.to_string(),
+            });
+        }
+        match error {
+            TxError::Rpc(ChainError::Rpc(e)) => Err(e.into()),
+            other => Ok(Decision::Refused {
+                reason: other.to_string(),
+            }),
+        }
+    }
+
+    async fn update_figures(
+        &self,
+        pool: &PoolManager::PoolManagerInstance<alloy::providers::DynProvider>,
+        buffered: U256,
+        pending: u64,
+    ) {
+        let report_age = match (
+            pool.lastReportAt().call().await,
+            self.provider
+                .get_block_by_number(alloy::eips::BlockNumberOrTag::Latest)
+                .await,
+        ) {
+            (Ok(at), Ok(Some(block))) => Some(block.header.timestamp.saturating_sub(at)),
+            _ => None,
+        };
+        if let Ok(mut figures) = self.figures.lock() {
+            figures.buffered_eth = f64::from(buffered / U256::from(10u64.pow(9))) / 1e9_f64;
+            figures.pending_entries = pending;
+            figures.last_report_age_seconds = report_age;
+        }
+    }
+
+    /// Logs `decision` (an idle reason once, until it changes) and records it in the metrics;
+    /// whether it was logged.
+    pub fn report(&mut self, decision: &Decision) -> bool {
+        let (event, message, fields) = describe(decision);
+        if let Ok(mut figures) = self.figures.lock() {
+            figures.last_decision = event.to_string();
+            figures.rounds += 1;
+        }
+        if let Decision::Idle(_) = decision {
+            if self.last_idle.as_deref() == Some(message.as_str()) {
+                return false;
+            }
+            self.last_idle = Some(message.clone());
+        } else {
+            self.last_idle = None;
+        }
+        self.log.line(event, &message, fields);
+        true
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn eth(wei: U256) -> String {
+    pool_core::units::format_ether(wei, 6)
+}
+
+/// (event name, sentence, figures) for the log.
+pub fn describe(decision: &Decision) -> (&'static str, String, serde_json::Value) {
+    match decision {
+        Decision::Idle(Idle::BufferBelowDeposit { buffered }) => (
+            "idle",
+            format!("waiting: {} ETH buffered, 32 needed", eth(*buffered)),
+            json!({ "reason": "buffer", "buffered_wei": buffered.to_string() }),
+        ),
+        Decision::Idle(Idle::RegistryEmpty) => (
+            "idle",
+            "waiting: no registry entry to activate (the operator adds the ceremony's keys)".into(),
+            json!({ "reason": "registry-empty" }),
+        ),
+        Decision::Idle(Idle::NotReady { index, ready_at }) => (
+            "idle",
+            format!("waiting: entry {index} can be activated from block {ready_at}"),
+            json!({ "reason": "activation-delay", "index": index, "ready_at": ready_at }),
+        ),
+        Decision::Idle(Idle::FeeReserveShort { reserve, needed }) => (
+            "idle",
+            format!(
+                "waiting: the fee reserve holds {} but one validator's cluster funding needs {}: top it up",
+                eth(*reserve),
+                eth(*needed)
+            ),
+            json!({ "reason": "fee-reserve", "reserve": reserve.to_string(), "needed": needed.to_string() }),
+        ),
+        Decision::Activated { first, count, tx } => (
+            "activated",
+            format!("activated {count} validator(s) from registry index {first} in {tx}"),
+            json!({ "first": first, "count": count, "tx": tx }),
+        ),
+        Decision::WouldActivate { first, count, calldata } => (
+            "dry-run",
+            format!("would activate {count} validator(s) from registry index {first} (dry run: nothing sent)"),
+            json!({ "first": first, "count": count, "calldata": calldata }),
+        ),
+        Decision::AnotherKeeperWasFaster => (
+            "another-keeper",
+            "another keeper (or the operator) activated these entries first; nothing was sent twice".into(),
+            json!({}),
+        ),
+        Decision::StaleReading { reason } => (
+            "stale",
+            format!("the chain moved under this round ({reason}); the next round re-reads"),
+            json!({ "reason": reason }),
+        ),
+        Decision::FrontRun { index, pubkey, credentials } => (
+            "front-run",
+            format!(
+                "STOPPED: registry entry {index} ({pubkey}) was deposited with other withdrawal credentials ({credentials}); \
+                 it must never get the pool's 32 ETH. Drop it (dropValidators({index})) and restart the keeper"
+            ),
+            json!({ "index": index, "pubkey": pubkey, "credentials": credentials }),
+        ),
+        Decision::Refused { reason } => (
+            "refused",
+            format!("the pool refused the activation: {reason}"),
+            json!({ "reason": reason }),
+        ),
+        Decision::Stopped => (
+            "stopped",
+            "stopped after a front-run; drop the entry and restart".into(),
+            json!({}),
+        ),
+    }
+}

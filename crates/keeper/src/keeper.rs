@@ -1,0 +1,163 @@
+//! The keeper's connection to the chain: a reader (the client layer's `RpcClient`), a signing
+//! provider for its own transactions, and the pool's addresses as the pool itself states them.
+
+use std::collections::HashMap;
+
+use alloy::network::EthereumWallet;
+use alloy::primitives::{Address, B256, Bytes};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::client::RpcClient;
+use alloy::signers::local::PrivateKeySigner;
+use pool_chain::bindings::PoolManager;
+use pool_chain::client::{MAX_LOG_WINDOW, ScanError, scan_deposits};
+use pool_chain::config::NetworkConfig;
+
+use crate::log::Logger;
+use crate::metrics::SharedFigures;
+
+/// Why the keeper cannot start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The configuration, the key or the node's chain is wrong.
+    Config(anyhow::Error),
+    /// The node could not be reached.
+    Unreachable(anyhow::Error),
+    /// The key's account may not activate.
+    MissingRole { account: Address },
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Config(e) => write!(f, "bad configuration: {e:#}"),
+            StartError::Unreachable(e) => write!(f, "the node could not be reached: {e:#}"),
+            StartError::MissingRole { account } => write!(
+                f,
+                "{account} does not hold the pool's KEEPER_ROLE: the admin must grant it first"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+pub struct Keeper {
+    pub dry_run: bool,
+    pub log: Logger,
+    pub figures: SharedFigures,
+    pub(crate) reader: RpcClient,
+    pub(crate) provider: DynProvider,
+    pub account: Address,
+    pub pool: Address,
+    pub deposit_contract: Address,
+    pub ssv_network: Address,
+    pub ssv_views: Address,
+    pub deployment_block: u64,
+    pub(crate) credentials: B256,
+    deposits: DepositLog,
+    /// The last idle reason logged, so a waiting keeper says it once, not every round.
+    pub(crate) last_idle: Option<String>,
+    /// Set when a front-run key was found: the duty stops until a person drops it.
+    pub(crate) stopped: bool,
+}
+
+/// The deposit contract's deposits seen so far (pubkey → credentials), read incrementally.
+#[derive(Debug, Default)]
+struct DepositLog {
+    next: u64,
+    credentials: HashMap<Bytes, B256>,
+}
+
+impl Keeper {
+    /// Connects to `rpc` (the config's `rpcUrl` unless overridden), checks the chain and that
+    /// `signer`'s account holds the keeper role, and reads the pool's own addresses.
+    pub async fn connect(
+        config: &NetworkConfig,
+        rpc: &str,
+        signer: PrivateKeySigner,
+        dry_run: bool,
+        log: Logger,
+        figures: SharedFigures,
+    ) -> Result<Keeper, StartError> {
+        let url: alloy::transports::http::reqwest::Url = rpc
+            .parse()
+            .map_err(|e| StartError::Config(anyhow::anyhow!("the RPC URL {rpc}: {e}")))?;
+        let account = signer.address();
+        let reader = RpcClient::new_http(url.clone());
+        let provider = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer))
+            .connect_http(url)
+            .erased();
+        let chain_id = provider
+            .get_chain_id()
+            .await
+            .map_err(|e| StartError::Unreachable(e.into()))?;
+        if chain_id != config.chain_id {
+            return Err(StartError::Config(anyhow::anyhow!(
+                "the node is on chain {chain_id}, the configuration says {}",
+                config.chain_id
+            )));
+        }
+        let pool = PoolManager::new(config.pool_manager, provider.clone());
+        let read = |e: alloy::contract::Error| {
+            StartError::Config(anyhow::anyhow!(
+                "{} does not answer as the pool manager: {e}",
+                config.pool_manager
+            ))
+        };
+        let keeper_role = pool.KEEPER_ROLE().call().await.map_err(read)?;
+        if !pool
+            .hasRole(keeper_role, account)
+            .call()
+            .await
+            .map_err(read)?
+        {
+            return Err(StartError::MissingRole { account });
+        }
+        Ok(Keeper {
+            dry_run,
+            log,
+            figures,
+            deposit_contract: pool.depositContract().call().await.map_err(read)?,
+            ssv_network: pool.ssvNetwork().call().await.map_err(read)?,
+            ssv_views: pool.ssvViews().call().await.map_err(read)?,
+            credentials: pool.withdrawalCredentials().call().await.map_err(read)?,
+            reader,
+            provider,
+            account,
+            pool: config.pool_manager,
+            deployment_block: config.deployment_block,
+            deposits: DepositLog {
+                next: config.deployment_block,
+                credentials: HashMap::new(),
+            },
+            last_idle: None,
+            stopped: false,
+        })
+    }
+
+    /// The credentials each pubkey was first deposited with, read up to `head`.
+    pub(crate) async fn deposited(
+        &mut self,
+        head: u64,
+    ) -> Result<&HashMap<Bytes, B256>, ScanError> {
+        if self.deposits.next <= head {
+            let found = scan_deposits(
+                &self.reader,
+                self.deposit_contract,
+                (self.deposits.next, head),
+                MAX_LOG_WINDOW,
+            )
+            .await?;
+            for deposit in found {
+                // The first deposit fixes a key's credentials; later ones do not change them.
+                self.deposits
+                    .credentials
+                    .entry(deposit.pubkey)
+                    .or_insert(deposit.withdrawal_credentials);
+            }
+            self.deposits.next = head + 1;
+        }
+        Ok(&self.deposits.credentials)
+    }
+}

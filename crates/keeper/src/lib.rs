@@ -1,0 +1,19 @@
+//! `pool-keeper`: activates the pool's validators whenever 32 ETH is pooled, on the same client
+//! layer as the app (`pool_chain::client`), so no chain logic is written twice.
+//!
+//! One round ([`Keeper::round`]) reads the pool, picks the registry entries the buffer, the
+//! activation delay, the operator set and the fee reserve allow, refuses any key the deposit
+//! contract's logs show was deposited already (a front-run: the duty stops for a person), takes
+//! a fresh cluster snapshot and deposit count, simulates, and sends. State is re-read before
+//! every send, and the contract's guards make a second keeper's duplicate revert harmlessly.
+
+pub mod activation;
+pub mod keeper;
+pub mod log;
+pub mod metrics;
+pub mod options;
+pub mod signer;
+
+pub use activation::{Decision, Idle};
+pub use keeper::Keeper;
+pub use options::Options;

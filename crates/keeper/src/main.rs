@@ -1,0 +1,114 @@
+//! `pool-keeper`: see `--help` and the README's "Running the keeper".
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pool_chain::config::NetworkConfig;
+use pool_keeper::keeper::StartError;
+use pool_keeper::log::Logger;
+use pool_keeper::metrics::{Figures, serve};
+use pool_keeper::options::{HELP, Options};
+use pool_keeper::{Decision, Keeper, signer};
+
+const CONFIG: u8 = 2;
+const MISSING_ROLE: u8 = 3;
+const FRONT_RUN: u8 = 4;
+const UNREACHABLE: u8 = 5;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match Options::parse(&args) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("pool-keeper: {e:#}");
+            return ExitCode::from(CONFIG);
+        }
+    };
+    match run(options).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pool-keeper: {e}");
+            ExitCode::from(match e {
+                StartError::Config(_) => CONFIG,
+                StartError::Unreachable(_) => UNREACHABLE,
+                StartError::MissingRole { .. } => MISSING_ROLE,
+            })
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<ExitCode, StartError> {
+    let text = std::fs::read_to_string(&options.config).map_err(|e| {
+        StartError::Config(anyhow::anyhow!("reading {}: {e}", options.config.display()))
+    })?;
+    let config = NetworkConfig::from_json(&text)
+        .map_err(|e| StartError::Config(anyhow::anyhow!("{}: {e}", options.config.display())))?;
+    let signer = signer::load(&options.key).map_err(StartError::Config)?;
+    let log = Logger {
+        format: options.log_format,
+    };
+    let figures = Arc::new(Mutex::new(Figures::default()));
+    if let Some(address) = options.metrics {
+        let bound = serve(address, figures.clone())
+            .await
+            .map_err(StartError::Config)?;
+        log.line(
+            "metrics",
+            &format!("metrics at http://{bound}/metrics"),
+            serde_json::json!({ "address": bound.to_string() }),
+        );
+    }
+    let rpc = options
+        .rpc
+        .clone()
+        .unwrap_or_else(|| config.rpc_url.clone());
+    let mut keeper =
+        Keeper::connect(&config, &rpc, signer, options.dry_run, log, figures.clone()).await?;
+    log.line(
+        "started",
+        &format!("keeping pool {} as {} ({})", keeper.pool, keeper.account, if options.dry_run { "dry run" } else { "sending" }),
+        serde_json::json!({ "pool": keeper.pool, "account": keeper.account, "dry_run": options.dry_run }),
+    );
+    let poll = Duration::from_secs(options.poll_seconds);
+    let mut failures = 0u32;
+    loop {
+        match keeper.round().await {
+            Ok(decision) => {
+                failures = 0;
+                keeper.report(&decision);
+                if matches!(decision, Decision::FrontRun { .. }) {
+                    return Ok(ExitCode::from(FRONT_RUN));
+                }
+                if options.once {
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                if let Ok(mut figures) = figures.lock() {
+                    figures.errors += 1;
+                }
+                log.line(
+                    "error",
+                    &format!("round failed, will retry: {e:#}"),
+                    serde_json::json!({ "failures": failures }),
+                );
+                if options.once {
+                    return Ok(ExitCode::from(UNREACHABLE));
+                }
+            }
+        }
+        // Back off on repeated faults (up to five minutes); a healthy keeper polls every slot.
+        let wait = poll * 2u32.saturating_pow(failures.min(5));
+        tokio::select! {
+            _ = tokio::time::sleep(wait.min(Duration::from_secs(300).max(poll))) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Prometheus metrics on 127.0.0.1, so an operator can alert on the keeper: the buffer, the
+//! pending registry entries, the cluster's runway left, the age of the last oracle report and
+//! the last action.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The latest figures, shared between the rounds and the HTTP endpoint.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub buffered_eth: f64,
+    pub pending_entries: u64,
+    pub runway_left_days: Option<f64>,
+    pub last_report_age_seconds: Option<u64>,
+    pub last_action_timestamp: Option<u64>,
+    pub last_decision: String,
+    pub rounds: u64,
+    pub errors: u64,
+}
+
+pub type SharedFigures = Arc<Mutex<Figures>>;
+
+impl Figures {
+    /// The Prometheus text exposition of the figures.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let mut gauge = |name: &str, help: &str, value: String| {
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+            ));
+        };
+        gauge(
+            "pool_buffered_eth",
+            "Stakers' ETH waiting in the pool's buffer.",
+            self.buffered_eth.to_string(),
+        );
+        gauge(
+            "pool_pending_entries",
+            "Registry entries not activated yet.",
+            self.pending_entries.to_string(),
+        );
+        if let Some(days) = self.runway_left_days {
+            gauge(
+                "pool_cluster_runway_left_days",
+                "Days of SSV fees the pool's cluster holds beyond its collateral.",
+                days.to_string(),
+            );
+        }
+        if let Some(age) = self.last_report_age_seconds {
+            gauge(
+                "pool_last_report_age_seconds",
+                "Chain time since the last oracle report.",
+                age.to_string(),
+            );
+        }
+        if let Some(at) = self.last_action_timestamp {
+            gauge(
+                "keeper_last_action_timestamp_seconds",
+                "When the keeper last sent an activation.",
+                at.to_string(),
+            );
+        }
+        out.push_str(&format!(
+            "# HELP keeper_last_decision The keeper's last decision.\n# TYPE keeper_last_decision gauge\nkeeper_last_decision{{decision=\"{}\"}} 1\n",
+            self.last_decision
+        ));
+        out.push_str(&format!(
+            "# HELP keeper_rounds_total Rounds run.\n# TYPE keeper_rounds_total counter\nkeeper_rounds_total {}\n# HELP keeper_errors_total Rounds that failed.\n# TYPE keeper_errors_total counter\nkeeper_errors_total {}\n",
+            self.rounds, self.errors
+        ));
+        out
+    }
+}
+
+/// Serves `GET /metrics` at `address` until the program ends.
+pub async fn serve(address: SocketAddr, figures: SharedFigures) -> Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("binding the metrics endpoint {address}"))?;
+    let bound = listener.local_addr()?;
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let figures = figures.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 1024];
+                let read = stream.read(&mut request).await.unwrap_or(0);
+                let wanted = request[..read].starts_with(b"GET /metrics ");
+                let (status, body) = if wanted {
+                    (
+                        "200 OK",
+                        figures.lock().map(|f| f.render()).unwrap_or_default(),
+                    )
+                } else {
+                    ("404 Not Found", "metrics are at /metrics\n".to_string())
+                };
+                let response = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: text/plain; version=0.0.4\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    Ok(bound)
+}

@@ -1,0 +1,388 @@
+//! The keeper against a devnet (anvil, the pool and the stand-ins): activations as the buffer
+//! crosses 32 ETH, a front-run key never sent, idle reasons said once, two keepers that never
+//! activate twice, a dry run that sends nothing, the role and the key checked at start.
+
+use std::sync::{Arc, Mutex};
+
+use alloy::primitives::{Address, Bytes, FixedBytes, U256, utils::parse_ether};
+use pool_chain::config::NetworkConfig;
+use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
+use pool_devnet::fixtures::sample_validator;
+use pool_devnet::testing::Mined;
+use pool_devnet::{Devnet, DevnetOptions};
+use pool_keeper::keeper::StartError;
+use pool_keeper::log::Logger;
+use pool_keeper::metrics::Figures;
+use pool_keeper::options::LogFormat;
+use pool_keeper::{Decision, Idle, Keeper};
+
+/// Anvil's account the keeper signs with (granted KEEPER_ROLE).
+const KEEPER: usize = 7;
+
+async fn devnet_with_entries(count: u16) -> Devnet {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    let entries: Vec<_> = (1..=count)
+        .map(|seed| sample_validator(*pool.address(), seed, &devnet.deployment.operator_ids))
+        .collect();
+    if !entries.is_empty() {
+        pool.addValidators(entries).mined().await;
+    }
+    let role = pool.KEEPER_ROLE().call().await.unwrap();
+    for account in [KEEPER, KEEPER + 1] {
+        pool.grantRole(role, devnet.accounts()[account])
+            .mined()
+            .await;
+    }
+    devnet.mine(2).await.unwrap();
+    devnet
+}
+
+async fn keeper(devnet: &Devnet, account: usize, dry_run: bool) -> Result<Keeper, StartError> {
+    Keeper::connect(
+        &devnet.config(),
+        &devnet.rpc_url(),
+        devnet.signer(account),
+        dry_run,
+        Logger {
+            format: LogFormat::Json,
+        },
+        Arc::new(Mutex::new(Figures::default())),
+    )
+    .await
+}
+
+async fn stake(devnet: &Devnet, eth: &str) {
+    devnet
+        .stake(devnet.accounts()[1], parse_ether(eth).unwrap())
+        .await
+        .unwrap();
+}
+
+async fn activated(devnet: &Devnet) -> u64 {
+    devnet
+        .pool()
+        .activatedValidators()
+        .call()
+        .await
+        .unwrap()
+        .to::<u64>()
+}
+
+#[tokio::test]
+async fn crossing_32_eth_activates_and_70_eth_with_3_entries_activates_2() {
+    let devnet = devnet_with_entries(3).await;
+    let mut keeper = keeper(&devnet, KEEPER, false).await.unwrap();
+    stake(&devnet, "31").await;
+    assert!(matches!(
+        keeper.round().await.unwrap(),
+        Decision::Idle(Idle::BufferBelowDeposit { .. })
+    ));
+    stake(&devnet, "1").await;
+    match keeper.round().await.unwrap() {
+        Decision::Activated { first, count, .. } => assert_eq!((first, count), (0, 1)),
+        other => panic!("expected an activation, got {other:?}"),
+    }
+    assert_eq!(activated(&devnet).await, 1);
+    // 70 more ETH: two validators' worth; two of the remaining entries go, in one transaction.
+    stake(&devnet, "70").await;
+    match keeper.round().await.unwrap() {
+        Decision::Activated { first, count, .. } => assert_eq!((first, count), (1, 2)),
+        other => panic!("expected an activation of two, got {other:?}"),
+    }
+    assert_eq!(activated(&devnet).await, 3);
+    assert_eq!(devnet.deposit_count().await.unwrap(), 3);
+    // The registry is empty now; the buffer keeps its 6 ETH.
+    assert_eq!(
+        keeper.round().await.unwrap(),
+        Decision::Idle(Idle::BufferBelowDeposit {
+            buffered: parse_ether("6").unwrap()
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_front_run_key_is_never_sent_and_stops_the_duty() {
+    let devnet = devnet_with_entries(2).await;
+    stake(&devnet, "64").await;
+    // A ceremony key holder deposits 1 ETH for entry 0 with their own credentials.
+    let thief = Address::repeat_byte(0xee);
+    let stolen = sample_validator(thief, 1, &devnet.deployment.operator_ids);
+    let root = DepositData {
+        pubkey: FixedBytes::from_slice(&stolen.pubkey),
+        withdrawal_credentials: eth1_withdrawal_credentials(thief),
+        amount: 1_000_000_000,
+        signature: FixedBytes::from_slice(&stolen.signature),
+    }
+    .root();
+    pool_chain::bindings::devnet::DevnetDepositContract::new(
+        devnet.deployment.deposit_contract,
+        devnet.provider(),
+    )
+    .deposit(
+        stolen.pubkey.clone(),
+        Bytes::copy_from_slice(eth1_withdrawal_credentials(thief).as_slice()),
+        stolen.signature.clone(),
+        root,
+    )
+    .value(parse_ether("1").unwrap())
+    .from(devnet.accounts()[4])
+    .mined()
+    .await;
+    let mut keeper = keeper(&devnet, KEEPER, false).await.unwrap();
+    match keeper.round().await.unwrap() {
+        Decision::FrontRun {
+            index,
+            pubkey,
+            credentials,
+        } => {
+            assert_eq!(index, 0);
+            assert_eq!(pubkey, stolen.pubkey);
+            assert_eq!(credentials, eth1_withdrawal_credentials(thief));
+        }
+        other => panic!("expected the front-run to stop the duty, got {other:?}"),
+    }
+    // Stopped for a person: nothing is sent, however often it runs.
+    assert_eq!(keeper.round().await.unwrap(), Decision::Stopped);
+    assert_eq!(activated(&devnet).await, 0);
+    assert_eq!(
+        devnet.deposit_count().await.unwrap(),
+        1,
+        "only the thief's deposit"
+    );
+    assert_eq!(
+        U256::from(devnet.pool().bufferedEther().call().await.unwrap()),
+        parse_ether("64").unwrap()
+    );
+}
+
+#[tokio::test]
+async fn idle_reasons_are_said_once_each() {
+    let devnet = devnet_with_entries(0).await;
+    let mut keeper = keeper(&devnet, KEEPER, false).await.unwrap();
+    stake(&devnet, "32").await;
+    let empty = keeper.round().await.unwrap();
+    assert_eq!(empty, Decision::Idle(Idle::RegistryEmpty));
+    assert!(keeper.report(&empty), "said the first time");
+    let again = keeper.round().await.unwrap();
+    assert!(!keeper.report(&again), "not again while nothing changes");
+
+    // Entries arrive, but the fee reserve is empty.
+    let pool = devnet.pool();
+    let entry = sample_validator(*pool.address(), 1, &devnet.deployment.operator_ids);
+    pool.addValidators(vec![entry]).mined().await;
+    devnet.mine(2).await.unwrap();
+    let reserve = pool.feeReserve().call().await.unwrap();
+    pool.withdrawFeeReserve(devnet.accounts()[0], reserve)
+        .mined()
+        .await;
+    let short = keeper.round().await.unwrap();
+    assert!(
+        matches!(short, Decision::Idle(Idle::FeeReserveShort { .. })),
+        "{short:?}"
+    );
+    assert!(keeper.report(&short));
+    let again = keeper.round().await.unwrap();
+    assert!(!keeper.report(&again));
+    assert_eq!(activated(&devnet).await, 0);
+}
+
+#[tokio::test]
+async fn an_entry_waits_out_its_activation_delay() {
+    let devnet = Devnet::start(DevnetOptions {
+        activation_delay: 20,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let pool = devnet.pool();
+    pool.grantRole(
+        pool.KEEPER_ROLE().call().await.unwrap(),
+        devnet.accounts()[KEEPER],
+    )
+    .mined()
+    .await;
+    pool.addValidators(vec![sample_validator(
+        *pool.address(),
+        1,
+        &devnet.deployment.operator_ids,
+    )])
+    .mined()
+    .await;
+    stake(&devnet, "32").await;
+    let mut keeper = keeper(&devnet, KEEPER, false).await.unwrap();
+    assert!(matches!(
+        keeper.round().await.unwrap(),
+        Decision::Idle(Idle::NotReady { index: 0, .. })
+    ));
+    devnet.mine(20).await.unwrap();
+    assert!(matches!(
+        keeper.round().await.unwrap(),
+        Decision::Activated { .. }
+    ));
+}
+
+#[tokio::test]
+async fn two_keepers_never_activate_an_entry_twice() {
+    let devnet = devnet_with_entries(3).await;
+    stake(&devnet, "96").await;
+    let mut first = keeper(&devnet, KEEPER, false).await.unwrap();
+    let mut second = keeper(&devnet, KEEPER + 1, false).await.unwrap();
+    let (a, b) = tokio::join!(first.round(), second.round());
+    let decisions = [a.unwrap(), b.unwrap()];
+    let activations = decisions
+        .iter()
+        .filter(|d| matches!(d, Decision::Activated { .. }))
+        .count();
+    assert!(activations >= 1, "{decisions:?}");
+    for decision in &decisions {
+        assert!(
+            matches!(
+                decision,
+                Decision::Activated { .. }
+                    | Decision::AnotherKeeperWasFaster
+                    | Decision::StaleReading { .. }
+            ),
+            "{decision:?}"
+        );
+    }
+    // Whatever the interleaving: each entry deposited once, and the buffer paid exactly that.
+    assert_eq!(activated(&devnet).await, 3);
+    assert_eq!(devnet.deposit_count().await.unwrap(), 3);
+    assert_eq!(devnet.pool().bufferedEther().call().await.unwrap(), 0);
+    // Both keep running without sending anything more.
+    assert!(matches!(first.round().await.unwrap(), Decision::Idle(_)));
+    assert!(matches!(second.round().await.unwrap(), Decision::Idle(_)));
+}
+
+#[tokio::test]
+async fn a_dry_run_sends_nothing() {
+    let devnet = devnet_with_entries(2).await;
+    stake(&devnet, "64").await;
+    let mut keeper = keeper(&devnet, KEEPER, true).await.unwrap();
+    match keeper.round().await.unwrap() {
+        Decision::WouldActivate {
+            first,
+            count,
+            calldata,
+        } => {
+            assert_eq!((first, count), (0, 2));
+            assert!(!calldata.is_empty());
+        }
+        other => panic!("expected a dry run, got {other:?}"),
+    }
+    assert_eq!(activated(&devnet).await, 0);
+    assert_eq!(devnet.deposit_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_key_without_the_role_or_on_another_chain_is_refused_at_start() {
+    let devnet = devnet_with_entries(0).await;
+    match keeper(&devnet, 9, false).await {
+        Err(StartError::MissingRole { account }) => assert_eq!(account, devnet.accounts()[9]),
+        Err(other) => panic!("expected a missing role, got {other}"),
+        Ok(_) => panic!("a key without the role was accepted"),
+    }
+    let mut config: NetworkConfig = devnet.config();
+    config.chain_id = 1;
+    let wrong = Keeper::connect(
+        &config,
+        &devnet.rpc_url(),
+        devnet.signer(KEEPER),
+        false,
+        Logger {
+            format: LogFormat::Text,
+        },
+        Arc::new(Mutex::new(Figures::default())),
+    )
+    .await;
+    assert!(matches!(wrong, Err(StartError::Config(_))));
+}
+
+#[test]
+fn a_keystore_round_trips_and_a_wrong_password_is_refused() {
+    use pool_keeper::options::KeySource;
+    let dir = std::env::temp_dir().join(format!("pool-keeper-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = [7u8; 32];
+    let (signer, _) = alloy::signers::local::PrivateKeySigner::encrypt_keystore(
+        &dir,
+        &mut rand::thread_rng(),
+        key,
+        "correct horse",
+        Some("keeper.json"),
+    )
+    .unwrap();
+    let password = dir.join("password");
+    std::fs::write(&password, "correct horse\n").unwrap();
+    let source = KeySource::Keystore {
+        path: dir.join("keeper.json"),
+        password_file: Some(password.clone()),
+    };
+    assert_eq!(
+        pool_keeper::signer::load(&source).unwrap().address(),
+        signer.address()
+    );
+    std::fs::write(&password, "wrong").unwrap();
+    let error = pool_keeper::signer::load(&source).unwrap_err().to_string();
+    assert!(error.contains("could not be opened"), "{error}");
+    assert!(!error.contains("0707"), "the key never appears in an error");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn the_program_runs_once_logs_json_and_says_why_it_stops() {
+    let devnet = devnet_with_entries(1).await;
+    stake(&devnet, "32").await;
+    let dir = std::env::temp_dir().join(format!("pool-keeper-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.json");
+    std::fs::write(&config, serde_json::to_string(&devnet.config()).unwrap()).unwrap();
+    let key = |index: usize| alloy::hex::encode(devnet.signer(index).to_bytes());
+    let run = |index: usize, extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pool-keeper"))
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "--once",
+                "--log-format",
+                "json",
+            ])
+            .args(extra)
+            .env("POOL_KEEPER_PRIVATE_KEY", key(index))
+            .output()
+            .unwrap()
+    };
+    // Without the role: exit code 3 and a plain sentence.
+    let refused = run(9, &[]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("does not hold the pool's KEEPER_ROLE")
+    );
+    // A dry run: one JSON line with the decision, nothing sent.
+    let dry = run(KEEPER, &["--dry-run"]);
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    let decision: serde_json::Value = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|l| l["event"] == "dry-run")
+        .unwrap_or_else(|| panic!("no dry-run line in {stdout}"));
+    assert_eq!(
+        (decision["first"].as_u64(), decision["count"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert!(!stdout.contains(&key(KEEPER)), "the key is never logged");
+    assert_eq!(activated(&devnet).await, 0);
+    // For real.
+    let sent = run(KEEPER, &[]);
+    assert_eq!(sent.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&sent.stdout).contains("\"event\":\"activated\""));
+    assert_eq!(activated(&devnet).await, 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
