@@ -108,7 +108,30 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
         let wait = poll * 2u32.saturating_pow(failures.min(5));
         tokio::select! {
             _ = tokio::time::sleep(wait.min(Duration::from_secs(300).max(poll))) => {}
-            _ = tokio::signal::ctrl_c() => return Ok(ExitCode::SUCCESS),
+            _ = stop_requested() => {
+                log.line("stopped", "stopping on request", serde_json::json!({}));
+                return Ok(ExitCode::SUCCESS);
+            }
         }
+    }
+}
+
+/// Ctrl-C, or SIGTERM (what systemd sends): the program stops between rounds.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

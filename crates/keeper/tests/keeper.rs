@@ -386,3 +386,40 @@ async fn the_program_runs_once_logs_json_and_says_why_it_stops() {
     assert_eq!(activated(&devnet).await, 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn metrics_are_served_on_loopback() {
+    let devnet = devnet_with_entries(1).await;
+    stake(&devnet, "10").await;
+    let figures = Arc::new(Mutex::new(Figures::default()));
+    let mut keeper = Keeper::connect(
+        &devnet.config(),
+        &devnet.rpc_url(),
+        devnet.signer(KEEPER),
+        false,
+        Logger {
+            format: LogFormat::Json,
+        },
+        figures.clone(),
+    )
+    .await
+    .unwrap();
+    let decision = keeper.round().await.unwrap();
+    keeper.report(&decision);
+    let address = pool_keeper::metrics::serve("127.0.0.1:0".parse().unwrap(), figures)
+        .await
+        .unwrap();
+    let text = alloy::transports::http::reqwest::get(format!("http://{address}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("pool_buffered_eth 10\n"), "{text}");
+    assert!(text.contains("pool_pending_entries 1\n"), "{text}");
+    assert!(
+        text.contains("keeper_last_decision{decision=\"idle\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("pool_last_report_age_seconds"), "{text}");
+}
