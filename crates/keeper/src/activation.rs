@@ -217,7 +217,7 @@ impl Keeper {
 
     /// The registry entries `first..first + count` as registered (the newest `ValidatorRegistered`
     /// event of each index: an index dropped and registered again counts its last entry).
-    async fn registry_entries(
+    pub(crate) async fn registry_entries(
         &self,
         first: u64,
         count: u64,

@@ -22,8 +22,11 @@ pub enum StartError {
     Config(anyhow::Error),
     /// The node could not be reached.
     Unreachable(anyhow::Error),
-    /// The key's account may not activate.
-    MissingRole { account: Address },
+    /// The key's account lacks the role of a duty it was asked to do.
+    MissingRole {
+        account: Address,
+        role: &'static str,
+    },
 }
 
 impl std::fmt::Display for StartError {
@@ -31,15 +34,29 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::Config(e) => write!(f, "bad configuration: {e:#}"),
             StartError::Unreachable(e) => write!(f, "the node could not be reached: {e:#}"),
-            StartError::MissingRole { account } => write!(
+            StartError::MissingRole { account, role } => write!(
                 f,
-                "{account} does not hold the pool's KEEPER_ROLE: the admin must grant it first"
+                "{account} does not hold the pool's {role}: the admin must grant it first"
             ),
         }
     }
 }
 
 impl std::error::Error for StartError {}
+
+/// What the program was asked to do; each duty needs its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duties {
+    pub activation: bool,
+    pub oracle: bool,
+}
+
+impl Duties {
+    pub const ACTIVATION: Duties = Duties {
+        activation: true,
+        oracle: false,
+    };
+}
 
 pub struct Keeper {
     pub dry_run: bool,
@@ -59,6 +76,10 @@ pub struct Keeper {
     pub(crate) last_idle: Option<String>,
     /// Set when a front-run key was found: the duty stops until a person drops it.
     pub(crate) stopped: bool,
+    /// The oracle's last wait logged, and the reference time of a report the pool refused
+    /// (not tried again for the same beacon state).
+    pub(crate) last_oracle_wait: Option<String>,
+    pub(crate) refused_at: Option<u64>,
 }
 
 /// The deposit contract's deposits seen so far (pubkey → credentials), read incrementally.
@@ -78,6 +99,7 @@ impl Keeper {
         dry_run: bool,
         log: Logger,
         figures: SharedFigures,
+        duties: Duties,
     ) -> Result<Keeper, StartError> {
         let url: alloy::transports::http::reqwest::Url = rpc
             .parse()
@@ -105,14 +127,26 @@ impl Keeper {
                 config.pool_manager
             ))
         };
-        let keeper_role = pool.KEEPER_ROLE().call().await.map_err(read)?;
-        if !pool
-            .hasRole(keeper_role, account)
-            .call()
-            .await
-            .map_err(read)?
-        {
-            return Err(StartError::MissingRole { account });
+        let mut needed = Vec::new();
+        if duties.activation {
+            needed.push((
+                pool.KEEPER_ROLE().call().await.map_err(read)?,
+                "KEEPER_ROLE",
+            ));
+        }
+        if duties.oracle {
+            needed.push((
+                pool.ORACLE_ROLE().call().await.map_err(read)?,
+                "ORACLE_ROLE",
+            ));
+        }
+        for (role, name) in needed {
+            if !pool.hasRole(role, account).call().await.map_err(read)? {
+                return Err(StartError::MissingRole {
+                    account,
+                    role: name,
+                });
+            }
         }
         Ok(Keeper {
             dry_run,
@@ -133,6 +167,8 @@ impl Keeper {
             },
             last_idle: None,
             stopped: false,
+            last_oracle_wait: None,
+            refused_at: None,
         })
     }
 

@@ -8,10 +8,12 @@
 //! every send, and the contract's guards make a second keeper's duplicate revert harmlessly.
 
 pub mod activation;
+pub mod beacon;
 pub mod keeper;
 pub mod log;
 pub mod metrics;
 pub mod options;
+pub mod oracle;
 pub mod signer;
 
 pub use activation::{Decision, Idle};

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pool_chain::config::NetworkConfig;
-use pool_keeper::keeper::StartError;
+use pool_keeper::beacon::Beacon;
+use pool_keeper::keeper::{Duties, StartError};
 use pool_keeper::log::Logger;
 use pool_keeper::metrics::{Figures, serve};
 use pool_keeper::options::{HELP, Options};
@@ -68,46 +69,90 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
         .rpc
         .clone()
         .unwrap_or_else(|| config.rpc_url.clone());
-    let mut keeper =
-        Keeper::connect(&config, &rpc, signer, options.dry_run, log, figures.clone()).await?;
+    let duties = Duties {
+        activation: options.activation,
+        oracle: options.oracle.is_some(),
+    };
+    let mut keeper = Keeper::connect(
+        &config,
+        &rpc,
+        signer,
+        options.dry_run,
+        log,
+        figures.clone(),
+        duties,
+    )
+    .await?;
+    let beacon = options
+        .oracle
+        .as_ref()
+        .map(|o| (Beacon::new(&o.beacon), o.every));
     log.line(
         "started",
-        &format!("keeping pool {} as {} ({})", keeper.pool, keeper.account, if options.dry_run { "dry run" } else { "sending" }),
-        serde_json::json!({ "pool": keeper.pool, "account": keeper.account, "dry_run": options.dry_run }),
+        &format!(
+            "keeping pool {} as {} (activation: {}, oracle: {}{})",
+            keeper.pool,
+            keeper.account,
+            options.activation,
+            beacon.is_some(),
+            if options.dry_run { ", dry run" } else { "" }
+        ),
+        serde_json::json!({ "pool": keeper.pool, "account": keeper.account, "dry_run": options.dry_run,
+            "activation": options.activation, "oracle": beacon.is_some() }),
     );
     let poll = Duration::from_secs(options.poll_seconds);
     let mut failures = 0u32;
     loop {
-        match keeper.round().await {
-            Ok(decision) => {
-                failures = 0;
-                keeper.report(&decision);
-                if matches!(decision, Decision::FrontRun { .. }) {
-                    return Ok(ExitCode::from(FRONT_RUN));
+        let mut failed = false;
+        if let Some((beacon, every)) = &beacon {
+            match keeper.oracle_round(beacon, *every).await {
+                Ok(decision) => {
+                    keeper.report_oracle(&decision);
                 }
-                if options.once {
-                    return Ok(ExitCode::SUCCESS);
-                }
-            }
-            Err(e) => {
-                failures += 1;
-                if let Ok(mut figures) = figures.lock() {
-                    figures.errors += 1;
-                }
-                log.line(
-                    "error",
-                    &format!("round failed, will retry: {e:#}"),
-                    serde_json::json!({ "failures": failures }),
-                );
-                if options.once {
-                    return Ok(ExitCode::from(UNREACHABLE));
+                Err(e) => {
+                    failed = true;
+                    log.line(
+                        "error",
+                        &format!("oracle round failed, will retry: {e:#}"),
+                        serde_json::json!({ "duty": "oracle", "failures": failures + 1 }),
+                    );
                 }
             }
         }
+        if options.activation {
+            match keeper.round().await {
+                Ok(decision) => {
+                    keeper.report(&decision);
+                    if matches!(decision, Decision::FrontRun { .. }) {
+                        return Ok(ExitCode::from(FRONT_RUN));
+                    }
+                }
+                Err(e) => {
+                    failed = true;
+                    log.line(
+                        "error",
+                        &format!("round failed, will retry: {e:#}"),
+                        serde_json::json!({ "duty": "activation", "failures": failures + 1 }),
+                    );
+                }
+            }
+        }
+        if failed {
+            failures += 1;
+            if let Ok(mut figures) = figures.lock() {
+                figures.errors += 1;
+            }
+        } else {
+            failures = 0;
+        }
+        if options.once {
+            return Ok(ExitCode::from(if failed { UNREACHABLE } else { 0 }));
+        }
         // Back off on repeated faults (up to five minutes); a healthy keeper polls every slot.
-        let wait = poll * 2u32.saturating_pow(failures.min(5));
+        let wait =
+            (poll * 2u32.saturating_pow(failures.min(5))).min(Duration::from_secs(300).max(poll));
         tokio::select! {
-            _ = tokio::time::sleep(wait.min(Duration::from_secs(300).max(poll))) => {}
+            _ = tokio::time::sleep(wait) => {}
             _ = stop_requested() => {
                 log.line("stopped", "stopping on request", serde_json::json!({}));
                 return Ok(ExitCode::SUCCESS);

@@ -15,6 +15,11 @@ usage: pool-keeper --config FILE [options]
   --keystore FILE       the keeper's key, an encrypted JSON keystore; its password comes from
                         --password-file FILE or $POOL_KEEPER_PASSWORD
                         (without --keystore: $POOL_KEEPER_PRIVATE_KEY, a hex private key)
+  --duty DUTY           activation (the default) or oracle; repeat for both. Each needs its
+                        role: KEEPER_ROLE, ORACLE_ROLE
+  --beacon URL          the beacon node's REST API (for the oracle duty)
+  --report-every SECS   the oracle reports at most this often (default 86400, a day; never
+                        sooner than the pool's minimum interval)
   --once                one round, then exit (for cron)
   --dry-run             say what would be sent; send nothing
   --poll-seconds N      seconds between rounds (default 12, a slot)
@@ -22,10 +27,10 @@ usage: pool-keeper --config FILE [options]
   --metrics ADDR        serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464)
   --help                this text
 
-The key is never printed or logged. The account must hold the pool's KEEPER_ROLE.
+The key is never printed or logged.
 
 exit codes: 0 done (or idle); 1 unexpected error; 2 bad configuration or key; 3 the account
-lacks the keeper role; 4 a registry key was front-run (a person must drop it); 5 the node
+lacks a duty's role; 4 a registry key was front-run (a person must drop it); 5 the node
 could not be reached (with --once).";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +59,14 @@ pub struct Options {
     pub poll_seconds: u64,
     pub log_format: LogFormat,
     pub metrics: Option<SocketAddr>,
+    pub activation: bool,
+    pub oracle: Option<OracleOptions>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OracleOptions {
+    pub beacon: String,
+    pub every: u64,
 }
 
 impl Options {
@@ -69,7 +82,12 @@ impl Options {
             poll_seconds: 12,
             log_format: LogFormat::Text,
             metrics: None,
+            activation: false,
+            oracle: None,
         };
+        let mut oracle = false;
+        let mut beacon = None;
+        let mut every = 86_400;
         let mut keystore = None;
         let mut password_file = None;
         let mut args = args.iter();
@@ -85,6 +103,17 @@ impl Options {
                 "--rpc" => options.rpc = Some(value()?),
                 "--keystore" => keystore = Some(PathBuf::from(value()?)),
                 "--password-file" => password_file = Some(PathBuf::from(value()?)),
+                "--duty" => match value()?.as_str() {
+                    "activation" => options.activation = true,
+                    "oracle" => oracle = true,
+                    other => bail!("--duty is activation or oracle, not {other}"),
+                },
+                "--beacon" => beacon = Some(value()?),
+                "--report-every" => {
+                    every = value()?
+                        .parse()
+                        .context("--report-every takes a number of seconds")?
+                }
                 "--once" => options.once = true,
                 "--dry-run" => options.dry_run = true,
                 "--poll-seconds" => {
@@ -112,6 +141,15 @@ impl Options {
             }
         }
         options.config = config.context("--config FILE is required (see --help)")?;
+        if oracle {
+            let beacon = beacon.context("the oracle duty needs --beacon URL")?;
+            options.oracle = Some(OracleOptions { beacon, every });
+        } else if beacon.is_some() {
+            bail!("--beacon goes with --duty oracle");
+        }
+        if !options.activation && options.oracle.is_none() {
+            options.activation = true;
+        }
         if let Some(path) = keystore {
             options.key = KeySource::Keystore {
                 path,

@@ -10,7 +10,7 @@ use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
 use pool_devnet::fixtures::sample_validator;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
-use pool_keeper::keeper::StartError;
+use pool_keeper::keeper::{Duties, StartError};
 use pool_keeper::log::Logger;
 use pool_keeper::metrics::Figures;
 use pool_keeper::options::LogFormat;
@@ -48,6 +48,7 @@ async fn keeper(devnet: &Devnet, account: usize, dry_run: bool) -> Result<Keeper
             format: LogFormat::Json,
         },
         Arc::new(Mutex::new(Figures::default())),
+        Duties::ACTIVATION,
     )
     .await
 }
@@ -279,7 +280,9 @@ async fn a_dry_run_sends_nothing() {
 async fn a_key_without_the_role_or_on_another_chain_is_refused_at_start() {
     let devnet = devnet_with_entries(0).await;
     match keeper(&devnet, 9, false).await {
-        Err(StartError::MissingRole { account }) => assert_eq!(account, devnet.accounts()[9]),
+        Err(StartError::MissingRole { account, role }) => {
+            assert_eq!((account, role), (devnet.accounts()[9], "KEEPER_ROLE"))
+        }
         Err(other) => panic!("expected a missing role, got {other}"),
         Ok(_) => panic!("a key without the role was accepted"),
     }
@@ -294,6 +297,7 @@ async fn a_key_without_the_role_or_on_another_chain_is_refused_at_start() {
             format: LogFormat::Text,
         },
         Arc::new(Mutex::new(Figures::default())),
+        Duties::ACTIVATION,
     )
     .await;
     assert!(matches!(wrong, Err(StartError::Config(_))));
@@ -401,6 +405,7 @@ async fn metrics_are_served_on_loopback() {
             format: LogFormat::Json,
         },
         figures.clone(),
+        Duties::ACTIVATION,
     )
     .await
     .unwrap();
