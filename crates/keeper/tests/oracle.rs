@@ -1,0 +1,367 @@
+//! The oracle duty against a devnet, with a Beacon API served by the test on 127.0.0.1 (the
+//! standard response shapes, values the test sets) and, since anvil makes no beacon withdrawals,
+//! a JSON-RPC proxy in front of anvil that adds the sweeps the test simulates (anvil_setBalance)
+//! to the blocks' `withdrawals` lists, as an execution client shows them.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use alloy::primitives::{Address, U256, utils::parse_ether};
+use alloy::providers::Provider;
+use pool_devnet::fixtures::new_cluster;
+use pool_devnet::testing::Mined;
+use pool_devnet::{Devnet, DevnetOptions};
+use pool_keeper::Keeper;
+use pool_keeper::beacon::Beacon;
+use pool_keeper::keeper::{Duties, StartError};
+use pool_keeper::log::Logger;
+use pool_keeper::metrics::Figures;
+use pool_keeper::options::LogFormat;
+use pool_keeper::oracle::OracleDecision;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const ORACLE: usize = 7;
+const DAY: u64 = 86_400;
+
+/// What the fake beacon node says.
+#[derive(Debug, Default)]
+struct BeaconState {
+    slot: u64,
+    execution_block: u64,
+    /// pubkey (0x…, lower case) → balance in gwei.
+    balances: HashMap<String, u64>,
+}
+
+/// Reads one HTTP request (head and body); the request line and the body.
+async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_string();
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap())
+                })
+                .unwrap_or(0);
+            while buffer.len() < end + 4 + length {
+                let read = stream.read(&mut chunk).await.ok()?;
+                if read == 0 {
+                    return None;
+                }
+                buffer.extend_from_slice(&chunk[..read]);
+            }
+            let line = head.lines().next().unwrap_or_default().to_string();
+            return Some((line, buffer[end + 4..end + 4 + length].to_vec()));
+        }
+    }
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, body: &str) {
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+}
+
+/// A Beacon API on 127.0.0.1 answering from `state`.
+async fn serve_beacon(state: Arc<Mutex<BeaconState>>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let Some((line, _)) = read_request(&mut stream).await else {
+                    return;
+                };
+                let path = line.split(' ').nth(1).unwrap_or_default().to_string();
+                let body = {
+                    let state = state.lock().unwrap();
+                    if path == "/eth/v1/beacon/genesis" {
+                        Some(
+                            json!({ "data": { "genesis_time": "0", "genesis_validators_root": format!("0x{}", "00".repeat(32)), "genesis_fork_version": "0x00000000" } }),
+                        )
+                    } else if path == "/eth/v1/config/spec" {
+                        Some(
+                            json!({ "data": { "SECONDS_PER_SLOT": "12", "SLOTS_PER_EPOCH": "32" } }),
+                        )
+                    } else if path == "/eth/v2/beacon/blocks/finalized" {
+                        Some(
+                            json!({ "version": "deneb", "execution_optimistic": false, "finalized": true, "data": { "message": {
+                            "slot": state.slot.to_string(), "proposer_index": "1",
+                            "body": { "execution_payload": { "block_number": state.execution_block.to_string() } } } } }),
+                        )
+                    } else if let Some(rest) = path.strip_prefix(&format!(
+                        "/eth/v1/beacon/states/{}/validators?id=",
+                        state.slot
+                    )) {
+                        let data: Vec<Value> = rest
+                            .split(',')
+                            .filter_map(|id| {
+                                let id = id.to_lowercase();
+                                state.balances.get(&id).map(|gwei| json!({
+                                    "index": "0", "balance": gwei.to_string(), "status": "active_ongoing",
+                                    "validator": { "pubkey": id, "effective_balance": "32000000000", "slashed": false }
+                                }))
+                            })
+                            .collect();
+                        Some(
+                            json!({ "execution_optimistic": false, "finalized": true, "data": data }),
+                        )
+                    } else {
+                        None
+                    }
+                };
+                match body {
+                    Some(body) => respond(&mut stream, "200 OK", &body.to_string()).await,
+                    None => {
+                        respond(
+                            &mut stream,
+                            "404 Not Found",
+                            r#"{"code":404,"message":"not found"}"#,
+                        )
+                        .await
+                    }
+                }
+            });
+        }
+    });
+    address
+}
+
+/// A JSON-RPC proxy to `upstream` that adds `withdrawals[block]` (gwei to `pool`) to the
+/// blocks it returns.
+async fn serve_proxy(
+    upstream: String,
+    pool: Address,
+    withdrawals: Arc<Mutex<HashMap<u64, u64>>>,
+) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let http = alloy::transports::http::reqwest::Client::new();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (http, upstream, withdrawals) =
+                (http.clone(), upstream.clone(), withdrawals.clone());
+            tokio::spawn(async move {
+                let Some((_, body)) = read_request(&mut stream).await else {
+                    return;
+                };
+                let answer = http
+                    .post(&upstream)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                let mut answer: Value = serde_json::from_str(&answer).unwrap();
+                let add = |item: &mut Value| {
+                    let Some(number) = item["result"]["number"].as_str() else {
+                        return;
+                    };
+                    let number = u64::from_str_radix(number.trim_start_matches("0x"), 16).unwrap();
+                    if let Some(gwei) = withdrawals.lock().unwrap().get(&number) {
+                        item["result"]["withdrawals"] = json!([{
+                            "index": "0x0", "validatorIndex": "0x0", "address": pool, "amount": format!("{gwei:#x}")
+                        }]);
+                    }
+                };
+                match &mut answer {
+                    Value::Array(items) => items.iter_mut().for_each(add),
+                    item => add(item),
+                }
+                respond(&mut stream, "200 OK", &answer.to_string()).await;
+            });
+        }
+    });
+    address
+}
+
+async fn warp(devnet: &Devnet, seconds: u64) {
+    let now = devnet.now().await.unwrap();
+    devnet.warp(now + seconds).await.unwrap();
+}
+
+#[tokio::test]
+async fn reports_move_the_price_by_rewards_and_not_by_sweeps() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    pool.grantRole(
+        pool.ORACLE_ROLE().call().await.unwrap(),
+        devnet.accounts()[ORACLE],
+    )
+    .mined()
+    .await;
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("40").unwrap())
+        .await
+        .unwrap();
+    let activation = devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
+    let pubkey = activation
+        .decoded_log::<pool_chain::bindings::devnet::DevnetDepositContract::DepositEvent>()
+        .unwrap()
+        .pubkey
+        .to_string();
+
+    let beacon_state = Arc::new(Mutex::new(BeaconState::default()));
+    let beacon = Beacon::new(&format!(
+        "http://{}",
+        serve_beacon(beacon_state.clone()).await
+    ));
+    let withdrawals = Arc::new(Mutex::new(HashMap::new()));
+    let proxy = serve_proxy(
+        devnet.rpc_url(),
+        devnet.deployment.pool_manager,
+        withdrawals.clone(),
+    )
+    .await;
+    let figures = Arc::new(Mutex::new(Figures::default()));
+    let mut oracle = Keeper::connect(
+        &devnet.config(),
+        &format!("http://{proxy}"),
+        devnet.signer(ORACLE),
+        false,
+        Logger {
+            format: LogFormat::Json,
+        },
+        figures,
+        Duties {
+            activation: false,
+            oracle: true,
+        },
+    )
+    .await
+    .unwrap();
+    // The beacon node finalizes the chain's current moment, with `gwei` on the validator.
+    let finalize = |gwei: u64| {
+        let devnet = &devnet;
+        let beacon_state = beacon_state.clone();
+        let pubkey = pubkey.clone();
+        async move {
+            let head = devnet.provider().get_block_number().await.unwrap();
+            let now = devnet.now().await.unwrap();
+            let mut state = beacon_state.lock().unwrap();
+            state.slot = now / 12;
+            state.execution_block = head;
+            state.balances = HashMap::from([(pubkey, gwei)]);
+        }
+    };
+
+    // Not due before a day (and never before the pool's minimum interval).
+    finalize(32_000_000_000).await;
+    assert!(matches!(
+        oracle.oracle_round(&beacon, DAY).await.unwrap(),
+        OracleDecision::NotDue { .. }
+    ));
+
+    // A day of consensus rewards: 0.01 ETH on the validator.
+    warp(&devnet, DAY).await;
+    finalize(32_010_000_000).await;
+    match oracle.oracle_round(&beacon, DAY).await.unwrap() {
+        OracleDecision::Reported {
+            validators,
+            balance,
+            withdrawals,
+            ..
+        } => {
+            assert_eq!(validators, 1);
+            assert_eq!(balance, parse_ether("32.01").unwrap());
+            assert_eq!(withdrawals, U256::ZERO);
+        }
+        other => panic!("expected a report, got {other:?}"),
+    }
+    let after_rewards = devnet.totals().await.unwrap();
+    assert_eq!(
+        after_rewards.total_pooled_ether,
+        parse_ether("40.01").unwrap()
+    );
+
+    // The beacon chain sweeps the 0.01 ETH to the pool: a balance credit in some block.
+    warp(&devnet, 3_600).await;
+    devnet.sweep(parse_ether("0.01").unwrap()).await.unwrap();
+    let swept_in = devnet.provider().get_block_number().await.unwrap();
+    withdrawals.lock().unwrap().insert(swept_in, 10_000_000);
+    warp(&devnet, DAY).await;
+    finalize(32_000_000_000).await;
+    match oracle.oracle_round(&beacon, DAY).await.unwrap() {
+        OracleDecision::Reported {
+            balance,
+            withdrawals,
+            ..
+        } => {
+            assert_eq!(balance, parse_ether("32").unwrap());
+            assert_eq!(
+                withdrawals,
+                parse_ether("0.01").unwrap(),
+                "summed from the blocks"
+            );
+        }
+        other => panic!("expected a report, got {other:?}"),
+    }
+    assert_eq!(
+        devnet.totals().await.unwrap(),
+        after_rewards,
+        "a sweep does not move the price"
+    );
+    assert_eq!(
+        U256::from(pool.bufferedEther().call().await.unwrap()),
+        parse_ether("8.01").unwrap(),
+        "the swept ETH is in the buffer"
+    );
+
+    // A balance the bounds cannot take: explained, sent never, not retried for the same state.
+    warp(&devnet, DAY).await;
+    finalize(40_000_000_000).await;
+    match oracle.oracle_round(&beacon, DAY).await.unwrap() {
+        OracleDecision::Refused { reason, .. } => {
+            assert!(reason.contains("beyond the"), "{reason}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        oracle.oracle_round(&beacon, DAY).await.unwrap(),
+        OracleDecision::NothingNew
+    );
+    assert_eq!(devnet.totals().await.unwrap(), after_rewards);
+}
+
+#[tokio::test]
+async fn the_oracle_duty_needs_the_oracle_role() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let refused = Keeper::connect(
+        &devnet.config(),
+        &devnet.rpc_url(),
+        devnet.signer(ORACLE),
+        false,
+        Logger {
+            format: LogFormat::Text,
+        },
+        Arc::new(Mutex::new(Figures::default())),
+        Duties {
+            activation: false,
+            oracle: true,
+        },
+    )
+    .await;
+    match refused {
+        Err(StartError::MissingRole { role, .. }) => assert_eq!(role, "ORACLE_ROLE"),
+        Err(other) => panic!("expected a missing role, got {other}"),
+        Ok(_) => panic!("accepted without the role"),
+    }
+}
