@@ -428,3 +428,87 @@ async fn metrics_are_served_on_loopback() {
     );
     assert!(text.contains("pool_last_report_age_seconds"), "{text}");
 }
+
+mod support;
+
+/// A JSON-RPC proxy to anvil that forwards everything, but answers the first
+/// `eth_sendRawTransaction` with an HTTP error after anvil took it: the keeper's transaction is
+/// out, and the keeper believes the send failed.
+async fn flaky_proxy(upstream: String) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let failed_once = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let http = alloy::transports::http::reqwest::Client::new();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (http, upstream, failed_once) =
+                (http.clone(), upstream.clone(), failed_once.clone());
+            tokio::spawn(async move {
+                let Some((_, body)) = support::read_request(&mut stream).await else {
+                    return;
+                };
+                let sends = String::from_utf8_lossy(&body).contains("eth_sendRawTransaction");
+                let answer = http
+                    .post(&upstream)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                if sends && !failed_once.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    support::respond(
+                        &mut stream,
+                        "502 Bad Gateway",
+                        r#"{"error":"upstream timed out"}"#,
+                    )
+                    .await;
+                } else {
+                    support::respond(&mut stream, "200 OK", &answer).await;
+                }
+            });
+        }
+    });
+    address
+}
+
+#[tokio::test]
+async fn a_send_that_seems_to_fail_is_never_sent_twice() {
+    let devnet = devnet_with_entries(2).await;
+    stake(&devnet, "32").await;
+    let proxy = flaky_proxy(devnet.rpc_url()).await;
+    let mut keeper = Keeper::connect(
+        &devnet.config(),
+        &format!("http://{proxy}"),
+        devnet.signer(KEEPER),
+        false,
+        Logger {
+            format: LogFormat::Json,
+        },
+        Arc::new(Mutex::new(Figures::default())),
+        Duties::ACTIVATION,
+    )
+    .await
+    .unwrap();
+    // The transaction went out, but the keeper was told the send failed: a fault, retried later.
+    let error = keeper.round().await.expect_err("the send looked failed");
+    assert!(error.to_string().contains("502"), "{error:#}");
+    // anvil answers a send before its block is mined: wait for it.
+    for _ in 0..100 {
+        if activated(&devnet).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(activated(&devnet).await, 1, "yet it was mined");
+    // The retry re-reads the pool first: nothing is sent again.
+    stake(&devnet, "10").await;
+    assert!(matches!(
+        keeper.round().await.unwrap(),
+        Decision::Idle(Idle::BufferBelowDeposit { .. })
+    ));
+    assert_eq!(activated(&devnet).await, 1);
+    assert_eq!(devnet.deposit_count().await.unwrap(), 1);
+}

@@ -20,8 +20,10 @@ use pool_keeper::metrics::Figures;
 use pool_keeper::options::LogFormat;
 use pool_keeper::oracle::OracleDecision;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
+
+mod support;
+use support::{read_request, respond};
 
 const ORACLE: usize = 7;
 const DAY: u64 = 86_400;
@@ -33,47 +35,6 @@ struct BeaconState {
     execution_block: u64,
     /// pubkey (0x…, lower case) → balance in gwei.
     balances: HashMap<String, u64>,
-}
-
-/// Reads one HTTP request (head and body); the request line and the body.
-async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).to_string();
-            let length = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse::<usize>().unwrap())
-                })
-                .unwrap_or(0);
-            while buffer.len() < end + 4 + length {
-                let read = stream.read(&mut chunk).await.ok()?;
-                if read == 0 {
-                    return None;
-                }
-                buffer.extend_from_slice(&chunk[..read]);
-            }
-            let line = head.lines().next().unwrap_or_default().to_string();
-            return Some((line, buffer[end + 4..end + 4 + length].to_vec()));
-        }
-    }
-}
-
-async fn respond(stream: &mut TcpStream, status: &str, body: &str) {
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
 }
 
 /// A Beacon API on 127.0.0.1 answering from `state`.
