@@ -44,6 +44,9 @@ cluster_conversions!(
     crate::ssv::SsvClusterEvents::SsvCluster,
 );
 
+#[cfg(feature = "client")]
+cluster_conversions!(crate::client::ssv::ISSVNetworkCore::Cluster);
+
 #[cfg(feature = "rpc")]
 cluster_conversions!(
     crate::bindings::devnet::DevnetSSVNetworkV2::Cluster,

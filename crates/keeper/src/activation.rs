@@ -7,7 +7,7 @@ use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::{SolCall, SolEvent};
 use pool_chain::bindings::PoolManager::{self, PoolManagerErrors, ValidatorData};
 use pool_chain::client::tx::{self, TxError};
-use pool_chain::client::{ChainError, MAX_LOG_WINDOW, deposit_count, scan_clusters, scan_logs};
+use pool_chain::client::{ChainError, MAX_LOG_WINDOW, deposit_count, scan_logs};
 use pool_chain::history::{LogFilter, Topic};
 use pool_chain::revert::ContractError;
 use pool_chain::rpc::TxRequest;
@@ -89,6 +89,13 @@ impl Keeper {
         let first = pool.activatedValidators().call().await?.to::<u64>();
         let length = pool.validatorCount().call().await?.to::<u64>();
         self.update_figures(&pool, buffered, length - first).await;
+        if first > 0 {
+            // A figure, not a decision: a failure to compute it does not stop the round.
+            let days = self.runway_left_days(head).await.ok().flatten();
+            if let Ok(mut figures) = self.figures.lock() {
+                figures.runway_left_days = days;
+            }
+        }
         let deposit = U256::from(DEPOSIT_WEI);
         if buffered < deposit {
             return Ok(Decision::Idle(Idle::BufferBelowDeposit { buffered }));
@@ -151,15 +158,7 @@ impl Keeper {
         let count = entries.len() as u64;
 
         // A fresh cluster snapshot and deposit count, then simulate and send.
-        let snapshots = scan_clusters(
-            &self.reader,
-            self.ssv_network,
-            self.pool,
-            (self.deployment_block, head),
-            MAX_LOG_WINDOW,
-        )
-        .await?;
-        let cluster: PoolManager::Cluster = snapshots.get(self.pool, &ids).into();
+        let cluster: PoolManager::Cluster = self.cluster(&ids, head).await?.into();
         let expected = deposit_count(&self.reader, self.deposit_contract).await?;
         let calldata: Bytes = PoolManager::activateValidatorsCall {
             validators: entries,
@@ -329,6 +328,32 @@ impl Keeper {
             figures.pending_entries = pending;
             figures.last_report_age_seconds = report_age;
         }
+    }
+
+    /// Days of SSV fees the pool's least funded cluster holds beyond its liquidation collateral
+    /// (7160 blocks a day), from its live balance and the live fees.
+    async fn runway_left_days(&mut self, head: u64) -> anyhow::Result<Option<f64>> {
+        self.cluster(&[], head).await?; // brings the cache up to `head`
+        let clusters: Vec<_> = self
+            .cached_clusters()
+            .into_iter()
+            .filter(|(_, c)| c.validator_count > 0 && c.active)
+            .collect();
+        let mut least: Option<f64> = None;
+        for (ids, cluster) in clusters {
+            let fees = pool_chain::client::fee_schedule(&self.reader, self.ssv_views, &ids).await?;
+            let balance = pool_chain::client::cluster_balance(
+                &self.reader,
+                self.ssv_views,
+                self.pool,
+                &ids,
+                cluster,
+            )
+            .await?;
+            let days = fees.runway_left(balance, cluster.validator_count) as f64 / 7160.0;
+            least = Some(least.map_or(days, |l: f64| l.min(days)));
+        }
+        Ok(least)
     }
 
     /// Logs `decision` (an idle reason once, until it changes) and records it in the metrics;

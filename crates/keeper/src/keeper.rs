@@ -9,8 +9,9 @@ use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::client::RpcClient;
 use alloy::signers::local::PrivateKeySigner;
 use pool_chain::bindings::PoolManager;
-use pool_chain::client::{MAX_LOG_WINDOW, ScanError, scan_deposits};
+use pool_chain::client::{MAX_LOG_WINDOW, ScanError, scan_clusters, scan_deposits};
 use pool_chain::config::NetworkConfig;
+use pool_chain::history::REORG_MARGIN;
 
 use crate::log::Logger;
 use crate::metrics::SharedFigures;
@@ -80,6 +81,15 @@ pub struct Keeper {
     /// (not tried again for the same beacon state).
     pub(crate) last_oracle_wait: Option<String>,
     pub(crate) refused_at: Option<u64>,
+    /// The pool's clusters as its SSV events leave them, read incrementally.
+    clusters: ClusterCache,
+}
+
+/// The pool's cluster snapshots, per operator set, and the first block not read yet.
+#[derive(Debug, Default)]
+struct ClusterCache {
+    next: u64,
+    latest: HashMap<Vec<u64>, pool_core::cluster::Cluster>,
 }
 
 /// The deposit contract's deposits seen so far (pubkey → credentials), read incrementally.
@@ -169,7 +179,57 @@ impl Keeper {
             stopped: false,
             last_oracle_wait: None,
             refused_at: None,
+            clusters: ClusterCache {
+                next: config.deployment_block,
+                latest: HashMap::new(),
+            },
         })
+    }
+
+    /// The pool's cluster of `operator_ids` as of `head`: the events since the last read (and
+    /// the last [`REORG_MARGIN`] blocks again) are applied over what was known. A snapshot a
+    /// reorganisation made stale is refused by the SSV network (`IncorrectClusterState`), and
+    /// the round after re-reads.
+    pub(crate) async fn cluster(
+        &mut self,
+        operator_ids: &[u64],
+        head: u64,
+    ) -> Result<pool_core::cluster::Cluster, ScanError> {
+        let from = self
+            .clusters
+            .next
+            .saturating_sub(REORG_MARGIN)
+            .max(self.deployment_block);
+        if from <= head {
+            let found = scan_clusters(
+                &self.reader,
+                self.ssv_network,
+                self.pool,
+                (from, head),
+                MAX_LOG_WINDOW,
+            )
+            .await?;
+            // Events in the window are newer than anything read before it.
+            for (ids, cluster) in found.of_owner(self.pool) {
+                self.clusters.latest.insert(ids, cluster);
+            }
+            self.clusters.next = head + 1;
+        }
+        Ok(self
+            .clusters
+            .latest
+            .get(operator_ids)
+            .copied()
+            .unwrap_or(pool_core::cluster::Cluster::NEW))
+    }
+
+    /// The pool's clusters as last read, per operator set.
+    pub(crate) fn cached_clusters(&self) -> Vec<(Vec<u64>, pool_core::cluster::Cluster)> {
+        self.clusters
+            .latest
+            .iter()
+            .map(|(ids, c)| (ids.clone(), *c))
+            .collect()
     }
 
     /// The credentials each pubkey was first deposited with, read up to `head`.

@@ -427,6 +427,28 @@ async fn metrics_are_served_on_loopback() {
         "{text}"
     );
     assert!(text.contains("pool_last_report_age_seconds"), "{text}");
+    assert!(!text.contains("runway_left"), "no cluster yet: {text}");
+
+    // After an activation, the cluster's runway: about the pool's 30 days.
+    stake(&devnet, "22").await;
+    assert!(matches!(
+        keeper.round().await.unwrap(),
+        Decision::Activated { .. }
+    ));
+    keeper.round().await.unwrap();
+    let text = alloy::transports::http::reqwest::get(format!("http://{address}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let days: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("pool_cluster_runway_left_days "))
+        .unwrap_or_else(|| panic!("no runway figure in {text}"))
+        .parse()
+        .unwrap();
+    assert!((29.9..=30.0).contains(&days), "{days} days");
 }
 
 mod support;

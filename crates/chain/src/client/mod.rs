@@ -12,14 +12,14 @@ mod deposits;
 mod error;
 mod fees;
 mod scan;
-mod ssv;
+pub mod ssv;
 pub mod tx;
 
 pub use deposits::{DepositedKey, deposit_count, scan_deposits};
 pub use error::ChainError;
 pub use fees::fee_market;
 pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};
-pub use ssv::{SsvViews, fee_schedule, scan_clusters};
+pub use ssv::{SsvViews, cluster_balance, fee_schedule, scan_clusters};
 
 /// The staker page's one read: the pool's figures and `reads`' account at the latest block, in
 /// one `eth_call` of `PoolManager.snapshot`.

@@ -76,6 +76,30 @@ pub async fn fee_schedule(
     })
 }
 
+/// The live balance of `owner`'s cluster of `operator_ids` whose latest snapshot is `cluster`:
+/// the snapshot's balance less the fees burnt since, as the SSV views compute it.
+pub async fn cluster_balance(
+    client: &RpcClient,
+    views: Address,
+    owner: Address,
+    operator_ids: &[u64],
+    cluster: pool_core::cluster::Cluster,
+) -> Result<alloy_primitives::U256, ChainError> {
+    let data = SsvViews::getBalanceCall {
+        clusterOwner: owner,
+        operatorIds: operator_ids.to_vec(),
+        cluster: cluster.into(),
+    }
+    .abi_encode();
+    let answer: Bytes = client
+        .request("eth_call", (TxRequest::call(views, data), "latest"))
+        .await?;
+    SsvViews::getBalanceCall::abi_decode_returns(&answer).map_err(|e| ChainError::Decode {
+        what: "getBalance",
+        cause: e.to_string(),
+    })
+}
+
 /// Every cluster of `owner` as the SSV network's events over blocks `from..=to` leave it (from
 /// the network's SSV genesis block, or the owner's first registration, for a full picture):
 /// what `registerValidator`, `deposit` and friends must be given as the cluster's snapshot.
