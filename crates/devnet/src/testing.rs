@@ -184,6 +184,37 @@ impl Devnet {
         }
     }
 
+    /// A ceremony key holder front-runs the sample key `seed`: 1 ETH to the deposit contract
+    /// for that pubkey with `thief`'s own 0x01 credentials, from anvil's account #4. Returns the
+    /// pubkey.
+    pub async fn front_run(&self, seed: u16, thief: Address) -> Result<alloy::primitives::Bytes> {
+        use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
+        let key = crate::fixtures::sample_validator(thief, seed, &self.deployment.operator_ids);
+        let credentials = eth1_withdrawal_credentials(thief);
+        let root = DepositData {
+            pubkey: alloy::primitives::FixedBytes::from_slice(&key.pubkey),
+            withdrawal_credentials: credentials,
+            amount: 1_000_000_000,
+            signature: alloy::primitives::FixedBytes::from_slice(&key.signature),
+        }
+        .root();
+        let receipt = DevnetDepositContract::new(self.deployment.deposit_contract, self.provider())
+            .deposit(
+                key.pubkey.clone(),
+                alloy::primitives::Bytes::copy_from_slice(credentials.as_slice()),
+                key.signature.clone(),
+                root,
+            )
+            .value(parse_ether("1")?)
+            .from(self.accounts()[4])
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(receipt.status(), "the front-running deposit reverted");
+        Ok(key.pubkey)
+    }
+
     /// Adds sample registry entries with `seeds` (see [`crate::fixtures::sample_validator`]),
     /// waits out the activation delay and activates them from the buffer (which must hold
     /// 32 ETH each) into the cluster `cluster`; returns the activation's receipt.

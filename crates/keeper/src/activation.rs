@@ -1,9 +1,7 @@
 //! The activation duty: one round decides whether to activate, and what.
 
-use alloy::network::TransactionBuilder;
 use alloy::primitives::{B256, Bytes, U256};
 use alloy::providers::Provider;
-use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::{SolCall, SolEvent};
 use pool_chain::bindings::PoolManager::{self, PoolManagerErrors, ValidatorData};
 use pool_chain::client::tx::{self, TxError};
@@ -183,16 +181,7 @@ impl Keeper {
                 calldata,
             });
         }
-        let sent = TransactionRequest::default()
-            .with_from(self.account)
-            .with_to(self.pool)
-            .with_input(calldata);
-        let receipt = self
-            .provider
-            .send_transaction(sent)
-            .await?
-            .get_receipt()
-            .await?;
+        let receipt = self.send_to_pool(calldata).await?;
         if receipt.status() {
             if let Ok(mut figures) = self.figures.lock() {
                 figures.last_action_timestamp = Some(now());

@@ -223,6 +223,25 @@ impl Keeper {
             .unwrap_or(pool_core::cluster::Cluster::NEW))
     }
 
+    /// Sends `calldata` to the pool from the keeper's account, signed locally, and waits for
+    /// the receipt.
+    pub(crate) async fn send_to_pool(
+        &self,
+        calldata: impl Into<alloy::primitives::Bytes>,
+    ) -> anyhow::Result<alloy::rpc::types::TransactionReceipt> {
+        use alloy::network::TransactionBuilder;
+        let request = alloy::rpc::types::TransactionRequest::default()
+            .with_from(self.account)
+            .with_to(self.pool)
+            .with_input(calldata.into());
+        Ok(self
+            .provider
+            .send_transaction(request)
+            .await?
+            .get_receipt()
+            .await?)
+    }
+
     /// The pool's clusters as last read, per operator set.
     pub(crate) fn cached_clusters(&self) -> Vec<(Vec<u64>, pool_core::cluster::Cluster)> {
         self.clusters

@@ -3,11 +3,9 @@
 //! pool up to that state (the execution blocks' `withdrawals` to the pool's address, summed
 //! from the last report's reference block, so a restart back-fills what it missed).
 
-use alloy::network::TransactionBuilder;
 use alloy::primitives::{Address, B256, U64, U256};
 use alloy::providers::Provider;
 use alloy::rpc::client::RpcClient;
-use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::SolCall;
 use pool_chain::bindings::PoolManager;
 use pool_chain::client::tx;
@@ -191,16 +189,7 @@ impl Keeper {
                 withdrawals,
             });
         }
-        let sent = TransactionRequest::default()
-            .with_from(self.account)
-            .with_to(self.pool)
-            .with_input(calldata);
-        let receipt = self
-            .provider
-            .send_transaction(sent)
-            .await?
-            .get_receipt()
-            .await?;
+        let receipt = self.send_to_pool(calldata).await?;
         if !receipt.status() {
             self.refused_at = Some(timestamp);
             return Ok(OracleDecision::Refused {

@@ -4,9 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use alloy::primitives::{Address, Bytes, FixedBytes, U256, utils::parse_ether};
+use alloy::primitives::{Address, U256, utils::parse_ether};
 use pool_chain::config::NetworkConfig;
-use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
+use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_devnet::fixtures::sample_validator;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
@@ -108,28 +108,7 @@ async fn a_front_run_key_is_never_sent_and_stops_the_duty() {
     stake(&devnet, "64").await;
     // A ceremony key holder deposits 1 ETH for entry 0 with their own credentials.
     let thief = Address::repeat_byte(0xee);
-    let stolen = sample_validator(thief, 1, &devnet.deployment.operator_ids);
-    let root = DepositData {
-        pubkey: FixedBytes::from_slice(&stolen.pubkey),
-        withdrawal_credentials: eth1_withdrawal_credentials(thief),
-        amount: 1_000_000_000,
-        signature: FixedBytes::from_slice(&stolen.signature),
-    }
-    .root();
-    pool_chain::bindings::devnet::DevnetDepositContract::new(
-        devnet.deployment.deposit_contract,
-        devnet.provider(),
-    )
-    .deposit(
-        stolen.pubkey.clone(),
-        Bytes::copy_from_slice(eth1_withdrawal_credentials(thief).as_slice()),
-        stolen.signature.clone(),
-        root,
-    )
-    .value(parse_ether("1").unwrap())
-    .from(devnet.accounts()[4])
-    .mined()
-    .await;
+    let stolen = devnet.front_run(1, thief).await.unwrap();
     let mut keeper = keeper(&devnet, KEEPER, false).await.unwrap();
     match keeper.round().await.unwrap() {
         Decision::FrontRun {
@@ -138,7 +117,7 @@ async fn a_front_run_key_is_never_sent_and_stops_the_duty() {
             credentials,
         } => {
             assert_eq!(index, 0);
-            assert_eq!(pubkey, stolen.pubkey);
+            assert_eq!(pubkey, stolen);
             assert_eq!(credentials, eth1_withdrawal_credentials(thief));
         }
         other => panic!("expected the front-run to stop the duty, got {other:?}"),
@@ -470,16 +449,7 @@ async fn flaky_proxy(upstream: String) -> std::net::SocketAddr {
                     return;
                 };
                 let sends = String::from_utf8_lossy(&body).contains("eth_sendRawTransaction");
-                let answer = http
-                    .post(&upstream)
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
+                let answer = support::forward(&http, &upstream, body).await;
                 if sends && !failed_once.swap(true, std::sync::atomic::Ordering::SeqCst) {
                     support::respond(
                         &mut stream,

@@ -121,16 +121,7 @@ async fn serve_proxy(
                 let Some((_, body)) = read_request(&mut stream).await else {
                     return;
                 };
-                let answer = http
-                    .post(&upstream)
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap();
+                let answer = support::forward(&http, &upstream, body).await;
                 let mut answer: Value = serde_json::from_str(&answer).unwrap();
                 let add = |item: &mut Value| {
                     let Some(number) = item["result"]["number"].as_str() else {

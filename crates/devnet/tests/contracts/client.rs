@@ -2,10 +2,10 @@
 //! over a plain HTTP `RpcClient`: the SSV fee schedule, the pool's cluster snapshots from a
 //! windowed scan, and the deposit contract's deposits, front-run included.
 
-use alloy::primitives::{Address, Bytes, FixedBytes, U256, utils::parse_ether};
+use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::rpc::client::RpcClient;
 use pool_chain::client::{fee_schedule, scan_clusters, scan_deposits};
-use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
+use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_core::funding::Precision;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::{Mined, cluster_after};
@@ -112,28 +112,7 @@ async fn deposits_show_who_fixed_each_keys_credentials() {
     devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
     // A ceremony key holder front-runs key 2 with 1 ETH and their own credentials.
     let thief = Address::repeat_byte(0xee);
-    let stolen = sample_validator(thief, 2, &devnet.deployment.operator_ids);
-    let root = DepositData {
-        pubkey: FixedBytes::from_slice(&stolen.pubkey),
-        withdrawal_credentials: eth1_withdrawal_credentials(thief),
-        amount: 1_000_000_000,
-        signature: FixedBytes::from_slice(&stolen.signature),
-    }
-    .root();
-    pool_chain::bindings::devnet::DevnetDepositContract::new(
-        devnet.deployment.deposit_contract,
-        devnet.provider(),
-    )
-    .deposit(
-        stolen.pubkey.clone(),
-        Bytes::copy_from_slice(eth1_withdrawal_credentials(thief).as_slice()),
-        stolen.signature.clone(),
-        root,
-    )
-    .value(parse_ether("1").unwrap())
-    .from(devnet.accounts()[4])
-    .mined()
-    .await;
+    let stolen = devnet.front_run(2, thief).await.unwrap();
 
     let head = latest(&devnet).await;
     let deposits = scan_deposits(
@@ -159,7 +138,7 @@ async fn deposits_show_who_fixed_each_keys_credentials() {
         (deposits[0].amount_gwei, deposits[0].index),
         (32_000_000_000, 0)
     );
-    assert_eq!(deposits[1].pubkey, stolen.pubkey);
+    assert_eq!(deposits[1].pubkey, stolen);
     assert_eq!(
         deposits[1].withdrawal_credentials,
         eth1_withdrawal_credentials(thief)

@@ -46,3 +46,20 @@ pub async fn respond(stream: &mut TcpStream, status: &str, body: &str) {
     );
     let _ = stream.write_all(response.as_bytes()).await;
 }
+
+/// Forwards a JSON-RPC request body to `upstream` and returns the answer's text.
+pub async fn forward(
+    http: &alloy::transports::http::reqwest::Client,
+    upstream: &str,
+    body: Vec<u8>,
+) -> String {
+    http.post(upstream)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
