@@ -32,5 +32,5 @@ pub async fn load() -> Result<NetworkConfig, String> {
         .map_err(unreachable)?
         .as_string()
         .unwrap_or_default();
-    NetworkConfig::from_json(&text)
+    NetworkConfig::from_json(&text).map_err(|e| e.to_string())
 }

@@ -29,10 +29,81 @@ pub struct NetworkConfig {
     pub refresh_interval_ms: Option<u32>,
 }
 
+/// Why a `config.json` cannot be used, naming the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// Not JSON, a field missing or of the wrong type (the parser's message names it).
+    Malformed(String),
+    /// A field whose value the app cannot use.
+    Invalid { field: &'static str, reason: String },
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Malformed(message) => write!(f, "config.json is not valid: {message}"),
+            ConfigError::Invalid { field, reason } => {
+                write!(f, "config.json: \"{field}\" {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
 impl NetworkConfig {
-    /// Parses `config.json`, with a sentence saying what is wrong when it does not parse.
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        serde_json::from_str(text).map_err(|e| format!("config.json is not valid: {e}"))
+    /// Parses and checks `config.json`; the error names the field at fault.
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        let config: NetworkConfig =
+            serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the values: a chain id, a name, http(s) URLs, the pool's own two contracts (the
+    /// example configs ship them empty, to be filled in with the deployment), a sane refresh.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |field: &'static str, reason: &str| {
+            Err(ConfigError::Invalid {
+                field,
+                reason: reason.into(),
+            })
+        };
+        let http = |url: &str| url.starts_with("https://") || url.starts_with("http://");
+        if self.chain_id == 0 {
+            return invalid("chainId", "must be the network's chain id, not 0");
+        }
+        if self.chain_name.trim().is_empty() {
+            return invalid("chainName", "is empty");
+        }
+        if !http(&self.rpc_url) {
+            return invalid("rpcUrl", "must be an http:// or https:// URL");
+        }
+        if self.explorer_url.as_deref().is_some_and(|url| !http(url)) {
+            return invalid("explorerUrl", "must be an http:// or https:// URL");
+        }
+        if self.pool_manager.is_zero() {
+            return invalid(
+                "poolManager",
+                "is empty: put the address of this network's PoolManager deployment",
+            );
+        }
+        if self.pool_eth.is_zero() {
+            return invalid(
+                "poolEth",
+                "is empty: put the PoolManager's poolETH() address",
+            );
+        }
+        if self.pool_eth == self.pool_manager {
+            return invalid("poolEth", "is the pool manager's address, not its poolETH");
+        }
+        if self
+            .refresh_interval_ms
+            .is_some_and(|ms| !(250..=600_000).contains(&ms))
+        {
+            return invalid("refreshIntervalMs", "must be between 250 and 600000");
+        }
+        Ok(())
     }
 
     /// The chain id as the `0x`-prefixed hex the wallet RPC methods use.
@@ -67,10 +138,71 @@ mod tests {
         assert_eq!(config.tx_url("0xab"), None);
         let again = NetworkConfig::from_json(&serde_json::to_string(&config).unwrap()).unwrap();
         assert_eq!(again, config);
-        assert!(
-            NetworkConfig::from_json("{}")
-                .unwrap_err()
-                .contains("config.json")
+        assert!(matches!(
+            NetworkConfig::from_json("{}"),
+            Err(ConfigError::Malformed(m)) if m.contains("chainId")
+        ));
+    }
+
+    fn field_at_fault(text: &str) -> &'static str {
+        match NetworkConfig::from_json(text) {
+            Err(ConfigError::Invalid { field, .. }) => field,
+            other => panic!("expected an invalid field, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_value_is_named() {
+        let good = serde_json::json!({"chainId": 1, "chainName": "Mainnet", "rpcUrl": "https://rpc.example",
+            "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"});
+        assert!(NetworkConfig::from_json(&good.to_string()).is_ok());
+        let with = |key: &str, value: serde_json::Value| {
+            let mut config = good.clone();
+            config[key] = value;
+            config.to_string()
+        };
+        let zero = "0x0000000000000000000000000000000000000000";
+        assert_eq!(field_at_fault(&with("chainId", 0.into())), "chainId");
+        assert_eq!(field_at_fault(&with("rpcUrl", "ws://x".into())), "rpcUrl");
+        assert_eq!(
+            field_at_fault(&with("explorerUrl", "etherscan.io".into())),
+            "explorerUrl"
         );
+        assert_eq!(
+            field_at_fault(&with("poolManager", zero.into())),
+            "poolManager"
+        );
+        assert_eq!(field_at_fault(&with("poolEth", zero.into())), "poolEth");
+        assert_eq!(
+            field_at_fault(&with("refreshIntervalMs", 10.into())),
+            "refreshIntervalMs"
+        );
+        let message = NetworkConfig::from_json(&with("poolManager", zero.into()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("config.json: \"poolManager\" is empty"),
+            "{message}"
+        );
+    }
+
+    /// The example configs in `config/` parse, and are refused until the pool's own addresses
+    /// are filled in.
+    #[test]
+    fn the_examples_need_only_the_pools_addresses() {
+        for (name, text) in [
+            ("mainnet", include_str!("../../../config/mainnet.json")),
+            ("hoodi", include_str!("../../../config/hoodi.json")),
+        ] {
+            assert_eq!(field_at_fault(text), "poolManager", "{name}");
+            let mut filled: serde_json::Value = serde_json::from_str(text).unwrap();
+            filled["poolManager"] = "0x5FbDB2315678afecb367f032d93F642f64180aa3".into();
+            filled["poolEth"] = "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be".into();
+            assert!(
+                NetworkConfig::from_json(&filled.to_string()).is_ok(),
+                "{name}"
+            );
+        }
     }
 }

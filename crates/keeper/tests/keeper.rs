@@ -504,3 +504,20 @@ async fn a_send_that_seems_to_fail_is_never_sent_twice() {
     assert_eq!(activated(&devnet).await, 1);
     assert_eq!(devnet.deposit_count().await.unwrap(), 1);
 }
+
+#[test]
+fn an_example_config_without_the_pools_addresses_is_refused_with_the_field_named() {
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../config/mainnet.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pool-keeper"))
+        .args(["--config", config, "--once"])
+        .env("POOL_KEEPER_PRIVATE_KEY", format!("0x{}", "11".repeat(32)))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("\"poolManager\" is empty"), "{stderr}");
+    assert!(
+        !stderr.contains(&"11".repeat(32)),
+        "the key is never printed"
+    );
+}
