@@ -62,3 +62,57 @@ pub fn bundle_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
     }
     Ok(sizes)
 }
+
+/// What no file of a build may hold: a private key in PEM form, the devnet's well-known mnemonic,
+/// any of anvil's first ten private keys (what a test or the devnet could leak into the app).
+const SECRETS: [&str; 12] = [
+    "-----BEGIN",
+    "test test test test test test test test test test test junk",
+    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+    "92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+    "4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+    "dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+    "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+];
+
+/// The secrets found in the files of `dist` (none, for a build that may be published).
+pub fn secrets_in(dist: &Path) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for secret in SECRETS {
+            if text.contains(&secret.to_lowercase()) {
+                found.push(format!("{} contains {}…", path.display(), &secret[..12]));
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_key_in_a_built_file_is_found() {
+        let dir = std::env::temp_dir().join(format!("xtask-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("app.js"), "const k = 'safe';").unwrap();
+        assert!(super::secrets_in(&dir).unwrap().is_empty());
+        std::fs::write(
+            dir.join("leak.wasm"),
+            b"\0\0AC0974BEC39A17E36BA4A6B4D238FF944BACB478CBED5EFCAE784D7BF4F2FF80\0",
+        )
+        .unwrap();
+        assert_eq!(super::secrets_in(&dir).unwrap().len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

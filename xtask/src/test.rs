@@ -81,10 +81,17 @@ pub fn run_command(only: &[String]) -> Result<()> {
 
     if wanted("e2e") {
         let e2e = match dist::build_release() {
-            Ok(dist) => end_to_end(&dist).unwrap_or_else(|e| {
-                eprintln!("end-to-end setup failed: {e:#}");
-                false
-            }),
+            Ok(dist) => {
+                let secrets = dist::secrets_in(&dist).unwrap_or_else(|e| vec![format!("{e:#}")]);
+                for secret in &secrets {
+                    eprintln!("the built app holds a secret: {secret}");
+                }
+                secrets.is_empty()
+                    && end_to_end(&dist).unwrap_or_else(|e| {
+                        eprintln!("end-to-end setup failed: {e:#}");
+                        false
+                    })
+            }
             Err(e) => {
                 eprintln!("release build failed: {e:#}");
                 false
