@@ -9,6 +9,7 @@
 
 pub mod activation;
 pub mod beacon;
+pub mod decision;
 pub mod keeper;
 pub mod log;
 pub mod metrics;
@@ -16,6 +17,6 @@ pub mod options;
 pub mod oracle;
 pub mod signer;
 
-pub use activation::{Decision, Idle};
+pub use decision::{Decision, Idle};
 pub use keeper::Keeper;
 pub use options::Options;

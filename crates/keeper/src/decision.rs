@@ -1,0 +1,126 @@
+//! What a round of the activation duty decided, and its log line.
+
+use alloy::primitives::{B256, Bytes, U256};
+use serde_json::json;
+
+/// Why a round did nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Idle {
+    /// Less than 32 ETH buffered.
+    BufferBelowDeposit { buffered: U256 },
+    /// No registry entry waits.
+    RegistryEmpty,
+    /// The next entry waits out its activation delay until `ready_at`.
+    NotReady { index: u64, ready_at: u64 },
+    /// The fee reserve cannot fund even one more validator's cluster runway.
+    FeeReserveShort { reserve: U256, needed: U256 },
+}
+
+/// What a round decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Idle(Idle),
+    /// Sent and mined.
+    Activated {
+        first: u64,
+        count: u64,
+        tx: B256,
+    },
+    /// `--dry-run`: what would have been sent.
+    WouldActivate {
+        first: u64,
+        count: u64,
+        calldata: Bytes,
+    },
+    /// Another keeper (or the operator) activated these entries first; nothing was lost.
+    AnotherKeeperWasFaster,
+    /// The chain moved under the reading (a deposit, a cluster change): the next round re-reads.
+    StaleReading {
+        reason: String,
+    },
+    /// A registry key was deposited with other withdrawal credentials: it must never get the
+    /// pool's 32 ETH. The duty stops until a person drops it (`dropValidators`).
+    FrontRun {
+        index: u64,
+        pubkey: Bytes,
+        credentials: B256,
+    },
+    /// The pool refused the activation for a reason a person must look at.
+    Refused {
+        reason: String,
+    },
+    /// The duty is stopped (a front-run was found earlier).
+    Stopped,
+}
+
+fn eth(wei: U256) -> String {
+    pool_core::units::format_ether(wei, 6)
+}
+
+/// (event name, sentence, figures) for the log.
+pub fn describe(decision: &Decision) -> (&'static str, String, serde_json::Value) {
+    match decision {
+        Decision::Idle(Idle::BufferBelowDeposit { buffered }) => (
+            "idle",
+            format!("waiting: {} ETH buffered, 32 needed", eth(*buffered)),
+            json!({ "reason": "buffer", "buffered_wei": buffered.to_string() }),
+        ),
+        Decision::Idle(Idle::RegistryEmpty) => (
+            "idle",
+            "waiting: no registry entry to activate (the operator adds the ceremony's keys)".into(),
+            json!({ "reason": "registry-empty" }),
+        ),
+        Decision::Idle(Idle::NotReady { index, ready_at }) => (
+            "idle",
+            format!("waiting: entry {index} can be activated from block {ready_at}"),
+            json!({ "reason": "activation-delay", "index": index, "ready_at": ready_at }),
+        ),
+        Decision::Idle(Idle::FeeReserveShort { reserve, needed }) => (
+            "idle",
+            format!(
+                "waiting: the fee reserve holds {} but one validator's cluster funding needs {}: top it up",
+                eth(*reserve),
+                eth(*needed)
+            ),
+            json!({ "reason": "fee-reserve", "reserve": reserve.to_string(), "needed": needed.to_string() }),
+        ),
+        Decision::Activated { first, count, tx } => (
+            "activated",
+            format!("activated {count} validator(s) from registry index {first} in {tx}"),
+            json!({ "first": first, "count": count, "tx": tx }),
+        ),
+        Decision::WouldActivate { first, count, calldata } => (
+            "dry-run",
+            format!("would activate {count} validator(s) from registry index {first} (dry run: nothing sent)"),
+            json!({ "first": first, "count": count, "calldata": calldata }),
+        ),
+        Decision::AnotherKeeperWasFaster => (
+            "another-keeper",
+            "another keeper (or the operator) activated these entries first; nothing was sent twice".into(),
+            json!({}),
+        ),
+        Decision::StaleReading { reason } => (
+            "stale",
+            format!("the chain moved under this round ({reason}); the next round re-reads"),
+            json!({ "reason": reason }),
+        ),
+        Decision::FrontRun { index, pubkey, credentials } => (
+            "front-run",
+            format!(
+                "STOPPED: registry entry {index} ({pubkey}) was deposited with other withdrawal credentials ({credentials}); \
+                 it must never get the pool's 32 ETH. Drop it (dropValidators({index})) and restart the keeper"
+            ),
+            json!({ "index": index, "pubkey": pubkey, "credentials": credentials }),
+        ),
+        Decision::Refused { reason } => (
+            "refused",
+            format!("the pool refused the activation: {reason}"),
+            json!({ "reason": reason }),
+        ),
+        Decision::Stopped => (
+            "stopped",
+            "stopped after a front-run; drop the entry and restart".into(),
+            json!({}),
+        ),
+    }
+}
