@@ -39,15 +39,26 @@ async fn devnet_with_entries(count: u16) -> Devnet {
 }
 
 async fn keeper(devnet: &Devnet, account: usize, dry_run: bool) -> Result<Keeper, StartError> {
+    keeper_at(devnet, &devnet.rpc_url(), account, dry_run, Arc::default()).await
+}
+
+/// A keeper of the activation duty signing as anvil's `account`, through the node at `rpc`.
+async fn keeper_at(
+    devnet: &Devnet,
+    rpc: &str,
+    account: usize,
+    dry_run: bool,
+    figures: Arc<Mutex<Figures>>,
+) -> Result<Keeper, StartError> {
     Keeper::connect(
         &devnet.config(),
-        &devnet.rpc_url(),
+        rpc,
         devnet.signer(account),
         dry_run,
         Logger {
             format: LogFormat::Json,
         },
-        Arc::new(Mutex::new(Figures::default())),
+        figures,
         Duties::ACTIVATION,
     )
     .await
@@ -375,19 +386,9 @@ async fn metrics_are_served_on_loopback() {
     let devnet = devnet_with_entries(1).await;
     stake(&devnet, "10").await;
     let figures = Arc::new(Mutex::new(Figures::default()));
-    let mut keeper = Keeper::connect(
-        &devnet.config(),
-        &devnet.rpc_url(),
-        devnet.signer(KEEPER),
-        false,
-        Logger {
-            format: LogFormat::Json,
-        },
-        figures.clone(),
-        Duties::ACTIVATION,
-    )
-    .await
-    .unwrap();
+    let mut keeper = keeper_at(&devnet, &devnet.rpc_url(), KEEPER, false, figures.clone())
+        .await
+        .unwrap();
     let decision = keeper.round().await.unwrap();
     keeper.report(&decision);
     let address = pool_keeper::metrics::serve("127.0.0.1:0".parse().unwrap(), figures)
@@ -471,16 +472,12 @@ async fn a_send_that_seems_to_fail_is_never_sent_twice() {
     let devnet = devnet_with_entries(2).await;
     stake(&devnet, "32").await;
     let proxy = flaky_proxy(devnet.rpc_url()).await;
-    let mut keeper = Keeper::connect(
-        &devnet.config(),
+    let mut keeper = keeper_at(
+        &devnet,
         &format!("http://{proxy}"),
-        devnet.signer(KEEPER),
+        KEEPER,
         false,
-        Logger {
-            format: LogFormat::Json,
-        },
-        Arc::new(Mutex::new(Figures::default())),
-        Duties::ACTIVATION,
+        Arc::default(),
     )
     .await
     .unwrap();

@@ -210,13 +210,7 @@ async fn run(actions: Vec<Action>) {
                 pool.addValidators(entries).mined().await;
             }
             Action::Activate { count } => {
-                let first = pool
-                    .activatedValidators()
-                    .call()
-                    .await
-                    .unwrap()
-                    .to::<usize>();
-                let length = pool.validatorCount().call().await.unwrap().to::<usize>();
+                let (first, length) = registry_span(&devnet).await;
                 let count = count.min(length - first);
                 if count == 0 || model.buffer < thirty_two * U256::from(count) {
                     continue;
@@ -262,13 +256,7 @@ async fn run(actions: Vec<Action>) {
                 );
             }
             Action::Drop { offset } => {
-                let first = pool
-                    .activatedValidators()
-                    .call()
-                    .await
-                    .unwrap()
-                    .to::<usize>();
-                let length = pool.validatorCount().call().await.unwrap().to::<usize>();
+                let (first, length) = registry_span(&devnet).await;
                 if length > first {
                     let from = first + offset % (length - first);
                     pool.dropValidators(U256::from(from)).mined().await;
@@ -281,6 +269,19 @@ async fn run(actions: Vec<Action>) {
         }
         check(&devnet, &holders, &model).await;
     }
+}
+
+/// The first pending registry index and the registry's length.
+async fn registry_span(devnet: &Devnet) -> (usize, usize) {
+    let pool = devnet.pool();
+    let first = pool
+        .activatedValidators()
+        .call()
+        .await
+        .unwrap()
+        .to::<usize>();
+    let length = pool.validatorCount().call().await.unwrap().to::<usize>();
+    (first, length)
 }
 
 /// The entries `first..first + count` as registered, from their `ValidatorRegistered` events
