@@ -6,4 +6,5 @@ pub mod pool_stats;
 pub mod position;
 pub mod rebase_chart;
 pub mod stake_form;
+pub mod tx_status;
 pub mod wallet_bar;

@@ -9,8 +9,9 @@ use pool_core::gas::STAKE_GAS_LIMIT;
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
 
 use super::amount::SHOWN_DECIMALS;
-use crate::errors::{describe_chain, describe_tx, is_user_rejection};
-use crate::state::stake::{Failure, Stake, TxState};
+use super::tx_status::TxStatus;
+use crate::errors::describe_chain;
+use crate::state::stake::{Stake, TxState};
 use crate::state::{pool::PoolData, wallet::Wallet};
 
 #[component]
@@ -168,56 +169,8 @@ pub fn StakeForm() -> impl IntoView {
                     _ => "Deposit",
                 }}
             </button>
-            <TxStatus/>
+            <TxStatus state=stake.state() done="Deposited" what="deposit"
+                reverted="The deposit was mined but reverted; your ETH stayed in your wallet (minus the network fee)."/>
         </form>
-    }
-}
-
-/// The transaction's progress, announced to screen readers.
-#[component]
-fn TxStatus() -> impl IntoView {
-    let stake = expect_context::<Stake>();
-    let config = expect_context::<NetworkConfig>();
-    let pool = expect_context::<PoolData>();
-    let link = move |hash: alloy_primitives::B256| {
-        let hash = hash.to_string();
-        match config.tx_url(&hash) {
-            Some(url) => view! { <a href=url target="_blank" rel="noopener">{hash}</a> }.into_any(),
-            None => view! { <code>{hash}</code> }.into_any(),
-        }
-    };
-    let confirmations = move |block: u64| {
-        let latest = pool
-            .reading()
-            .with(|r| r.as_ref().map(|r| r.block))
-            .unwrap_or(block);
-        let n = latest.saturating_sub(block) + 1;
-        format!("{n} confirmation{}", if n == 1 { "" } else { "s" })
-    };
-    view! {
-        <div class="tx-status" aria-live="polite" data-testid="tx-status">
-            {move || match stake.state().get() {
-                TxState::Idle => ().into_any(),
-                TxState::AwaitingWallet => view! { <p>"Waiting for your wallet…"</p> }.into_any(),
-                TxState::Pending { hash } => view! { <p>"Submitted, waiting to be mined: " {link(hash)}</p> }.into_any(),
-                TxState::Mined { hash, block, sped_up } => view! {
-                    <p class="ok" data-state="mined">
-                        {if sped_up { "Sped up in your wallet and deposited" } else { "Deposited" }}
-                        " in block " {block} " (" {move || confirmations(block)} "): " {link(hash)}
-                    </p>
-                }.into_any(),
-                TxState::Failed { failure: Failure::NotSent(error), .. } if is_user_rejection(&error) => view! {
-                    // The user's own choice: said plainly, not as an alert.
-                    <p class="note" data-state="rejected">{describe_tx(&error)}</p>
-                }.into_any(),
-                TxState::Failed { failure, hash } => view! {
-                    <p class="error" role="alert" data-state="failed">{hash.map(|hash| view! { {link(hash)} ": " })}{match failure {
-                        Failure::NotSent(error) => describe_tx(&error),
-                        Failure::Reverted => "The deposit was mined but reverted; your ETH stayed in your wallet (minus the network fee).".to_string(),
-                        Failure::Cancelled => "The transaction was replaced or cancelled in your wallet: nothing was deposited.".to_string(),
-                    }}</p>
-                }.into_any(),
-            }}
-        </div>
     }
 }

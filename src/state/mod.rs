@@ -4,6 +4,7 @@
 pub mod history;
 pub mod pool;
 pub mod stake;
+pub mod tx;
 pub mod wallet;
 
 use alloy_rpc_client::RpcClient;

@@ -115,7 +115,7 @@ pub async fn send(
     reader: &RpcClient,
     tx: &TxRequest,
     chain_id: u64,
-) -> Result<Sent, TxError> {
+) -> Result<Submission, TxError> {
     let actual = sender
         .request_noparams::<U64>("eth_chainId")
         .await
@@ -139,16 +139,37 @@ pub async fn send(
             .ok(),
         None => None,
     };
+    // A contract wallet (a Safe) may answer with no hash: the transaction waits for its
+    // co-signers and will be mined, if ever, under a hash nobody knows yet.
     let hash = sender
-        .request::<_, B256>("eth_sendTransaction", [tx])
+        .request::<_, Option<B256>>("eth_sendTransaction", [tx])
         .await
         .map_err(ChainError::Rpc)?;
-    Ok(Sent {
-        hash,
-        tx: tx.clone(),
-        start_block,
-        expected_nonce,
+    Ok(match hash {
+        Some(hash) => Submission::Sent(Sent {
+            hash,
+            tx: tx.clone(),
+            start_block,
+            expected_nonce,
+        }),
+        None => Submission::AwaitingCosigners,
     })
+}
+
+/// What the sender did with a transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submission {
+    /// Broadcast under this hash: follow it.
+    Sent(Sent),
+    /// Accepted without a hash (a multisig collecting signatures): follow the contract's state.
+    AwaitingCosigners,
+}
+
+/// Whether `account` is a contract (a Safe, a smart account): its transactions may wait for
+/// co-signers and reach the chain under another hash, so the pool's state is what to follow.
+pub async fn is_contract(reader: &RpcClient, account: Address) -> Result<bool, ChainError> {
+    let code: Bytes = reader.request("eth_getCode", (account, "latest")).await?;
+    Ok(!code.is_empty())
 }
 
 /// How a sent transaction ended.

@@ -303,7 +303,9 @@ mod transaction_flow {
 
         let request = deposit(&devnet, alice, one);
         tx::simulate(&node, &request).await.unwrap();
-        let sent = tx::send(&node, &node, &request, 31337).await.unwrap();
+        let tx::Submission::Sent(sent) = tx::send(&node, &node, &request, 31337).await.unwrap() else {
+            panic!("a node account's transaction has a hash")
+        };
         match tx::follow(&node, &sent, 50, sleep).await {
             Outcome::Mined { receipt, replaced } => {
                 assert!(!replaced);
@@ -330,7 +332,9 @@ mod transaction_flow {
             .raw_request("evm_setAutomine".into(), [false])
             .await
             .unwrap();
-        let sent = tx::send(&node, &node, &request, 31337).await.unwrap();
+        let tx::Submission::Sent(sent) = tx::send(&node, &node, &request, 31337).await.unwrap() else {
+            panic!("a node account's transaction has a hash")
+        };
         let mut replacement = replacement;
         replacement["from"] = serde_json::json!(alice);
         replacement["nonce"] = serde_json::json!(sent.expected_nonce.unwrap());
