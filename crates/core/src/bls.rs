@@ -21,7 +21,7 @@ use sha2::Digest;
 pub const DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
 
 /// Why a signature does not verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlsError {
     /// The public key is not a valid compressed G1 point of the right subgroup (or is infinity).
     InvalidPublicKey,

@@ -32,7 +32,7 @@ pub type Pubkey = FixedBytes<48>;
 pub type Signature = FixedBytes<96>;
 
 /// The `GENESIS_FORK_VERSION` of a network, which deposit signatures commit to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ForkVersion(pub FixedBytes<4>);
 
 impl ForkVersion {
@@ -43,6 +43,28 @@ impl ForkVersion {
     /// The local devnet's (its chain id, 31337 = 0x7a69): signatures made for it are valid
     /// nowhere else.
     pub const DEVNET: ForkVersion = ForkVersion(FixedBytes([0x00, 0x00, 0x7a, 0x69]));
+
+    /// The network this fork version is the genesis of, among those the project knows.
+    pub fn network_name(self) -> Option<&'static str> {
+        match self {
+            ForkVersion::MAINNET => Some("mainnet"),
+            ForkVersion::HOODI => Some("Hoodi"),
+            ForkVersion::SEPOLIA => Some("Sepolia"),
+            ForkVersion::HOLESKY => Some("Holesky"),
+            ForkVersion::DEVNET => Some("devnet"),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ForkVersion {
+    /// `0x10000910 (Hoodi)`, or the bare hex for a network the project does not know.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.network_name() {
+            Some(name) => write!(f, "{} ({name})", self.0),
+            None => write!(f, "{}", self.0),
+        }
+    }
 }
 
 /// What the validator key signs.

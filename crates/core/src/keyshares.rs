@@ -11,9 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::bls;
 
-const SIGNATURE_LEN: usize = 96;
-const SHARE_PUBKEY_LEN: usize = 48;
-const ENCRYPTED_SHARE_LEN: usize = 256;
+/// The ownership signature at the head of `sharesData`.
+pub const SIGNATURE_LEN: usize = 96;
+/// One operator's share public key.
+pub const SHARE_PUBKEY_LEN: usize = 48;
+/// One operator's share, encrypted to its RSA key.
+pub const ENCRYPTED_SHARE_LEN: usize = 256;
 
 /// A keyshares file: `{ version, createdAt, shares: [...] }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +61,7 @@ pub struct KeySharePayload {
 }
 
 /// Why a key share cannot be registered as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyShareError {
     WrongOwner { expected: Address, found: Address },
     WrongNonce { expected: u64, found: u64 },
@@ -128,7 +131,6 @@ impl KeyShare {
     /// Checks the share for registration by `owner` as its registration number `nonce`.
     pub fn validate(&self, owner: Address, nonce: u64) -> Result<(), KeyShareError> {
         let data = &self.data;
-        let payload = &self.payload;
         if data.owner_address != owner {
             return Err(KeyShareError::WrongOwner {
                 expected: owner,
@@ -141,33 +143,78 @@ impl KeyShare {
                 found: data.owner_nonce,
             });
         }
-        if data.public_key != payload.public_key {
-            return Err(KeyShareError::PublicKeyMismatch);
+        if let Some(error) = self.structure_errors().into_iter().next() {
+            return Err(error);
         }
-        let public_key: [u8; 48] = payload
+        let public_key: [u8; 48] = self
+            .payload
             .public_key
             .as_ref()
             .try_into()
-            .map_err(|_| KeyShareError::InvalidPublicKeyLength(payload.public_key.len()))?;
-        if !valid_operator_set(&payload.operator_ids) {
-            return Err(KeyShareError::InvalidOperatorSet);
+            .expect("length checked");
+        let signature: [u8; 96] = self.ownership_signature().expect("length checked");
+        bls::verify(&public_key, &ownership_message(owner, nonce), &signature)
+            .map_err(KeyShareError::Signature)
+    }
+
+    /// Every inconsistency within the share itself, whoever registers it: data and payload
+    /// naming different keys or operators, an operator set SSV refuses, a `sharesData` of the
+    /// wrong length. Empty when the share is well formed.
+    pub fn structure_errors(&self) -> Vec<KeyShareError> {
+        let data = &self.data;
+        let payload = &self.payload;
+        let mut errors = Vec::new();
+        if data.public_key != payload.public_key {
+            errors.push(KeyShareError::PublicKeyMismatch);
         }
-        let listed: Vec<u64> = data.operators.iter().map(|o| o.id).collect();
-        if listed != payload.operator_ids {
-            return Err(KeyShareError::OperatorsMismatch);
+        if payload.public_key.len() != 48 {
+            errors.push(KeyShareError::InvalidPublicKeyLength(
+                payload.public_key.len(),
+            ));
+        }
+        if !valid_operator_set(&payload.operator_ids) {
+            errors.push(KeyShareError::InvalidOperatorSet);
+        }
+        if !data
+            .operators
+            .iter()
+            .map(|o| o.id)
+            .eq(payload.operator_ids.iter().copied())
+        {
+            errors.push(KeyShareError::OperatorsMismatch);
         }
         let expected = shares_data_len(payload.operator_ids.len());
         if payload.shares_data.len() != expected {
-            return Err(KeyShareError::SharesLength {
+            errors.push(KeyShareError::SharesLength {
                 expected,
                 found: payload.shares_data.len(),
             });
         }
-        let signature: [u8; 96] = payload.shares_data[..SIGNATURE_LEN]
+        errors
+    }
+
+    /// The ownership signature at the head of `sharesData`, if it is that long.
+    pub fn ownership_signature(&self) -> Option<[u8; 96]> {
+        self.payload
+            .shares_data
+            .get(..SIGNATURE_LEN)?
             .try_into()
-            .expect("length checked");
-        bls::verify(&public_key, &ownership_message(owner, nonce), &signature)
-            .map_err(KeyShareError::Signature)
+            .ok()
+    }
+
+    /// The operators' share public keys, in operator order, when `sharesData` has the length
+    /// its operator count calls for.
+    pub fn share_public_keys(&self) -> Option<Vec<[u8; 48]>> {
+        let n = self.payload.operator_ids.len();
+        if self.payload.shares_data.len() != shares_data_len(n) {
+            return None;
+        }
+        let keys = &self.payload.shares_data[SIGNATURE_LEN..SIGNATURE_LEN + n * SHARE_PUBKEY_LEN];
+        Some(
+            keys.chunks_exact(SHARE_PUBKEY_LEN)
+                .map(|key| key.try_into().expect("48 bytes"))
+                .collect(),
+        )
     }
 }
 

@@ -8,6 +8,7 @@
 //!   the wei.
 
 pub mod bls;
+pub mod ceremony;
 pub mod cluster;
 pub mod deposit;
 pub mod funding;
