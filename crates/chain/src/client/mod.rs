@@ -1,25 +1,40 @@
 //! Chain I/O over an alloy [`RpcClient`](alloy_rpc_client::RpcClient), shared by the staker
 //! page and the operator console (wasm32, over the wallet or `fetch`) and the keeper and tests
-//! (native, over HTTP): windowed log scans, the SSV fee schedule, the pool's cluster snapshots,
-//! the deposit contract's deposits, the fee market, and the transaction flow ([`tx`]: simulate,
-//! send, follow to the receipt or the replacement).
+//! (native, over HTTP): windowed log scans, the SSV fee schedule, the pool's cluster snapshots
+//! (all of them forward, or one newest first with a cursor), the deposit contract's deposits,
+//! the fee market, the transaction flow ([`tx`]: simulate, send, follow to the receipt or the
+//! replacement), and the console's reads: an account's roles, the operations view, the registry
+//! from its events, operators' keys and states, SSV registrations.
 //!
 //! Everything here is a plain async function over a client the caller built: no timers, no
 //! runtime, no global state, so the same code runs under `gloo-timers` and `tokio`. Errors are
 //! [`ChainError`]s that keep the transport's typed cause.
 
+mod calls;
+mod cluster_scan;
 mod deposits;
 mod error;
 mod fees;
+mod operations;
+mod operators;
+mod registry;
+mod roles;
 mod scan;
 pub mod ssv;
 pub mod tx;
 
+pub use cluster_scan::{CLUSTER_REORG_MARGIN, ClusterCursor, FoundCluster, latest_cluster};
 pub use deposits::{DepositedKey, deposit_count, scan_deposits};
 pub use error::ChainError;
 pub use fees::fee_market;
+pub use operations::{FeeAsset, Operations, PoolAddresses, read_operations};
+pub use operators::{
+    OperatorKey, OperatorProblem, OperatorState, operator_key_text, operator_keys, operator_states,
+};
+pub use registry::{PendingEntry, RegistryEntry, RegistryView, pending_entries, registry_entries};
+pub use roles::{Roles, role_id, roles};
 pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};
-pub use ssv::{SsvViews, cluster_balance, fee_schedule, scan_clusters};
+pub use ssv::{SsvViews, cluster_balance, fee_schedule, scan_clusters, ssv_registered};
 
 /// The staker page's one read: the pool's figures and `reads`' account at the latest block, in
 /// one `eth_call` of `PoolManager.snapshot`.

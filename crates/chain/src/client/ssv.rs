@@ -127,6 +127,45 @@ pub async fn scan_clusters(
     Ok(snapshots)
 }
 
+/// Whether each of `pubkeys` is registered with the SSV network by `owner` (and not removed),
+/// from the views' `getValidator` in one JSON-RPC batch: the console tells an activated entry
+/// the network runs from one whose registration failed or was removed. The views answer `false`
+/// for an unknown validator; older deployments revert with `ValidatorDoesNotExist`, read as
+/// `false` too (any other revert is an error).
+pub async fn ssv_registered(
+    client: &RpcClient,
+    views: Address,
+    owner: Address,
+    pubkeys: &[Bytes],
+) -> Result<Vec<bool>, ChainError> {
+    use super::calls::{Calls, answer_or};
+    use alloy_sol_types::SolError;
+    let mut calls = Calls::new(client);
+    let mut waiters = Vec::with_capacity(pubkeys.len());
+    for pubkey in pubkeys {
+        waiters.push(calls.call(
+            views,
+            &SsvViews::getValidatorCall {
+                clusterOwner: owner,
+                publicKey: pubkey.clone(),
+            },
+        )?);
+    }
+    if waiters.is_empty() {
+        return Ok(Vec::new());
+    }
+    calls.send().await?;
+    let unknown = |data: &[u8]| {
+        data.starts_with(&SsvViews::ValidatorDoesNotExist::SELECTOR)
+            .then_some(false)
+    };
+    let mut registered = Vec::with_capacity(waiters.len());
+    for waiter in waiters {
+        registered.push(answer_or::<SsvViews::getValidatorCall>(waiter, unknown).await?);
+    }
+    Ok(registered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

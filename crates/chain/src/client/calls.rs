@@ -1,0 +1,87 @@
+//! Batched `eth_call`s: the console's reads go out as one JSON-RPC batch each (one HTTP request
+//! through `fetch`, one round trip through a wallet), and each answer is decoded with the
+//! call's own ABI type, so a wrong answer names the getter at fault.
+
+use alloy_primitives::{Address, Bytes};
+use alloy_rpc_client::{BatchRequest, RpcClient, Waiter};
+use alloy_sol_types::SolCall;
+use alloy_transport::TransportResult;
+
+use super::ChainError;
+use crate::rpc::TxRequest;
+
+/// One JSON-RPC batch being put together; [`Calls::send`] sends it.
+pub(super) struct Calls<'a> {
+    batch: BatchRequest<'a>,
+}
+
+impl<'a> Calls<'a> {
+    pub(super) fn new(client: &'a RpcClient) -> Self {
+        Calls {
+            batch: client.new_batch(),
+        }
+    }
+
+    /// Adds `call` on `to` at the latest block; await the waiter after [`Calls::send`].
+    pub(super) fn call<C: SolCall>(
+        &mut self,
+        to: Address,
+        call: &C,
+    ) -> Result<Waiter<Bytes>, ChainError> {
+        self.batch
+            .add_call(
+                "eth_call",
+                &(TxRequest::call(to, call.abi_encode()), "latest"),
+            )
+            .map_err(|e| ChainError::Decode {
+                what: C::SIGNATURE,
+                cause: e.to_string(),
+            })
+    }
+
+    /// Adds `eth_blockNumber`: the block the batch's calls were (almost always) answered at.
+    pub(super) fn block_number(&mut self) -> Result<Waiter<alloy_primitives::U64>, ChainError> {
+        self.batch
+            .add_call("eth_blockNumber", &())
+            .map_err(|e| ChainError::Decode {
+                what: "eth_blockNumber",
+                cause: e.to_string(),
+            })
+    }
+
+    pub(super) async fn send(self) -> Result<(), ChainError> {
+        Ok(self.batch.send().await?)
+    }
+}
+
+/// The decoded return of `C` from its waiter.
+pub(super) async fn answer<C: SolCall>(waiter: Waiter<Bytes>) -> Result<C::Return, ChainError> {
+    decode::<C>(&waiter.await?)
+}
+
+/// The decoded return of `C`, or `on_revert`'s reading of what the call reverted with (some
+/// getters revert where others answer "none"); a revert it does not read, a node error
+/// without revert data or a transport failure stays a [`ChainError`].
+pub(super) async fn answer_or<C: SolCall>(
+    waiter: Waiter<Bytes>,
+    on_revert: impl Fn(&[u8]) -> Option<C::Return>,
+) -> Result<C::Return, ChainError> {
+    let answer: TransportResult<Bytes> = waiter.await;
+    match answer {
+        Ok(data) => decode::<C>(&data),
+        Err(error) => {
+            let read = error
+                .as_error_resp()
+                .and_then(|payload| payload.as_revert_data())
+                .and_then(|data| on_revert(&data));
+            read.ok_or(ChainError::Rpc(error))
+        }
+    }
+}
+
+pub(super) fn decode<C: SolCall>(data: &[u8]) -> Result<C::Return, ChainError> {
+    C::abi_decode_returns(data).map_err(|e| ChainError::Decode {
+        what: C::SIGNATURE,
+        cause: e.to_string(),
+    })
+}
