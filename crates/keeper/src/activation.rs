@@ -2,11 +2,10 @@
 
 use alloy::primitives::{Bytes, U256};
 use alloy::providers::Provider;
-use alloy::sol_types::{SolCall, SolEvent};
+use alloy::sol_types::SolCall;
 use pool_chain::bindings::PoolManager::{self, PoolManagerErrors, ValidatorData};
 use pool_chain::client::tx::{self, TxError};
-use pool_chain::client::{ChainError, MAX_LOG_WINDOW, deposit_count, scan_logs};
-use pool_chain::history::{LogFilter, Topic};
+use pool_chain::client::{ChainError, MAX_LOG_WINDOW, deposit_count, registry_entries};
 use pool_chain::revert::ContractError;
 use pool_chain::rpc::TxRequest;
 use pool_core::deposit::DEPOSIT_WEI;
@@ -153,65 +152,24 @@ impl Keeper {
         })
     }
 
-    /// The registry entries `first..first + count` as registered (the newest `ValidatorRegistered`
-    /// event of each index: an index dropped and registered again counts its last entry).
+    /// The registry entries `first..first + count` as registered (the pool's events read by
+    /// [`pool_chain::client::registry_entries`]: an index dropped and registered again counts
+    /// its last entry).
     pub(crate) async fn registry_entries(
         &self,
         first: u64,
         count: u64,
         head: u64,
     ) -> anyhow::Result<Vec<ValidatorData>> {
-        let mut found: Vec<Option<ValidatorData>> = vec![None; count as usize];
-        let pool = self.pool;
-        scan_logs(
+        let view = registry_entries(
             &self.reader,
-            self.deployment_block,
-            head,
+            self.pool,
+            (self.deployment_block, head),
             MAX_LOG_WINDOW,
-            |(from, to)| {
-                vec![LogFilter {
-                    address: pool,
-                    topics: vec![Some(Topic::One(
-                        PoolManager::ValidatorRegistered::SIGNATURE_HASH,
-                    ))],
-                    from_block: alloy::primitives::U64::from(from),
-                    to_block: alloy::primitives::U64::from(to),
-                }]
-            },
-            |_, logs| {
-                for log in logs.iter().flatten() {
-                    let Ok(event) = PoolManager::ValidatorRegistered::decode_raw_log(
-                        log.topics.iter().copied(),
-                        &log.data,
-                    ) else {
-                        continue;
-                    };
-                    let index = event.index.to::<u64>();
-                    if (first..first + count).contains(&index) {
-                        found[(index - first) as usize] = Some(ValidatorData {
-                            pubkey: event.pubkey,
-                            signature: event.signature,
-                            depositDataRoot: event.depositDataRoot,
-                            operatorIds: event.operatorIds,
-                            sharesData: event.sharesData,
-                        });
-                    }
-                }
-            },
         )
         .await?;
-        found
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| {
-                e.ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "no ValidatorRegistered event for entry {}",
-                        first + i as u64
-                    )
-                })
-            })
-            .collect()
+        view.range(first, count)
+            .map_err(|index| anyhow::anyhow!("no ValidatorRegistered event for entry {index}"))
     }
 
     /// The decision for a simulation that reverted.
