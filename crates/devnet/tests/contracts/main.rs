@@ -16,6 +16,7 @@ mod activation;
 mod ceremony;
 mod client;
 mod clusters;
+mod console;
 mod invariants;
 mod oracle;
 mod pool;
