@@ -107,3 +107,100 @@ fn interpolate_at_zero(points: &[(u64, Scalar)]) -> Scalar {
         sum + yj * basis
     })
 }
+
+/// The console's import checks (`pool_core::ceremony`) on a ceremony's files as `pool-devnet`
+/// writes them, against the chain's facts: a new ceremony after the registered one is accepted
+/// whole and the registry takes its entries; the registered one's files are refused.
+#[tokio::test]
+async fn the_console_checks_accept_a_ceremonys_files_and_the_registry_takes_their_entries() {
+    use pool_core::ceremony::{CheckContext, ImportedFile, check_import};
+    use pool_core::deposit::eth1_withdrawal_credentials;
+    use pool_devnet::ceremony::{Ceremony, CeremonyPlan, run};
+
+    let devnet = Devnet::start(DevnetOptions {
+        validators: 2,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let registered = devnet.ceremony.clone().expect("a ceremony");
+    let deployment = &devnet.deployment;
+    let pool = PoolManager::new(deployment.pool_manager, devnet.provider());
+    let operators: Vec<(u64, String)> = deployment
+        .operator_ids
+        .iter()
+        .copied()
+        .zip(deployment.operator_public_keys.iter().cloned())
+        .collect();
+    assert_eq!(
+        pool.withdrawalCredentials().call().await.unwrap(),
+        eth1_withdrawal_credentials(deployment.pool_manager)
+    );
+    let next_nonce: u64 = pool.validatorCount().call().await.unwrap().to();
+    let next = run(&CeremonyPlan {
+        pool: deployment.pool_manager,
+        operators: operators.clone(),
+        count: 3,
+        first_nonce: next_nonce,
+    });
+    let files = |ceremony: &Ceremony| {
+        vec![
+            ImportedFile {
+                name: "deposit_data.json".into(),
+                text: serde_json::to_string_pretty(&ceremony.deposit_data).unwrap(),
+            },
+            ImportedFile {
+                name: "keyshares.json".into(),
+                text: serde_json::to_string_pretty(&ceremony.keyshares).unwrap(),
+            },
+        ]
+    };
+    let mut context = CheckContext {
+        pool: deployment.pool_manager,
+        fork_version: ForkVersion::DEVNET,
+        next_nonce,
+        cluster: None,
+        operator_keys: operators,
+        registered: registered
+            .validators
+            .iter()
+            .map(|v| v.pubkey.clone())
+            .collect(),
+        dropped: vec![],
+        deposited: vec![],
+        ssv_registered: vec![],
+    };
+
+    let report = check_import(&files(&next), &context, [5; 32]);
+    assert!(report.all_accepted(), "{report:#?}");
+    let entries: Vec<PoolManager::ValidatorData> = report
+        .registry_entries()
+        .into_iter()
+        .map(|entry| PoolManager::ValidatorData {
+            pubkey: entry.pubkey.clone(),
+            signature: entry.signature.clone(),
+            depositDataRoot: entry.deposit_data_root,
+            operatorIds: entry.operator_ids.clone(),
+            sharesData: entry.shares_data.clone(),
+        })
+        .collect();
+    assert_eq!(entries.len(), 3);
+    for (entry, made) in entries.iter().zip(&next.validators) {
+        assert_eq!(
+            (&entry.pubkey, &entry.signature, entry.depositDataRoot),
+            (&made.pubkey, &made.signature, made.depositDataRoot)
+        );
+        assert_eq!(
+            (&entry.operatorIds, &entry.sharesData),
+            (&made.operatorIds, &made.sharesData)
+        );
+    }
+    assert!(pool.addValidators(entries).mined().await.status());
+    assert_eq!(pool.validatorCount().call().await.unwrap(), U256::from(5));
+
+    // The registered ceremony's files: every key already in the registry, nothing to add.
+    context.next_nonce = 5;
+    let report = check_import(&files(&registered), &context, [5; 32]);
+    assert!(report.registry_entries().is_empty());
+    assert!(!report.files[0].accepted() && !report.files[1].accepted());
+}
