@@ -173,8 +173,8 @@ pub fn verify_batch(items: &[SignedMessage<'_>], seed: [u8; 32]) -> Result<(), B
     })
 }
 
-/// A nonzero 64-bit factor for item `i`.
-fn batch_factor(transcript: &[u8; 32], i: usize) -> u64 {
+/// A nonzero 64-bit factor for item `i` (also weights the key-share interpolation batches).
+pub(crate) fn batch_factor(transcript: &[u8; 32], i: usize) -> u64 {
     let mut hasher = sha2::Sha256::new();
     hasher.update(transcript);
     hasher.update((i as u64).to_le_bytes());

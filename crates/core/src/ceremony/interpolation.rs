@@ -8,13 +8,31 @@
 //! Two subsets are checked, the first `t` operators and the last `t`: together they hold every
 //! share, and a bad share moves the interpolation of any subset it is in (its Lagrange
 //! coefficient at 0 is never zero). `t = n - (n - 1) / 3`, as the tools split.
+//!
+//! All the shares of one operator set are checked at once, as signatures are batched: with
+//! random 64-bit weights `r_v`, `Σ_j λ_j (Σ_v r_v P_vj) = Σ_v r_v PK_v` holds for every subset
+//! when each validator's does, and fails with odds of 2^-64 otherwise. That is `n + 1` short
+//! multiplications per validator instead of `2t` full ones (about 5 times less work); when a
+//! batch fails, its validators are checked one by one to name them.
 
 use std::collections::HashMap;
 
 use bls12_381::{G1Affine, G1Projective, Scalar};
+use sha2::{Digest, Sha256};
 
 use super::CheckError;
+use super::report::EntryRef;
+use crate::bls::batch_factor;
 use crate::keyshares::valid_operator_set;
+
+/// One key share's keys to check: the validator's, and its operators' shares (in operator
+/// order, as `operator_ids`).
+pub(super) struct ShareKeys {
+    pub at: EntryRef,
+    pub public_key: [u8; 48],
+    pub share_keys: Vec<[u8; 48]>,
+    pub operator_ids: Vec<u64>,
+}
 
 /// One subset to interpolate over: positions in the operator set, and their Lagrange
 /// coefficients at 0.
@@ -23,59 +41,107 @@ struct Subset {
     coefficients: Vec<Scalar>,
 }
 
-/// The subsets of every operator set met so far: the coefficients need field inversions,
-/// and an import uses one operator set for all its shares.
-#[derive(Default)]
-pub(super) struct Interpolation {
-    subsets: HashMap<Vec<u64>, Option<Vec<Subset>>>,
+/// A share whose keys decoded.
+struct Decoded<'a> {
+    keys: &'a ShareKeys,
+    validator: G1Affine,
+    shares: Vec<G1Affine>,
 }
 
-impl Interpolation {
-    /// Every reason the shares `share_keys` (in operator order, with their `operator_ids`) do
-    /// not interpolate to `public_key`. An invalid validator key is left to the signature
-    /// check, an invalid operator set to the structure checks.
-    pub fn errors(
-        &mut self,
-        public_key: &[u8; 48],
-        share_keys: &[[u8; 48]],
-        operator_ids: &[u64],
-    ) -> Vec<CheckError> {
-        let Some(validator) = decode(public_key) else {
-            return Vec::new();
-        };
-        let subsets = self
-            .subsets
-            .entry(operator_ids.to_vec())
-            .or_insert_with(|| subsets_of(operator_ids));
-        let Some(subsets) = subsets else {
-            return Vec::new();
-        };
-        let mut points = Vec::with_capacity(share_keys.len());
-        let mut errors = Vec::new();
-        for (key, &operator) in share_keys.iter().zip(operator_ids) {
-            match decode(key) {
-                Some(point) => points.push(point),
-                None => errors.push(CheckError::SharePublicKeyInvalid { operator }),
-            }
-        }
-        if !errors.is_empty() {
-            return errors;
-        }
-        for subset in subsets.iter() {
-            let combined: G1Projective = subset
-                .positions
-                .iter()
-                .zip(&subset.coefficients)
-                .map(|(&j, c)| points[j] * c)
-                .sum();
-            if combined != validator {
-                errors.push(CheckError::SharesDoNotInterpolate {
-                    operators: subset.positions.iter().map(|&j| operator_ids[j]).collect(),
-                });
-            }
-        }
-        errors
+/// Every reason the shares of `checks` do not interpolate to their validator keys. `seed`
+/// weights the batches (random, unknown to whoever made the files). Invalid validator keys are
+/// left to the signature check, invalid operator sets to the structure checks.
+pub(super) fn failures(checks: &[ShareKeys], seed: [u8; 32]) -> Vec<(EntryRef, CheckError)> {
+    let mut by_set: HashMap<&[u64], Vec<&ShareKeys>> = HashMap::new();
+    for check in checks {
+        by_set.entry(&check.operator_ids).or_default().push(check);
     }
+    let mut failures = Vec::new();
+    for (ids, checks) in by_set {
+        let Some(subsets) = subsets_of(ids) else {
+            continue;
+        };
+        let mut decoded = Vec::with_capacity(checks.len());
+        for check in checks {
+            let Some(validator) = decode(&check.public_key) else {
+                continue;
+            };
+            let shares: Vec<Option<G1Affine>> = check.share_keys.iter().map(decode).collect();
+            if shares.iter().all(Option::is_some) {
+                let shares = shares.into_iter().flatten().collect();
+                decoded.push(Decoded {
+                    keys: check,
+                    validator,
+                    shares,
+                });
+                continue;
+            }
+            for (share, &operator) in shares.iter().zip(ids) {
+                if share.is_none() {
+                    failures.push((check.at, CheckError::SharePublicKeyInvalid { operator }));
+                }
+            }
+        }
+        if batch_holds(&decoded, &subsets, seed) {
+            continue;
+        }
+        for share in &decoded {
+            for subset in &subsets {
+                let shares: Vec<G1Projective> =
+                    share.shares.iter().map(G1Projective::from).collect();
+                if combine(subset, &shares) != G1Projective::from(share.validator) {
+                    let operators = subset.positions.iter().map(|&j| ids[j]).collect();
+                    failures.push((
+                        share.keys.at,
+                        CheckError::SharesDoNotInterpolate { operators },
+                    ));
+                }
+            }
+        }
+    }
+    failures
+}
+
+/// Whether every share of `decoded` interpolates to its validator key over every subset, up to
+/// odds of 2^-64: one weighted sum per operator position and one of the validator keys.
+fn batch_holds(decoded: &[Decoded], subsets: &[Subset], seed: [u8; 32]) -> bool {
+    let Some(first) = decoded.first() else {
+        return true;
+    };
+    let mut transcript = Sha256::new();
+    transcript.update(seed);
+    transcript.update(b"key share interpolation");
+    for share in decoded {
+        transcript.update(share.keys.public_key);
+        share
+            .keys
+            .share_keys
+            .iter()
+            .for_each(|key| transcript.update(key));
+    }
+    let transcript: [u8; 32] = transcript.finalize().into();
+    let mut validators = G1Projective::identity();
+    let mut positions = vec![G1Projective::identity(); first.shares.len()];
+    for (i, share) in decoded.iter().enumerate() {
+        let weight = batch_factor(&transcript, i);
+        validators += times(&share.validator, weight);
+        for (sum, point) in positions.iter_mut().zip(&share.shares) {
+            *sum += times(point, weight);
+        }
+    }
+    subsets
+        .iter()
+        .all(|subset| combine(subset, &positions) == validators)
+}
+
+/// `Σ λ_j P_j` over the subset.
+fn combine(subset: &Subset, points: &[G1Projective]) -> G1Projective {
+    subset
+        .positions
+        .iter()
+        .zip(&subset.coefficients)
+        .map(|(&j, coefficient)| points[j] * coefficient)
+        .sum()
 }
 
 /// The first and the last `t` operators of a valid set, with their coefficients.
@@ -117,9 +183,22 @@ fn lagrange_at_zero(xs: &[u64]) -> Vec<Scalar> {
 }
 
 /// A valid public key (a point of the prime-order subgroup, not the identity).
-fn decode(key: &[u8; 48]) -> Option<G1Projective> {
+fn decode(key: &[u8; 48]) -> Option<G1Affine> {
     let point: G1Affine = Option::from(G1Affine::from_compressed(key))?;
-    (!bool::from(point.is_identity())).then(|| point.into())
+    (!bool::from(point.is_identity())).then_some(point)
+}
+
+/// `k·P` for a public 64-bit `k`: double-and-add with mixed additions, a fraction of a full
+/// (constant-time, 255-bit) multiplication.
+fn times(point: &G1Affine, k: u64) -> G1Projective {
+    (0..64).rev().fold(G1Projective::identity(), |acc, bit| {
+        let doubled = acc.double();
+        if (k >> bit) & 1 == 1 {
+            doubled + point
+        } else {
+            doubled
+        }
+    })
 }
 
 #[cfg(test)]
@@ -159,5 +238,13 @@ mod tests {
             [vec![0, 1, 2, 3, 4], vec![2, 3, 4, 5, 6]]
         );
         assert!(subsets_of(&[1, 1, 2, 3]).is_none());
+    }
+
+    #[test]
+    fn short_multiplication_agrees_with_the_scalar_one() {
+        let point = G1Affine::from(G1Projective::generator() * Scalar::from(77u64));
+        for k in [0u64, 1, 2, 3, 40320, u64::MAX] {
+            assert_eq!(times(&point, k), point * Scalar::from(k), "k = {k}");
+        }
     }
 }

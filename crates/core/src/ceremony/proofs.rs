@@ -4,7 +4,7 @@
 use alloy_primitives::{B256, Bytes};
 
 use super::CheckError;
-use super::interpolation::Interpolation;
+use super::interpolation::{self, ShareKeys};
 use super::report::{EntryRef, RegistryEntry};
 use crate::bls::{self, BlsError, SignedMessage};
 use crate::deposit::{DepositData, ForkVersion};
@@ -29,9 +29,7 @@ struct SignatureCheck {
 #[derive(Default)]
 pub(super) struct Proofs {
     signatures: Vec<SignatureCheck>,
-    interpolation: Interpolation,
-    /// Interpolation failures, found as the shares are gathered (no batch to wait for).
-    found: Vec<(EntryRef, CheckError)>,
+    share_keys: Vec<ShareKeys>,
 }
 
 impl Proofs {
@@ -67,23 +65,26 @@ impl Proofs {
             message: B256::from(message),
             signature,
         });
-        let errors =
-            self.interpolation
-                .errors(&public_key, &share_keys, &share.payload.operator_ids);
-        self.found.extend(errors.into_iter().map(|e| (at, e)));
+        self.share_keys.push(ShareKeys {
+            at,
+            public_key,
+            share_keys,
+            operator_ids: share.payload.operator_ids.clone(),
+        });
     }
 
     /// Every failure, in no particular order.
-    pub fn failures(mut self, seed: [u8; 32]) -> Vec<(EntryRef, CheckError)> {
+    pub fn failures(self, seed: [u8; 32]) -> Vec<(EntryRef, CheckError)> {
+        let mut found = interpolation::failures(&self.share_keys, seed);
         for (index, error) in failing_signatures(&self.signatures, seed) {
             let check = &self.signatures[index];
             let reason = match check.what {
                 Signed::Deposit => CheckError::DepositSignature(error),
                 Signed::Ownership => CheckError::KeyShare(KeyShareError::Signature(error)),
             };
-            self.found.push((check.at, reason));
+            found.push((check.at, reason));
         }
-        self.found
+        found
     }
 }
 
