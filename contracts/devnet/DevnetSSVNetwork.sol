@@ -16,14 +16,27 @@ import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 ///         network carrying each new cluster (`ValidatorAdded`, `ValidatorRemoved`,
 ///         `ClusterDeposited`, `ClusterWithdrawn`, `ClusterLiquidated`, `ClusterReactivated`), so
 ///         that a client's snapshot scanner works unchanged here and on a real network.
+///         Operators as the real network keeps them for registrations: removal by their owner
+///         (`OperatorRemoved`; registering with a removed operator reverts `OperatorDoesNotExist`),
+///         privacy and a whitelist (`setOperatorsPrivateUnchecked`, `setOperatorsPublicUnchecked`,
+///         `setOperatorsWhitelists`, `removeOperatorsWhitelists`; a private operator refuses others
+///         with `CallerNotWhitelistedWithData`), and validator counts per operator under the
+///         validators-per-operator limit (`ExceedValidatorLimitWithData`), kept on registration,
+///         removal, liquidation and reactivation, so that the views answer from real state.
 ///         Amounts are stored with the network's reduced precision (`PRECISION` wei per unit).
 abstract contract DevnetSSVNetworkBase {
     struct Operator {
         address owner;
-        uint64 fee; // per block, in PRECISION units
+        uint64 fee; // per block, in PRECISION units; zero once removed
         uint64 index; // accumulated fee per validator at `block`
         uint64 block;
+        uint32 validatorCount; // validators of active clusters with this operator
+        bool active; // false once its owner removed it (the real network zeroes its snapshot)
+        bool isPrivate; // only whitelisted addresses may register validators with it
     }
+
+    /// @notice The real network's validators-per-operator limit (500 on mainnet).
+    uint32 internal constant DEFAULT_VALIDATORS_PER_OPERATOR_LIMIT = 500;
 
     uint256 public immutable PRECISION;
     address public immutable owner;
@@ -37,8 +50,16 @@ abstract contract DevnetSSVNetworkBase {
     uint256 public minimumLiquidationCollateral;
     mapping(bytes32 => bytes32) public clusters;
     mapping(bytes32 => bytes32) public validatorPKs;
+    uint32 public validatorsPerOperatorLimit = DEFAULT_VALIDATORS_PER_OPERATOR_LIMIT;
+    /// @notice Addresses an operator's owner allowed to register validators with it while it is
+    ///         private (the real network keeps the same facts as a bitmap per address).
+    mapping(uint64 => mapping(address => bool)) public operatorWhitelist;
 
     event OperatorAdded(uint64 indexed operatorId, address indexed owner, bytes publicKey, uint256 fee);
+    event OperatorRemoved(uint64 indexed operatorId);
+    event OperatorPrivacyStatusUpdated(uint64[] operatorIds, bool toPrivate);
+    event OperatorMultipleWhitelistUpdated(uint64[] operatorIds, address[] whitelistAddresses);
+    event OperatorMultipleWhitelistRemoved(uint64[] operatorIds, address[] whitelistAddresses);
     event NetworkFeeUpdated(uint256 oldFee, uint256 newFee);
     event ValidatorAdded(address indexed owner, uint64[] operatorIds, bytes publicKey, bytes shares, Cluster cluster);
     event ClusterDeposited(address indexed owner, uint64[] operatorIds, uint256 value, Cluster cluster);
@@ -50,6 +71,9 @@ abstract contract DevnetSSVNetworkBase {
     event FeeRecipientAddressUpdated(address indexed owner, address recipientAddress);
 
     error CallerNotOwner();
+    error CallerNotOwnerWithData(address caller, address owner);
+    error CallerNotWhitelistedWithData(uint64 operatorId);
+    error ExceedValidatorLimitWithData(uint64 operatorId);
     error ClusterAlreadyEnabled();
     error ClusterDoesNotExist();
     error ClusterIsLiquidated();
@@ -59,8 +83,10 @@ abstract contract DevnetSSVNetworkBase {
     error InsufficientBalance();
     error InvalidOperatorIdsLength();
     error InvalidPublicKeyLength();
+    error InvalidWhitelistAddressesLength();
     error MaxPrecisionExceeded();
     error OperatorDoesNotExist();
+    error OperatorsListNotUnique();
     error UnsortedOperatorsList();
     error ValidatorAlreadyExistsWithData(bytes publicKey);
     error ZeroAddressNotAllowed();
@@ -76,10 +102,62 @@ abstract contract DevnetSSVNetworkBase {
 
     // ---- operators and network fee ----
 
-    function registerOperator(bytes calldata publicKey, uint256 fee, bool) external returns (uint64 id) {
+    function registerOperator(bytes calldata publicKey, uint256 fee, bool setPrivate) external returns (uint64 id) {
         id = ++lastOperatorId;
-        operators[id] = Operator({owner: msg.sender, fee: _shrink(fee), index: 0, block: uint64(block.number)});
+        operators[id] = Operator({
+            owner: msg.sender,
+            fee: _shrink(fee),
+            index: 0,
+            block: uint64(block.number),
+            validatorCount: 0,
+            active: true,
+            isPrivate: setPrivate
+        });
         emit OperatorAdded(id, msg.sender, publicKey, fee);
+        // The real network (v2) announces every new operator's privacy status, public ones too.
+        emit OperatorPrivacyStatusUpdated(_oneId(id), setPrivate);
+    }
+
+    /// @notice As the real network: only the operator's owner; its fee stops accruing (the index
+    ///         is settled, the fee zeroed), its validator count is zeroed, and registrations with
+    ///         it revert from now on. Clusters that include it keep working without its fee.
+    function removeOperator(uint64 operatorId) external {
+        Operator storage op = _ownedOperator(operatorId);
+        op.index += (uint64(block.number) - op.block) * op.fee;
+        op.block = uint64(block.number);
+        op.fee = 0;
+        op.validatorCount = 0;
+        op.active = false;
+        emit OperatorRemoved(operatorId);
+    }
+
+    function setOperatorsPrivateUnchecked(uint64[] calldata operatorIds) external {
+        _setPrivacy(operatorIds, true);
+    }
+
+    function setOperatorsPublicUnchecked(uint64[] calldata operatorIds) external {
+        _setPrivacy(operatorIds, false);
+    }
+
+    /// @notice Allows `whitelistAddresses` to register validators with the caller's private
+    ///         operators (operator ids sorted, as the real network requires).
+    function setOperatorsWhitelists(uint64[] calldata operatorIds, address[] calldata whitelistAddresses) external {
+        _setWhitelists(operatorIds, whitelistAddresses, true);
+        emit OperatorMultipleWhitelistUpdated(operatorIds, whitelistAddresses);
+    }
+
+    function removeOperatorsWhitelists(uint64[] calldata operatorIds, address[] calldata whitelistAddresses)
+        external
+    {
+        _setWhitelists(operatorIds, whitelistAddresses, false);
+        emit OperatorMultipleWhitelistRemoved(operatorIds, whitelistAddresses);
+    }
+
+    /// @notice Devnet only (the real limit is set by the network's DAO): lets a test bring an
+    ///         operator to the limit without registering hundreds of validators.
+    function updateValidatorsPerOperatorLimit(uint32 limit) external {
+        if (msg.sender != owner) revert CallerNotOwner();
+        validatorsPerOperatorLimit = limit;
     }
 
     function updateNetworkFee(uint256 fee) external {
@@ -140,7 +218,7 @@ abstract contract DevnetSSVNetworkBase {
         uint256 amount,
         Cluster memory cluster
     ) internal {
-        _validateOperators(operatorIds);
+        _registerWithOperators(operatorIds, uint32(publicKeys.length));
         bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
         if (!cluster.active) revert ClusterIsLiquidated();
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
@@ -212,6 +290,9 @@ abstract contract DevnetSSVNetworkBase {
             clusterOwner != msg.sender
                 && balance >= _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)
         ) revert ClusterNotLiquidatable();
+        // A liquidated cluster's validators no longer count for its operators (as on the real
+        // network); reactivation adds them back.
+        _countValidators(operatorIds, cluster.validatorCount, false);
         cluster.active = false;
         cluster.balance = 0;
         cluster.index = 0;
@@ -226,6 +307,7 @@ abstract contract DevnetSSVNetworkBase {
         if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
         if (cluster.active) revert ClusterAlreadyEnabled();
         _shrink(amount);
+        _countValidators(operatorIds, cluster.validatorCount, true);
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
         cluster.balance += amount;
         cluster.active = true;
@@ -266,6 +348,7 @@ abstract contract DevnetSSVNetworkBase {
             delete validatorPKs[_checkValidator(publicKeys[i], operatorIds)];
         }
         if (cluster.active) {
+            _countValidators(operatorIds, uint32(publicKeys.length), false);
             (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
             cluster.balance = _settled(cluster, sumIndex, netIndex);
             cluster.index = sumIndex;
@@ -332,12 +415,66 @@ abstract contract DevnetSSVNetworkBase {
         }
     }
 
-    function _validateOperators(uint64[] calldata operatorIds) internal view {
+    /// @dev A registration of `count` validators with these operators, checked per operator in
+    ///      the real network's order: sorted, exists and not removed, the caller whitelisted when
+    ///      it is private, then its count within the limit.
+    function _registerWithOperators(uint64[] calldata operatorIds, uint32 count) internal {
         uint256 n = operatorIds.length;
         if (n != 4 && n != 7 && n != 10 && n != 13) revert InvalidOperatorIdsLength();
         for (uint256 i; i < n; ++i) {
-            if (i > 0 && operatorIds[i] <= operatorIds[i - 1]) revert UnsortedOperatorsList();
-            if (operators[operatorIds[i]].owner == address(0)) revert OperatorDoesNotExist();
+            uint64 id = operatorIds[i];
+            if (i > 0 && id <= operatorIds[i - 1]) revert UnsortedOperatorsList();
+            Operator storage op = operators[id];
+            if (!op.active) revert OperatorDoesNotExist();
+            if (op.isPrivate && !operatorWhitelist[id][msg.sender]) revert CallerNotWhitelistedWithData(id);
+            if ((op.validatorCount += count) > validatorsPerOperatorLimit) revert ExceedValidatorLimitWithData(id);
+        }
+    }
+
+    /// @dev Adds or takes `count` validators to the active operators among `operatorIds`; a
+    ///      removed operator is skipped (its count was zeroed), as on the real network. Adding
+    ///      (a reactivation) must stay within the limit.
+    function _countValidators(uint64[] calldata operatorIds, uint32 count, bool add) internal {
+        for (uint256 i; i < operatorIds.length; ++i) {
+            Operator storage op = operators[operatorIds[i]];
+            if (!op.active) continue;
+            if (!add) {
+                op.validatorCount -= count;
+            } else if ((op.validatorCount += count) > validatorsPerOperatorLimit) {
+                revert ExceedValidatorLimitWithData(operatorIds[i]);
+            }
+        }
+    }
+
+    /// @dev The operator `operatorId` if it exists, is not removed and the caller owns it
+    ///      (the real network's `checkOwner`).
+    function _ownedOperator(uint64 operatorId) internal view returns (Operator storage op) {
+        op = operators[operatorId];
+        if (!op.active) revert OperatorDoesNotExist();
+        if (op.owner != msg.sender) revert CallerNotOwnerWithData(msg.sender, op.owner);
+    }
+
+    function _setPrivacy(uint64[] calldata operatorIds, bool toPrivate) internal {
+        if (operatorIds.length == 0) revert InvalidOperatorIdsLength();
+        for (uint256 i; i < operatorIds.length; ++i) {
+            _ownedOperator(operatorIds[i]).isPrivate = toPrivate;
+        }
+        emit OperatorPrivacyStatusUpdated(operatorIds, toPrivate);
+    }
+
+    function _setWhitelists(uint64[] calldata operatorIds, address[] calldata addresses, bool allowed) internal {
+        if (addresses.length == 0) revert InvalidWhitelistAddressesLength();
+        if (operatorIds.length == 0) revert InvalidOperatorIdsLength();
+        for (uint256 i; i < operatorIds.length; ++i) {
+            _ownedOperator(operatorIds[i]);
+            if (i > 0 && operatorIds[i] <= operatorIds[i - 1]) {
+                if (operatorIds[i] == operatorIds[i - 1]) revert OperatorsListNotUnique();
+                revert UnsortedOperatorsList();
+            }
+            for (uint256 j; j < addresses.length; ++j) {
+                if (addresses[j] == address(0)) revert ZeroAddressNotAllowed();
+                operatorWhitelist[operatorIds[i]][addresses[j]] = allowed;
+            }
         }
     }
 
@@ -357,6 +494,11 @@ abstract contract DevnetSSVNetworkBase {
     function _one(bytes calldata value) internal pure returns (bytes[] memory list) {
         list = new bytes[](1);
         list[0] = value;
+    }
+
+    function _oneId(uint64 id) internal pure returns (uint64[] memory list) {
+        list = new uint64[](1);
+        list[0] = id;
     }
 }
 

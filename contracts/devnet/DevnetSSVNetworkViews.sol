@@ -4,9 +4,27 @@ pragma solidity ^0.8.28;
 import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 import {DevnetSSVNetworkBase} from "./DevnetSSVNetwork.sol";
 
-/// @title Devnet stand-in for SSVNetworkViews (anvil only): the real views' names and answers.
+/// @notice The real views' (v2) return type of `getOperatorById`, under the same name so that the
+///         stand-in's ABI is the real one. A tuple of static fields encodes exactly as v1.x's six
+///         separate return values, so clients of either generation decode it.
+interface ISSVViewsTypes {
+    struct OperatorData {
+        address owner;
+        uint256 fee;
+        uint32 validatorCount;
+        address whitelistedAddress;
+        bool isPrivate;
+        bool isActive;
+    }
+}
+
+/// @title Devnet stand-in for SSVNetworkViews (anvil only): the real views' names and answers,
+///        read from the stand-in network's state.
 contract DevnetSSVNetworkViews {
     DevnetSSVNetworkBase public immutable ssvNetwork;
+
+    error OperatorsListNotUnique();
+    error UnsortedOperatorsList();
 
     constructor(DevnetSSVNetworkBase network) {
         ssvNetwork = network;
@@ -18,6 +36,60 @@ contract DevnetSSVNetworkViews {
 
     function getOperatorFee(uint64 operatorId) external view returns (uint256) {
         return ssvNetwork.operatorFee(operatorId);
+    }
+
+    /// @notice As the real views: zeros for an unknown id (no revert); a removed operator keeps
+    ///         its owner, with fee and count zeroed and `isActive` false. `whitelistedAddress` is
+    ///         the legacy single-address whitelist, which no function of the v2 network sets any
+    ///         more: always zero here (whitelists are per address, see `getWhitelistedOperators`).
+    function getOperatorById(uint64 operatorId) external view returns (ISSVViewsTypes.OperatorData memory) {
+        (address owner, uint64 fee,,, uint32 validatorCount, bool active, bool isPrivate) =
+            ssvNetwork.operators(operatorId);
+        return ISSVViewsTypes.OperatorData({
+            owner: owner,
+            fee: uint256(fee) * ssvNetwork.PRECISION(),
+            validatorCount: validatorCount,
+            whitelistedAddress: address(0),
+            isPrivate: isPrivate,
+            isActive: active
+        });
+    }
+
+    function getValidatorsPerOperatorLimit() external view returns (uint32) {
+        return ssvNetwork.validatorsPerOperatorLimit();
+    }
+
+    /// @notice Those of `operatorIds` (sorted, as the real views require) whose whitelist holds
+    ///         `whitelistedAddress`, in their order; whether they are private does not matter.
+    function getWhitelistedOperators(uint64[] calldata operatorIds, address whitelistedAddress)
+        external
+        view
+        returns (uint64[] memory whitelistedOperatorIds)
+    {
+        if (operatorIds.length == 0 || whitelistedAddress == address(0)) return whitelistedOperatorIds;
+        whitelistedOperatorIds = new uint64[](operatorIds.length);
+        uint256 count;
+        for (uint256 i; i < operatorIds.length; ++i) {
+            if (i > 0 && operatorIds[i] <= operatorIds[i - 1]) {
+                if (operatorIds[i] == operatorIds[i - 1]) revert OperatorsListNotUnique();
+                revert UnsortedOperatorsList();
+            }
+            if (ssvNetwork.operatorWhitelist(operatorIds[i], whitelistedAddress)) {
+                whitelistedOperatorIds[count++] = operatorIds[i];
+            }
+        }
+        // Shrink to the ids found (the real views do the same in assembly).
+        assembly {
+            mstore(whitelistedOperatorIds, count)
+        }
+    }
+
+    /// @notice Whether `clusterOwner` registered `publicKey` and has not removed it: the real
+    ///         views read the same slot, keyed by (public key, owner), whose low bit is the
+    ///         active flag.
+    function getValidator(address clusterOwner, bytes calldata publicKey) external view returns (bool) {
+        bytes32 data = ssvNetwork.validatorPKs(keccak256(abi.encodePacked(publicKey, clusterOwner)));
+        return data & bytes32(uint256(1)) == bytes32(uint256(1));
     }
 
     function getLiquidationThresholdPeriod() external view returns (uint64) {
