@@ -1,13 +1,20 @@
 //! The operator console's chain reads (`pool_chain::client`: roles, the operations view, the
 //! registry from events, operators, SSV registrations, the newest-first cluster scan and its
-//! cursor) against anvil, over an HTTP `RpcClient` wrapped to count `eth_getLogs` and to answer
-//! the SSV views the devnet stand-in does not have (`views_node`).
+//! cursor) against anvil and the devnet stand-ins, over an HTTP `RpcClient` (wrapped to count
+//! `eth_getLogs` where a test counts the windows a scan read: `counting`). Operator states are
+//! set through the stand-in network's real functions (removal, privacy, whitelists) and its
+//! devnet-only limit, and each problem the console names is checked to be the revert a
+//! registration meets.
 
 use std::sync::atomic::Ordering;
 
 use alloy::primitives::{Address, Bytes, U256, utils::parse_ether};
 use alloy::providers::Provider;
 use alloy::rpc::client::RpcClient;
+use alloy::rpc::types::TransactionReceipt;
+use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
+    self, DevnetSSVNetworkV2Errors as SsvErrors, DevnetSSVNetworkV2Instance,
+};
 use pool_chain::client::{
     ClusterCursor, FeeAsset, OperatorProblem, Roles, latest_cluster, operator_keys,
     operator_states, pending_entries, read_operations, registry_entries, roles, scan_clusters,
@@ -18,12 +25,48 @@ use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::{Mined, cluster_after};
 use pool_devnet::{Devnet, DevnetOptions, FeeAsset as DevnetFeeAsset};
 
-mod views_node;
+mod counting;
 
-use views_node::{ViewsNode, operator_data};
+use counting::CountingNode;
 
 fn client(devnet: &Devnet) -> RpcClient {
     RpcClient::new_http(devnet.rpc_url().parse().unwrap())
+}
+
+type Network = DevnetSSVNetworkV2Instance<alloy::providers::DynProvider>;
+
+/// A validator registered with the stand-in network by `owner` itself (not through the pool),
+/// into `cluster` of `ops` with 1 ETH of fees: the receipt, or the network's error.
+async fn register_directly(
+    network: &Network,
+    owner: Address,
+    ops: &[u64],
+    seed: u16,
+    cluster: DevnetSSVNetworkV2::Cluster,
+) -> Result<TransactionReceipt, SsvErrors> {
+    let pubkey = sample_validator(owner, seed, ops).pubkey;
+    let call = network
+        .registerValidator(
+            pubkey,
+            ops.to_vec(),
+            Bytes::from(vec![seed as u8; 8]),
+            cluster,
+        )
+        .value(parse_ether("1").unwrap())
+        .from(owner);
+    // Simulated first, so that a refusal comes back as the network's typed error.
+    if let Err(error) = call.call().await {
+        return Err(error
+            .as_decoded_interface_error::<SsvErrors>()
+            .unwrap_or_else(|| panic!("not an SSV network error: {error:?}")));
+    }
+    let receipt = call.mined().await;
+    assert!(receipt.status());
+    Ok(receipt)
+}
+
+fn ssv_cluster(cluster: pool_chain::bindings::PoolManager::Cluster) -> DevnetSSVNetworkV2::Cluster {
+    Cluster::from(cluster).into()
 }
 
 async fn head(devnet: &Devnet) -> u64 {
@@ -260,22 +303,97 @@ async fn operator_keys_are_the_key_shares_operator_keys() {
 async fn operator_states_say_why_a_registration_would_fail() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
     let d = &devnet.deployment;
-    let (node, views, _) = ViewsNode::client(&devnet);
-    let operator = |n: usize, count: u32, private: bool, active: bool| {
-        operator_data(devnet.accounts()[5 + n], count, private, active)
-    };
-    {
-        let mut views = views.lock().unwrap();
-        views.limit = 500;
-        views.operators.insert(1, operator(0, 12, false, true));
-        views.operators.insert(2, operator(1, 3, false, false));
-        views.operators.insert(3, operator(2, 3, true, true));
-        views.operators.insert(4, operator(3, 500, true, true));
-        views.whitelisting_pool = vec![4];
+    let network = DevnetSSVNetworkV2::new(d.ssv_network, devnet.provider());
+    let owner = |n: usize| devnet.accounts()[5 + n];
+    let stranger = devnet.accounts()[9];
+    let fee = U256::from(DevnetFeeAsset::Eth.parameters().operator_fee);
+
+    // The pool runs one validator with operators 1-4; a stranger registers three more operators
+    // and a validator with 4-7, so operator 4 runs two.
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("32").unwrap())
+        .await
+        .unwrap();
+    devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
+    for n in 0..3u8 {
+        let key = Bytes::from(vec![n; 8]);
+        let added = network
+            .registerOperator(key, fee, false)
+            .from(stranger)
+            .mined()
+            .await;
+        assert!(added.status());
     }
-    let mut ids = d.operator_ids.clone();
-    ids.push(7);
-    let states = operator_states(&node, d.ssv_views, d.pool_manager, &ids)
+    let theirs = register_directly(
+        &network,
+        stranger,
+        &[4, 5, 6, 7],
+        100,
+        ssv_cluster(new_cluster()),
+    )
+    .await
+    .unwrap();
+
+    // Two validators an operator at most (500 on mainnet; set by the network's owner).
+    let limited = network
+        .updateValidatorsPerOperatorLimit(2)
+        .from(devnet.accounts()[0])
+        .mined()
+        .await;
+    assert!(limited.status());
+    let not_owner = network
+        .updateValidatorsPerOperatorLimit(500)
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        not_owner.as_decoded_interface_error::<SsvErrors>(),
+        Some(SsvErrors::CallerNotOwner(_))
+    ));
+    // Operator 2 removed by its owner (nobody else may).
+    let refused = network
+        .removeOperator(2)
+        .from(stranger)
+        .call()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        refused.as_decoded_interface_error::<SsvErrors>(),
+        Some(SsvErrors::CallerNotOwnerWithData(e)) if e.caller == stranger && e.owner == owner(1)
+    ));
+    let removed = network.removeOperator(2).from(owner(1)).mined().await;
+    assert!(
+        removed
+            .decoded_log::<DevnetSSVNetworkV2::OperatorRemoved>()
+            .is_some_and(|log| log.operatorId == 2)
+    );
+    // Operator 3 private; operator 4 private too, with the pool (and the stranger) whitelisted.
+    for (id, n) in [(3, 2), (4, 3)] {
+        let private = network
+            .setOperatorsPrivateUnchecked(vec![id])
+            .from(owner(n))
+            .mined()
+            .await;
+        assert!(
+            private
+                .decoded_log::<DevnetSSVNetworkV2::OperatorPrivacyStatusUpdated>()
+                .is_some_and(|log| log.operatorIds == vec![id] && log.toPrivate)
+        );
+    }
+    let whitelisted = network
+        .setOperatorsWhitelists(vec![4], vec![d.pool_manager, stranger])
+        .from(owner(3))
+        .mined()
+        .await;
+    assert!(
+        whitelisted
+            .decoded_log::<DevnetSSVNetworkV2::OperatorMultipleWhitelistUpdated>()
+            .is_some()
+    );
+
+    let ids = [1, 2, 3, 4, 99];
+    let states = operator_states(&client(&devnet), d.ssv_views, d.pool_manager, &ids)
         .await
         .unwrap();
     assert_eq!(
@@ -284,26 +402,120 @@ async fn operator_states_say_why_a_registration_would_fail() {
             None,
             Some(OperatorProblem::Inactive),
             Some(OperatorProblem::PrivateToOthers),
-            Some(OperatorProblem::AtValidatorLimit {
-                count: 500,
-                limit: 500
-            }),
+            Some(OperatorProblem::AtValidatorLimit { count: 2, limit: 2 }),
             Some(OperatorProblem::NotFound),
         ]
     );
     assert_eq!(
-        (states[0].id, states[0].owner, states[0].room()),
-        (1, devnet.accounts()[5], 488)
+        (
+            states[0].id,
+            states[0].owner,
+            states[0].fee,
+            states[0].room()
+        ),
+        (1, owner(0), fee, 1)
     );
-    assert_eq!(states[0].fee, U256::from(1_770_000_000u64));
+    // Removed: its owner stays, its fee and count are zeroed.
+    assert_eq!(
+        (states[1].owner, states[1].fee, states[1].validator_count),
+        (owner(1), U256::ZERO, 0)
+    );
+    assert!(states[2].is_private && !states[2].whitelists_pool);
     assert!(states[3].whitelists_pool && states[3].is_private);
+
+    // Each problem is the revert a registration meets (the stranger's, with fresh clusters).
+    let refusal = |ops: [u64; 4]| {
+        let network = &network;
+        async move { register_directly(network, stranger, &ops, 101, ssv_cluster(new_cluster())).await }
+    };
+    assert!(matches!(
+        refusal([1, 2, 5, 6]).await.unwrap_err(),
+        SsvErrors::OperatorDoesNotExist(_)
+    ));
+    assert!(matches!(
+        refusal([1, 3, 5, 6]).await.unwrap_err(),
+        SsvErrors::CallerNotWhitelistedWithData(e) if e.operatorId == 3
+    ));
+    assert!(matches!(
+        refusal([1, 4, 5, 6]).await.unwrap_err(),
+        SsvErrors::ExceedValidatorLimitWithData(e) if e.operatorId == 4
+    ));
+    assert!(matches!(
+        refusal([1, 5, 6, 99]).await.unwrap_err(),
+        SsvErrors::OperatorDoesNotExist(_)
+    ));
+
+    // Room left is room taken: operator 1 reaches the limit, and is back under it once the
+    // stranger removes that validator.
+    let registered = refusal([1, 5, 6, 7]).await.unwrap();
+    let node = client(&devnet);
+    let first = || operator_states(&node, d.ssv_views, d.pool_manager, &[1]);
+    assert_eq!(
+        first().await.unwrap()[0].problem(),
+        Some(OperatorProblem::AtValidatorLimit { count: 2, limit: 2 })
+    );
+    let pubkey = sample_validator(stranger, 101, &[1, 5, 6, 7]).pubkey;
+    let cluster = ssv_cluster(cluster_after(&registered).unwrap());
+    let removed = network
+        .removeValidator(pubkey, vec![1, 5, 6, 7], cluster)
+        .from(stranger)
+        .mined()
+        .await;
+    assert!(removed.status());
+    assert_eq!(first().await.unwrap()[0].room(), 1);
+
+    // Public again, operator 3 takes the stranger's validators.
+    network
+        .setOperatorsPublicUnchecked(vec![3])
+        .from(owner(2))
+        .mined()
+        .await;
+    let states = operator_states(&client(&devnet), d.ssv_views, stranger, &[3, 4])
+        .await
+        .unwrap();
+    assert_eq!((states[0].problem(), states[0].is_private), (None, false));
+    assert!(states[1].whitelists_pool);
+    register_directly(
+        &network,
+        stranger,
+        &[1, 3, 5, 6],
+        102,
+        ssv_cluster(new_cluster()),
+    )
+    .await
+    .unwrap();
+
+    // A liquidated cluster's validators leave their operators' counts until it is reactivated.
+    let fourth = || operator_states(&node, d.ssv_views, d.pool_manager, &[4]);
+    let liquidated = network
+        .liquidate(
+            stranger,
+            vec![4, 5, 6, 7],
+            ssv_cluster(cluster_after(&theirs).unwrap()),
+        )
+        .from(stranger)
+        .mined()
+        .await;
+    assert!(liquidated.status());
+    assert_eq!(fourth().await.unwrap()[0].validator_count, 1);
+    let reactivated = network
+        .reactivate(
+            vec![4, 5, 6, 7],
+            ssv_cluster(cluster_after(&liquidated).unwrap()),
+        )
+        .value(parse_ether("1").unwrap())
+        .from(stranger)
+        .mined()
+        .await;
+    assert!(reactivated.status());
+    assert_eq!(fourth().await.unwrap()[0].validator_count, 2);
 }
 
 #[tokio::test]
 async fn ssv_registration_shows_after_activation() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
     let d = &devnet.deployment;
-    let (node, _, _) = ViewsNode::client(&devnet);
+    let node = client(&devnet);
     let pubkeys: Vec<Bytes> = [1, 2]
         .map(|seed| sample_validator(d.pool_manager, seed, &d.operator_ids).pubkey)
         .to_vec();
@@ -318,6 +530,25 @@ async fn ssv_registration_shows_after_activation() {
     // Registered by the pool, not by anyone else.
     let other = ssv_registered(&node, d.ssv_views, Address::repeat_byte(1), &pubkeys[..1]);
     assert_eq!(other.await.unwrap(), vec![false]);
+
+    // A validator its owner removed is not registered any more.
+    let network = DevnetSSVNetworkV2::new(d.ssv_network, devnet.provider());
+    let (stranger, ops) = (devnet.accounts()[9], d.operator_ids.clone());
+    let pubkey = sample_validator(stranger, 7, &ops).pubkey;
+    let theirs = || ssv_registered(&node, d.ssv_views, stranger, std::slice::from_ref(&pubkey));
+    assert_eq!(theirs().await.unwrap(), vec![false]);
+    let added = register_directly(&network, stranger, &ops, 7, ssv_cluster(new_cluster()))
+        .await
+        .unwrap();
+    assert_eq!(theirs().await.unwrap(), vec![true]);
+    let cluster = ssv_cluster(cluster_after(&added).unwrap());
+    let removed = network
+        .removeValidator(pubkey.clone(), ops, cluster)
+        .from(stranger)
+        .mined()
+        .await;
+    assert!(removed.status());
+    assert_eq!(theirs().await.unwrap(), vec![false]);
 }
 
 #[tokio::test]
@@ -337,7 +568,7 @@ async fn the_newest_first_scan_stops_at_the_clusters_last_event() {
         .unwrap();
     devnet.mine(5).await.unwrap();
     let head = head(&devnet).await;
-    let (node, _, logs) = ViewsNode::client(&devnet);
+    let (node, logs) = CountingNode::client(&devnet);
 
     let forward = scan_clusters(&node, d.ssv_network, d.pool_manager, (0, head), 4)
         .await
@@ -394,7 +625,7 @@ async fn a_cursor_refresh_reads_only_new_blocks_and_takes_a_top_up() {
         .await
         .unwrap();
     let activated = devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
-    let (node, _, logs) = ViewsNode::client(&devnet);
+    let (node, logs) = CountingNode::client(&devnet);
     let at = head(&devnet).await;
     let cursor = ClusterCursor::scan(
         &node,

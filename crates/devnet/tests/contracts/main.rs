@@ -10,7 +10,9 @@
 //! - `invariants`: a property test of the accounting invariants with the real bounds;
 //! - `standins`: the deposit contract and SSV stand-ins and the remaining guards;
 //! - `ceremony`: the devnet key ceremony's files, activated for real;
-//! - `clusters`: top-up, liquidation, reactivation, withdrawal; v1 and v2.
+//! - `clusters`: top-up, liquidation, reactivation, withdrawal; v1 and v2;
+//! - `console`: the operator console's chain reads (`pool_chain::client`) against the stand-ins,
+//!   operator states set through the stand-in network's own functions.
 
 mod activation;
 mod ceremony;
