@@ -2,6 +2,7 @@
 // project's pinned npm tools), pages with the test wallet injected, and a JSON-RPC helper.
 import { createRequire } from 'node:module';
 import { readFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 const require = createRequire(new URL('../tools/package.json', import.meta.url));
 const { chromium } = require('playwright-core');
@@ -138,4 +139,66 @@ export async function waitForText(page, selector, pattern, timeout = 15000) {
     await page.waitForTimeout(100);
   }
   throw new Error(`${selector} never matched ${pattern}; last text: "${text}"`);
+}
+
+/** The devnet ceremony's files (CEREMONY_DIR): `registered` are in the pool's registry at start,
+ * `next` are a second ceremony of 4 validators for the next owner nonces, not registered. */
+export function ceremonyFiles(which) {
+  const dir = process.env.CEREMONY_DIR;
+  if (!dir) throw new Error('CEREMONY_DIR is not set: run the end-to-end tests through `cargo xtask test`');
+  const base = which === 'next' ? `${dir}/next` : dir;
+  return {
+    depositData: readFileSync(`${base}/deposit_data.json`, 'utf8'),
+    keyShares: readFileSync(`${base}/keyshares.json`, 'utf8'),
+  };
+}
+
+const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
+const hex = (text) => Buffer.from(text.replace(/^0x/, ''), 'hex');
+
+/** SSZ hash_tree_root of DepositData{pubkey, credentials, amount (gwei), signature}: what the
+ * deposit contract recomputes (written out for the fixed shapes, as the core's deposit.rs). */
+export function depositDataRoot(pubkey, credentials, amountGwei, signature) {
+  const pk = hex(pubkey), sig = hex(signature);
+  const pubkeyRoot = sha256(pk, Buffer.alloc(16));
+  const signatureRoot = sha256(sha256(sig.subarray(0, 64)), sha256(sig.subarray(64), Buffer.alloc(32)));
+  const amount = Buffer.alloc(32);
+  amount.writeBigUInt64LE(BigInt(amountGwei));
+  return '0x' + sha256(sha256(pubkeyRoot, hex(credentials)), sha256(amount, signatureRoot)).toString('hex');
+}
+
+/** A beacon deposit of `amountGwei` for `pubkey` to `credentials`, sent by `from` straight to the
+ * deposit contract the pool uses (what a ceremony key holder front-running the pool does). */
+export async function depositOnTheSide(config, from, pubkey, credentials, amountGwei) {
+  const word = (v) => BigInt(v).toString(16).padStart(64, '0');
+  const bytes = (h) => {
+    const raw = h.replace(/^0x/, '');
+    return word(raw.length / 2) + raw.padEnd(Math.ceil(raw.length / 64) * 64, '0');
+  };
+  const signature = '0x' + '11'.repeat(96);
+  const root = depositDataRoot(pubkey, credentials, amountGwei, signature);
+  const args = [pubkey, credentials, signature];
+  let offset = 4 * 32;
+  let head = '', tail = '';
+  for (const arg of args) {
+    head += word(offset);
+    const encoded = bytes(arg);
+    tail += encoded;
+    offset += encoded.length / 2;
+  }
+  head += root.slice(2);
+  const contract = '0x' + (await rpc('eth_call', [{ to: config.poolManager, data: selector('PoolManager', 'depositContract()') }, 'latest'])).slice(-40);
+  const data = '0x22895118' + head + tail; // deposit(bytes,bytes,bytes,bytes32)
+  const value = '0x' + (BigInt(amountGwei) * 10n ** 9n).toString(16);
+  return waitForReceipt(await rpc('eth_sendTransaction', [{ from, to: contract, data, value }]));
+}
+
+/** `from` stakes `wei` in the pool (a plain deposit() call). */
+export async function stake(config, from, wei) {
+  return waitForReceipt(await rpc('eth_sendTransaction', [{ from, to: config.poolManager, data: selector('PoolManager', 'deposit()'), value: '0x' + BigInt(wei).toString(16) }]));
+}
+
+/** A uint256 view of the pool manager. */
+export async function poolFigure(config, signature) {
+  return BigInt(await rpc('eth_call', [{ to: config.poolManager, data: selector('PoolManager', signature) }, 'latest']));
 }

@@ -6,7 +6,7 @@ use leptos_router::path;
 use pool_chain::config::NetworkConfig;
 
 use crate::components::wallet_bar::WalletBar;
-use crate::routes::stake::StakePage;
+use crate::routes::{admin::AdminPage, stake::StakePage};
 use crate::state::{history::History, pool::PoolData, stake::Stake, wallet::Wallet};
 
 #[component]
@@ -36,13 +36,26 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
         <Router>
             <header class="top">
                 <a class="brand" href="">"SSV Pool"</a>
-                <WalletBar/>
+                <StakerWallet/>
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
                     <Route path=path!("/") view=StakePage/>
+                    <Route path=path!("/admin") view=AdminPage/>
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The staker's wallet bar; on `/admin` the console shows its own.
+#[component]
+fn StakerWallet() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let on_console = move || {
+        location
+            .pathname
+            .with(|p| p.trim_end_matches('/').ends_with("/admin"))
+    };
+    view! { <Show when=move || !on_console()><WalletBar/></Show> }
 }

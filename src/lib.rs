@@ -4,11 +4,13 @@
 //! the data access (wallet connection, pool reads, history, the stake transaction) apart from
 //! the views, as handles of signals that the browser tests (`tests/web.rs`) drive against
 //! scripted wallets; `components/` are the views; `routes/` the pages. `main.rs` only calls
-//! [`start`].
+//! [`start`]. The operator console ([`console`]) is built from the same library as a second
+//! module (`bin/ssv-pool-console.rs`), loaded by the `/admin` route only.
 
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod console;
 pub mod errors;
 pub mod routes;
 pub mod state;

@@ -1,6 +1,7 @@
 //! Views. They read the state handles from context and hold no chain logic of their own.
 
 pub mod amount;
+pub mod console;
 pub mod network_banner;
 pub mod pool_stats;
 pub mod position;

@@ -2,6 +2,7 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
+use pool_core::funding::BLOCKS_PER_DAY;
 use pool_core::rewards::{apr_bps, format_bps};
 use pool_core::units::format_ether;
 
@@ -10,7 +11,6 @@ use super::rebase_chart::RebaseChart;
 use crate::state::{history::History, pool::PoolData};
 
 const DAY: u64 = 86_400;
-const BLOCKS_PER_DAY: u64 = 7_160;
 
 #[component]
 pub fn PoolStats() -> impl IntoView {

@@ -169,7 +169,7 @@ pub fn StakeForm() -> impl IntoView {
                     _ => "Deposit",
                 }}
             </button>
-            <TxStatus state=stake.state() done="Deposited" what="deposit"
+            <TxStatus head=Signal::derive(move || pool.reading().with(|r| r.as_ref().map(|r| r.block))) state=stake.state() done="Deposited" what="deposit"
                 reverted="The deposit was mined but reverted; your ETH stayed in your wallet (minus the network fee)."/>
         </form>
     }

@@ -5,20 +5,20 @@ use leptos::prelude::*;
 use pool_chain::config::NetworkConfig;
 
 use crate::errors::{describe_tx, is_user_rejection};
-use crate::state::pool::PoolData;
 use crate::state::tx::{Failure, TxState};
 
 /// `done`: the verb for success ("Deposited"); `what`: the noun ("deposit"); `reverted`: what a
-/// mined revert means for the user's funds.
+/// mined revert means for the user's funds; `head`: the latest block the page read (for the
+/// confirmations count).
 #[component]
 pub fn TxStatus(
     #[prop(into)] state: Signal<TxState>,
+    #[prop(into)] head: Signal<Option<u64>>,
     done: &'static str,
     what: &'static str,
     reverted: &'static str,
 ) -> impl IntoView {
     let config = expect_context::<NetworkConfig>();
-    let pool = expect_context::<PoolData>();
     let link = move |hash: alloy_primitives::B256| {
         let hash = hash.to_string();
         match config.tx_url(&hash) {
@@ -27,10 +27,7 @@ pub fn TxStatus(
         }
     };
     let confirmations = move |block: u64| {
-        let latest = pool
-            .reading()
-            .with(|r| r.as_ref().map(|r| r.block))
-            .unwrap_or(block);
+        let latest = head.get().unwrap_or(block).max(block);
         let n = latest.saturating_sub(block) + 1;
         format!("{n} confirmation{}", if n == 1 { "" } else { "s" })
     };

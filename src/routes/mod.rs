@@ -1,3 +1,4 @@
 //! Pages.
 
+pub mod admin;
 pub mod stake;

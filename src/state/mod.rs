@@ -1,11 +1,19 @@
 //! Data access, apart from the views: the wallet connection, the pool's numbers, the staker's
 //! stake transaction. Each piece is a `Copy` handle of signals, provided once as a context.
 
+pub mod checker;
+pub mod console;
 pub mod history;
+pub mod import;
+pub mod operator;
 pub mod pool;
 pub mod stake;
+pub mod submit;
+pub mod ticker;
 pub mod tx;
 pub mod wallet;
+
+pub(crate) use wallet::storage;
 
 use alloy_rpc_client::RpcClient;
 use pool_chain::config::NetworkConfig;

@@ -2,13 +2,10 @@
 //! refresh: every `refreshIntervalMs` while the tab is visible (none while hidden), at once when
 //! it becomes visible again, on account or chain change, and after the user's own transactions.
 
-use super::page_visible;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
 use pool_chain::reads::PoolReads;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
 use super::wallet::Wallet;
 use crate::errors::AppError;
@@ -85,44 +82,9 @@ impl PoolData {
                 }
             });
         });
-        // The timer and the listener live as long as the handle's owner: both end in its
-        // cleanup (a route-scoped handle leaves nothing behind).
-        let alive = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let running = alive.clone();
-        spawn_local(async move {
-            loop {
-                gloo_timers::future::TimeoutFuture::new(interval).await;
-                if !running.load(std::sync::atomic::Ordering::Relaxed) {
-                    break;
-                }
-                if page_visible() && data.in_flight.get_value() == 0 {
-                    data.refresh();
-                }
-            }
-        });
-        // Catch up as soon as the user comes back to the tab.
-        let listener = web_sys::window()
-            .and_then(|w| w.document())
-            .map(|document| {
-                let on_visible = Closure::<dyn FnMut()>::new(move || {
-                    if page_visible() {
-                        data.refresh();
-                    }
-                });
-                let _ = document.add_event_listener_with_callback(
-                    "visibilitychange",
-                    on_visible.as_ref().unchecked_ref(),
-                );
-                (document, on_visible)
-            });
-        let listener = send_wrapper::SendWrapper::new(listener);
-        on_cleanup(move || {
-            alive.store(false, std::sync::atomic::Ordering::Relaxed);
-            if let Some((document, on_visible)) = listener.take() {
-                let _ = document.remove_event_listener_with_callback(
-                    "visibilitychange",
-                    on_visible.as_ref().unchecked_ref(),
-                );
+        super::ticker::use_refresh_ticker(interval, move || {
+            if data.in_flight.get_value() == 0 {
+                data.refresh();
             }
         });
         data

@@ -277,6 +277,6 @@ fn injected_wallet(provider: Eip1193Provider) -> Discovered {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }

@@ -15,12 +15,19 @@ pub fn run_command() -> Result<()> {
     println!("\n## Release bundle\n");
     println!("| file | bytes | gzip -9 |");
     println!("|---|---:|---:|");
-    let mut total = 0;
-    for (name, raw, gzip) in dist::bundle_sizes(&dist)? {
+    let (mut first_visit, mut worker) = (0, 0);
+    for (name, raw, gzip, first) in dist::bundle_sizes(&dist)? {
         println!("| {name} | {raw} | {gzip} |");
-        total += gzip;
+        if first {
+            first_visit += gzip;
+        } else {
+            worker += gzip;
+        }
     }
-    println!("| **first visit (JS + CSS + wasm + HTML)** | | **{total}** |");
+    println!(
+        "| **staker's first visit (JS + CSS + wasm + HTML; the console included)** | | **{first_visit}** |"
+    );
+    println!("| **console's import checker (worker, on the first check only)** | | **{worker}** |");
     println!("\n## In headless Chromium (release build, devnet)\n");
     tools::setup(tools::Needs { browser: true })?;
     // Deposit signature checks, as the admin page will run them (the test prints the rate).

@@ -30,15 +30,19 @@ pub fn run_command(args: &[String]) -> Result<()> {
         }
         std::fs::write(dist.join("config.json"), text)?;
     }
-    for (name, raw, gzip) in bundle_sizes(&dist)? {
+    for (name, raw, gzip, _) in bundle_sizes(&dist)? {
         println!("{name}: {raw} bytes, {gzip} bytes gzip");
     }
     println!("dist/ is ready: serve it from any static host, with a config.json beside index.html");
     Ok(())
 }
 
-/// (file name, raw bytes, gzip bytes) of each file a first visit downloads from `dist`.
-pub fn bundle_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
+/// Files of the operator console's import worker: fetched only when the operator checks files.
+pub const WORKER_PREFIX: &str = "pool-checker";
+
+/// (file name, raw bytes, gzip bytes, downloaded on a staker's first visit) of each file the app
+/// may download from `dist` (the worker's files are not part of a first visit).
+pub fn bundle_sizes(dist: &Path) -> Result<Vec<(String, usize, usize, bool)>> {
     let mut sizes = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dist)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
@@ -53,11 +57,9 @@ pub fn bundle_sizes(dist: &Path) -> Result<Vec<(String, usize, usize)>> {
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             gz.write_all(&bytes)?;
             let gzip = gz.finish()?.len();
-            sizes.push((
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                bytes.len(),
-                gzip,
-            ));
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let first_visit = !name.starts_with(WORKER_PREFIX);
+            sizes.push((name, bytes.len(), gzip, first_visit));
         }
     }
     Ok(sizes)

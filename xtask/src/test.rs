@@ -123,7 +123,8 @@ fn end_to_end(dist: &Path) -> Result<bool> {
 }
 
 /// Runs a node command against a fresh devnet and the release build served beside its config
-/// (env: APP_URL, RPC_URL, CHROMIUM, SCREENSHOTS); true when it succeeds.
+/// (env: APP_URL, RPC_URL, CEREMONY_DIR (the devnet ceremony's files, and an unregistered one in
+/// `next/`), CHROMIUM, SCREENSHOTS); true when it succeeds.
 pub fn with_served_app(
     dist: &Path,
     args: impl FnOnce(&mut Command) -> &mut Command,
@@ -143,6 +144,7 @@ pub fn with_served_app(
     command
         .env("APP_URL", server.url())
         .env("RPC_URL", devnet.rpc_url())
+        .env("CEREMONY_DIR", &work)
         .env("CHROMIUM", CHROMIUM)
         .env("SCREENSHOTS", root().join("e2e/screenshots"));
     let ok = status(args(&mut command));

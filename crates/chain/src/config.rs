@@ -2,6 +2,7 @@
 //! build can point at the devnet, Hoodi or mainnet.
 
 use alloy_primitives::Address;
+use pool_core::deposit::ForkVersion;
 use serde::{Deserialize, Serialize};
 
 /// What the app needs to know about the network it serves.
@@ -27,6 +28,14 @@ pub struct NetworkConfig {
     /// How often the page reads the chain while visible, in milliseconds (default 4000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_interval_ms: Option<u32>,
+    /// The beacon chain's `GENESIS_FORK_VERSION` (deposit signatures are made for it); known
+    /// for mainnet, Hoodi, Sepolia and Holesky by chain id, required for any other network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genesis_fork_version: Option<alloy_primitives::FixedBytes<4>>,
+    /// The block the SSV network was deployed at: where scans for operators start (0 when
+    /// unknown; later is only faster).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssv_genesis_block: Option<u64>,
 }
 
 /// Why a `config.json` cannot be used, naming the field at fault.
@@ -104,6 +113,25 @@ impl NetworkConfig {
             return invalid("refreshIntervalMs", "must be between 250 and 600000");
         }
         Ok(())
+    }
+
+    /// The fork version deposit data must be signed for: the configured one, else the known
+    /// network's of this chain id; `None` when neither (the console then refuses to check keys).
+    pub fn fork_version(&self) -> Option<ForkVersion> {
+        self.genesis_fork_version
+            .map(ForkVersion)
+            .or(match self.chain_id {
+                1 => Some(ForkVersion::MAINNET),
+                560_048 => Some(ForkVersion::HOODI),
+                11_155_111 => Some(ForkVersion::SEPOLIA),
+                17_000 => Some(ForkVersion::HOLESKY),
+                _ => None,
+            })
+    }
+
+    /// Where the SSV network's history starts (0 when not configured).
+    pub fn ssv_genesis_block(&self) -> u64 {
+        self.ssv_genesis_block.unwrap_or(0)
     }
 
     /// The chain id as the `0x`-prefixed hex the wallet RPC methods use.
@@ -185,6 +213,24 @@ mod tests {
             message.starts_with("config.json: \"poolManager\" is empty"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn the_fork_version_is_configured_or_known_by_chain() {
+        let base = serde_json::json!({"chainId": 560048, "chainName": "Hoodi", "rpcUrl": "https://rpc.example",
+            "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"});
+        let config =
+            |value: serde_json::Value| NetworkConfig::from_json(&value.to_string()).unwrap();
+        assert_eq!(
+            config(base.clone()).fork_version(),
+            Some(ForkVersion::HOODI)
+        );
+        let mut other = base.clone();
+        other["chainId"] = 31337.into();
+        assert_eq!(config(other.clone()).fork_version(), None);
+        other["genesisForkVersion"] = "0x00007a69".into();
+        assert_eq!(config(other).fork_version(), Some(ForkVersion::DEVNET));
     }
 
     /// The example configs in `config/` parse, and are refused until the pool's own addresses

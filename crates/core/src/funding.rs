@@ -27,6 +27,9 @@
 
 use alloy_primitives::U256;
 
+/// About 7160 blocks a day (12-second slots, some missed).
+pub const BLOCKS_PER_DAY: u64 = 7_160;
+
 /// The live fee parameters of one operator set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeeSchedule {

@@ -69,18 +69,23 @@ pub fn run(plan: &CeremonyPlan) -> Ceremony {
     let mut deposit_data = Vec::new();
     let mut shares = Vec::new();
     for i in 0..plan.count {
-        let key = SecretKey::from_seed(&seed64(&format!("validator {i}")));
+        // Keys follow the owner nonce: a later ceremony for the same pool makes new keys.
+        let nonce = plan.first_nonce + i as u64;
+        let key = SecretKey::from_seed(&seed64(&format!("validator {nonce}")));
         let deposit = signed_deposit(&key, credentials, ForkVersion::DEVNET);
         verify_deposit_signature(&deposit, ForkVersion::DEVNET).expect("a valid deposit signature");
 
-        // Shamir: f(x) = key + a1 x + ... + a(t-1) x^(t-1); operator j holds f(j).
+        // Shamir: f(x) = key + a1 x + ... + a(t-1) x^(t-1); the operator with id j holds f(j)
+        // (SSV nodes recombine over operator ids).
         let coefficients: Vec<Scalar> = std::iter::once(key.scalar())
             .chain((1..threshold).map(|k| {
-                SecretKey::from_seed(&seed64(&format!("validator {i} coefficient {k}"))).scalar()
+                SecretKey::from_seed(&seed64(&format!("validator {nonce} coefficient {k}")))
+                    .scalar()
             }))
             .collect();
-        let share_keys: Vec<SecretKey> = (1..=n as u64)
-            .map(|x| {
+        let share_keys: Vec<SecretKey> = ids
+            .iter()
+            .map(|&x| {
                 let x = Scalar::from(x);
                 let y = coefficients
                     .iter()
@@ -90,13 +95,12 @@ pub fn run(plan: &CeremonyPlan) -> Ceremony {
             })
             .collect();
 
-        let nonce = plan.first_nonce + i as u64;
         let mut shares_data = key.sign(&ownership_message(plan.pool, nonce)).to_vec();
         for share in &share_keys {
             shares_data.extend_from_slice(&share.public_key());
         }
         for (j, (share, operator)) in share_keys.iter().zip(&operator_keys).enumerate() {
-            let label = format!("validator {i} share {j}");
+            let label = format!("validator {nonce} share {j}");
             shares_data.extend_from_slice(&encrypt_share(operator, share, &label));
         }
         let public_key = Bytes::copy_from_slice(deposit.pubkey.as_slice());

@@ -214,6 +214,8 @@ impl Devnet {
             deployment_block: 0,
             // anvil mines on demand: poll often so that the page follows at once.
             refresh_interval_ms: Some(1_000),
+            genesis_fork_version: Some(pool_core::deposit::ForkVersion::DEVNET.0),
+            ssv_genesis_block: None,
         }
     }
 }
@@ -382,14 +384,14 @@ pub async fn deploy(
     })
 }
 
-/// Runs the devnet key ceremony for `count` validators on the devnet operators and appends
-/// them to the pool's registry.
-pub async fn fill_registry(
-    provider: &DynProvider,
+/// A ceremony of `count` validators for the pool on the devnet operators, whose key shares start
+/// at owner nonce `first_nonce` (keys differ by nonce: a later ceremony makes new validators).
+pub fn ceremony_plan(
     deployment: &Deployment,
+    first_nonce: u64,
     count: usize,
-) -> Result<ceremony::Ceremony> {
-    let plan = ceremony::CeremonyPlan {
+) -> ceremony::CeremonyPlan {
+    ceremony::CeremonyPlan {
         pool: deployment.pool_manager,
         operators: deployment
             .operator_ids
@@ -398,9 +400,18 @@ pub async fn fill_registry(
             .zip(deployment.operator_public_keys.iter().cloned())
             .collect(),
         count,
-        first_nonce: 0,
-    };
-    let ceremony = ceremony::run(&plan);
+        first_nonce,
+    }
+}
+
+/// Runs the devnet key ceremony for `count` validators on the devnet operators and appends
+/// them to the pool's registry.
+pub async fn fill_registry(
+    provider: &DynProvider,
+    deployment: &Deployment,
+    count: usize,
+) -> Result<ceremony::Ceremony> {
+    let ceremony = ceremony::run(&ceremony_plan(deployment, 0, count));
     let pool = PoolManager::new(deployment.pool_manager, provider.clone());
     for chunk in ceremony.validators.chunks(10) {
         let receipt = pool

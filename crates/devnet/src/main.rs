@@ -7,7 +7,8 @@
 //! Prints one line `ready <config json>` once anvil runs with the pool deployed (and writes the
 //! same JSON to FILE). `--validators N` (default 8) runs the devnet key ceremony and fills the
 //! pool's registry; `--ceremony-out DIR` writes its `deposit_data.json` and `keyshares.json`
-//! there. Whoever started it stops it by closing its standard input (or Ctrl-C); anvil goes with
+//! there, and those of a second ceremony of 4 validators, not registered, in `DIR/next` (what
+//! the operator imports in the console's end-to-end tests). Whoever started it stops it by closing its standard input (or Ctrl-C); anvil goes with
 //! it. `cargo xtask dev` and `cargo xtask test` drive it this way, so that xtask itself does not
 //! depend on the contract bindings it compiles.
 
@@ -16,6 +17,24 @@ use std::path::Path;
 
 use anyhow::Context;
 use pool_devnet::{Devnet, DevnetOptions};
+
+/// Validators in the unregistered ceremony written to `--ceremony-out DIR/next`.
+const NEXT_CEREMONY: usize = 4;
+
+/// `deposit_data.json` and `keyshares.json` in `dir`, as the staking deposit CLI and ssv-keys
+/// write them.
+fn write_ceremony(dir: &Path, ceremony: &pool_devnet::ceremony::Ceremony) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        dir.join("deposit_data.json"),
+        serde_json::to_string_pretty(&ceremony.deposit_data)?,
+    )?;
+    std::fs::write(
+        dir.join("keyshares.json"),
+        serde_json::to_string_pretty(&ceremony.keyshares)?,
+    )?;
+    Ok(())
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -40,13 +59,11 @@ async fn main() -> anyhow::Result<()> {
     let devnet = Devnet::start(options).await?;
     if let (Some(dir), Some(ceremony)) = (value("--ceremony-out"), &devnet.ceremony) {
         let dir = Path::new(dir);
-        std::fs::create_dir_all(dir)?;
-        let deposit_data = serde_json::to_string_pretty(&ceremony.deposit_data)?;
-        std::fs::write(dir.join("deposit_data.json"), deposit_data)?;
-        std::fs::write(
-            dir.join("keyshares.json"),
-            serde_json::to_string_pretty(&ceremony.keyshares)?,
-        )?;
+        write_ceremony(dir, ceremony)?;
+        // A second ceremony, not registered: what the operator imports in the console.
+        let registered = ceremony.validators.len() as u64;
+        let plan = pool_devnet::ceremony_plan(&devnet.deployment, registered, NEXT_CEREMONY);
+        write_ceremony(&dir.join("next"), &pool_devnet::ceremony::run(&plan))?;
     }
     let config = serde_json::to_string(&devnet.config())?;
     if let Some(path) = value("--config-out") {

@@ -65,7 +65,7 @@ async fn ceremony_validators_fill_the_registry_and_activate() {
         for left_out in 0..n {
             let points: Vec<(u64, Scalar)> = (0..n)
                 .filter(|j| *j != left_out)
-                .map(|j| (j as u64 + 1, shares[j].scalar()))
+                .map(|j| (entry.operatorIds[j], shares[j].scalar()))
                 .collect();
             let key = SecretKey::from_scalar(interpolate_at_zero(&points));
             assert_eq!(

@@ -303,7 +303,8 @@ mod transaction_flow {
 
         let request = deposit(&devnet, alice, one);
         tx::simulate(&node, &request).await.unwrap();
-        let tx::Submission::Sent(sent) = tx::send(&node, &node, &request, 31337).await.unwrap() else {
+        let tx::Submission::Sent(sent) = tx::send(&node, &node, &request, 31337).await.unwrap()
+        else {
             panic!("a node account's transaction has a hash")
         };
         match tx::follow(&node, &sent, 50, sleep).await {
@@ -332,7 +333,8 @@ mod transaction_flow {
             .raw_request("evm_setAutomine".into(), [false])
             .await
             .unwrap();
-        let tx::Submission::Sent(sent) = tx::send(&node, &node, &request, 31337).await.unwrap() else {
+        let tx::Submission::Sent(sent) = tx::send(&node, &node, &request, 31337).await.unwrap()
+        else {
             panic!("a node account's transaction has a hash")
         };
         let mut replacement = replacement;

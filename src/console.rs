@@ -1,0 +1,60 @@
+//! The operator console as its own wasm module (`src/bin/ssv-pool-console.rs`, built by Trunk beside the
+//! app and fetched only when someone opens `/admin`): the staker's first visit does not carry
+//! it. The app's `/admin` route (`routes::admin`) loads the module and mounts the console into
+//! its page; leaving the route unmounts it, which ends its reads, timers and listeners.
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use pool_chain::config::NetworkConfig;
+
+use crate::components::console::{
+    activation::ActivationPanel, cluster::ClusterPanel, import::ImportPanel, overview::Overview,
+    registry::RegistryPanel, runway::RunwayPanel,
+};
+use crate::components::network_banner::NetworkBanner;
+use crate::components::wallet_bar::WalletBar;
+use crate::state::{console::Console, wallet::Wallet};
+
+/// Mounts the console into `root`; it reads `config.json` as the app does. The handle unmounts
+/// it when dropped.
+pub fn mount(root: web_sys::HtmlElement) -> leptos::mount::UnmountHandle<impl Mountable> {
+    console_error_panic_hook::set_once();
+    mount_to(root, ConsoleApp)
+}
+
+#[component]
+fn ConsoleApp() -> impl IntoView {
+    let config = LocalResource::new(crate::config::load);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the network configuration…"</p> }>
+            {move || config.get().map(|loaded| match loaded {
+                Ok(config) => view! { <ConsolePage config/> }.into_any(),
+                Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// The console: its own wallet connection (the app's wallet bar is not shown on `/admin`), the
+/// pool's operational state for anyone, and the actions of the connected account's roles.
+#[component]
+fn ConsolePage(config: NetworkConfig) -> impl IntoView {
+    let wallet = Wallet::new();
+    provide_context(config.clone());
+    provide_context(wallet);
+    // Scoped to the mount: its reads stop when the operator leaves the console.
+    provide_context(Console::new(config, wallet));
+    view! {
+        <div class="console-bar"><span class="muted">"Operator console"</span><WalletBar/></div>
+        <NetworkBanner/>
+        <h1>"Operator console"</h1>
+        <Overview/>
+        <section class="grid">
+            <ClusterPanel/>
+            <RunwayPanel/>
+        </section>
+        <ActivationPanel/>
+        <RegistryPanel/>
+        <ImportPanel/>
+    }
+}

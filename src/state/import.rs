@@ -1,0 +1,251 @@
+//! The ceremony files the operator imports: read from the picker or a drop, checked against the
+//! chain's facts in Web Workers (the BLS work split across them), and the report kept for the
+//! views and the submission.
+
+use std::collections::BTreeSet;
+
+use alloy_primitives::Bytes;
+use alloy_rpc_client::RpcClient;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pool_chain::client::{
+    OperatorProblem, operator_keys, operator_states, scan_deposits, ssv_registered,
+};
+use pool_chain::config::NetworkConfig;
+use pool_core::ceremony::{CheckContext, ImportReport, ImportedFile};
+use pool_core::deposit::DepositDataJson;
+use pool_core::keyshares::KeySharesFile;
+use wasm_bindgen_futures::JsFuture;
+
+use super::console::{ConsoleReading, LOG_WINDOW};
+use crate::errors::AppError;
+
+/// Where the import stands.
+#[derive(Debug, Clone)]
+pub enum ImportState {
+    Empty,
+    /// Files read, not yet checked (more may come).
+    Files,
+    /// Reading the chain, then checking in the workers.
+    Checking,
+    /// The findings, and each operator of the key shares that would make their registration
+    /// revert (then nothing can be submitted).
+    Checked(ImportReport, Vec<(u64, OperatorProblem)>),
+    /// The checks could not run (the chain could not be read, a worker failed): nothing is
+    /// accepted.
+    Failed(String),
+}
+
+/// Handle to the import.
+#[derive(Clone, Copy)]
+pub struct Import {
+    files: RwSignal<Vec<ImportedFile>>,
+    state: RwSignal<ImportState>,
+}
+
+impl Default for Import {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Import {
+    pub fn new() -> Self {
+        Import {
+            files: RwSignal::new(Vec::new()),
+            state: RwSignal::new(ImportState::Empty),
+        }
+    }
+
+    pub fn files(&self) -> ReadSignal<Vec<ImportedFile>> {
+        self.files.read_only()
+    }
+
+    pub fn state(&self) -> ReadSignal<ImportState> {
+        self.state.read_only()
+    }
+
+    /// Forgets every file and finding.
+    pub fn clear(self) {
+        self.files.set(Vec::new());
+        self.state.set(ImportState::Empty);
+    }
+
+    /// Reads `list` (a picker's or a drop's files); a file of the same name replaces the earlier
+    /// one. Any earlier finding is dropped: the set changed.
+    pub fn add(self, list: web_sys::FileList) {
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        spawn_local(async move {
+            for file in files {
+                let text = match JsFuture::from(file.text()).await {
+                    Ok(text) => text.as_string().unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                let name = file.name();
+                self.files.update(|all| {
+                    all.retain(|f| f.name != name);
+                    all.push(ImportedFile { name, text });
+                });
+            }
+            self.state.set(ImportState::Files);
+        });
+    }
+
+    /// Reads the chain's facts for the files, then checks them in the workers.
+    pub fn check(self, config: NetworkConfig, reading: ConsoleReading) {
+        let files = self.files.get_untracked();
+        if files.is_empty() || matches!(self.state.get_untracked(), ImportState::Checking) {
+            return;
+        }
+        self.state.set(ImportState::Checking);
+        spawn_local(async move {
+            let client = super::http_client(&config);
+            let next = match check_context(&client, &config, &reading, &files).await {
+                Err(e) => ImportState::Failed(e),
+                Ok(context) => {
+                    let ids = operators_of(&files);
+                    match super::checker::check_in_workers(files, context).await {
+                        Err(e) => ImportState::Failed(e),
+                        Ok(report) => {
+                            let adding = report.registry_entries().len() as u32;
+                            match operator_problems(&client, &config, &reading, &ids, adding).await
+                            {
+                                Ok(problems) => ImportState::Checked(report, problems),
+                                Err(e) => ImportState::Failed(e),
+                            }
+                        }
+                    }
+                }
+            };
+            self.state.set(next);
+        });
+    }
+}
+
+/// The public keys and operator ids the files name (for the chain reads; the checks parse the
+/// files again, strictly).
+fn named_in(files: &[ImportedFile]) -> (BTreeSet<Bytes>, BTreeSet<u64>) {
+    let mut pubkeys = BTreeSet::new();
+    let mut ids = BTreeSet::new();
+    for file in files {
+        if let Ok(deposits) = serde_json::from_str::<Vec<DepositDataJson>>(&file.text) {
+            for d in deposits {
+                if let Ok(pubkey) = alloy_primitives::hex::decode(&d.pubkey) {
+                    pubkeys.insert(Bytes::from(pubkey));
+                }
+            }
+        } else if let Ok(shares) = serde_json::from_str::<KeySharesFile>(&file.text) {
+            for share in shares.shares {
+                pubkeys.insert(share.payload.public_key.clone());
+                ids.extend(share.payload.operator_ids.iter().copied());
+                ids.extend(share.data.operators.iter().map(|o| o.id));
+            }
+        }
+    }
+    (pubkeys, ids)
+}
+
+/// The operator ids the key shares name.
+fn operators_of(files: &[ImportedFile]) -> Vec<u64> {
+    named_in(files).1.into_iter().collect()
+}
+
+/// What would make the registration of `adding` more validators with operators `ids` revert:
+/// an operator removed, private to others, or without room under the network's limit.
+async fn operator_problems(
+    client: &RpcClient,
+    config: &NetworkConfig,
+    reading: &ConsoleReading,
+    ids: &[u64],
+    adding: u32,
+) -> Result<Vec<(u64, OperatorProblem)>, String> {
+    let states = operator_states(
+        client,
+        reading.ops.addresses.ssv_views,
+        config.pool_manager,
+        ids,
+    )
+    .await
+    .map_err(|e| format!("Could not read the operators' state: {}", AppError::from(e)))?;
+    Ok(states
+        .into_iter()
+        .filter_map(|s| {
+            let problem = s.problem().or_else(|| {
+                (adding > 0 && s.room() < adding).then_some(OperatorProblem::AtValidatorLimit {
+                    count: s.validator_count,
+                    limit: s.validator_limit,
+                })
+            })?;
+            Some((s.id, problem))
+        })
+        .collect())
+}
+
+/// Everything the checks compare the files to, read from the chain now.
+async fn check_context(
+    client: &RpcClient,
+    config: &NetworkConfig,
+    reading: &ConsoleReading,
+    files: &[ImportedFile],
+) -> Result<CheckContext, String> {
+    let fork_version = config.fork_version().ok_or_else(|| {
+        format!(
+            "config.json names no \"genesisForkVersion\" and chain {} is not a known network: \
+             deposit signatures cannot be checked, so nothing can be imported.",
+            config.chain_id
+        )
+    })?;
+    let chain = |e: AppError| format!("Could not read the chain to check the files: {e}");
+    let ops = &reading.ops;
+    let (pubkeys, mut ids) = named_in(files);
+    if let Some(cluster) = &reading.operator_ids {
+        ids.extend(cluster.iter().copied());
+    }
+    let ids: Vec<u64> = ids.into_iter().collect();
+    let head = ops.block;
+    let keys = operator_keys(
+        client,
+        ops.addresses.ssv_network,
+        &ids,
+        (config.ssv_genesis_block(), head),
+        LOG_WINDOW,
+    )
+    .await
+    .map_err(|e| chain(e.cause.into()))?;
+    let deposited = scan_deposits(
+        client,
+        ops.addresses.deposit_contract,
+        (config.deployment_block, head),
+        LOG_WINDOW,
+    )
+    .await
+    .map_err(|e| chain(e.cause.into()))?
+    .into_iter()
+    .filter(|d| pubkeys.contains(&d.pubkey))
+    .map(|d| (d.pubkey, d.withdrawal_credentials))
+    .collect();
+    let asked: Vec<Bytes> = pubkeys.iter().cloned().collect();
+    let on_ssv = ssv_registered(client, ops.addresses.ssv_views, config.pool_manager, &asked)
+        .await
+        .map_err(|e| chain(e.into()))?;
+    Ok(CheckContext {
+        pool: config.pool_manager,
+        fork_version,
+        next_nonce: ops.validator_count,
+        cluster: reading.operator_ids.clone(),
+        operator_keys: keys.into_iter().map(|k| (k.id, k.public_key)).collect(),
+        registered: reading
+            .registry
+            .entries
+            .values()
+            .map(|e| e.data.pubkey.clone())
+            .collect(),
+        dropped: reading.registry.dropped_pubkeys(),
+        deposited,
+        ssv_registered: asked
+            .into_iter()
+            .zip(on_ssv)
+            .filter_map(|(pubkey, registered)| registered.then_some(pubkey))
+            .collect(),
+    })
+}
