@@ -2,6 +2,10 @@
 //!
 //! It runs as a child process so that xtask does not itself depend on the contract bindings it
 //! compiles. Dropping [`DevnetProcess`] closes the child's stdin, which stops it and its anvil.
+//!
+//! With [`BENCH_CEREMONY`] set to N in xtask's environment (`cargo xtask bench` sets it for the
+//! console's import figures), the devnet also writes an unregistered ceremony of N validators
+//! beside the others (`bench/` of the ceremony directory); otherwise it does not.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -10,6 +14,10 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use anyhow::{Context, Result, bail};
 
 use crate::process::cmd;
+
+/// Environment variable: how many validators the devnet's unregistered bench ceremony has
+/// (`pool-devnet --bench-ceremony N`); unset or 0, none is made.
+pub const BENCH_CEREMONY: &str = "POOL_DEVNET_BENCH_CEREMONY";
 
 pub struct DevnetProcess {
     child: Child,
@@ -38,7 +46,16 @@ pub fn devnet_program(bin: &str) -> Command {
 impl DevnetProcess {
     /// Builds and starts the devnet; `port` 0 picks a free port. Writes the config to `config_out`.
     pub fn start(port: u16, config_out: &Path) -> Result<DevnetProcess> {
-        let mut child = devnet_program("pool-devnet")
+        let mut command = devnet_program("pool-devnet");
+        if let Ok(count) = std::env::var(BENCH_CEREMONY) {
+            let count: usize = count
+                .parse()
+                .with_context(|| format!("{BENCH_CEREMONY}={count}"))?;
+            if count > 0 {
+                command.arg("--bench-ceremony").arg(count.to_string());
+            }
+        }
+        let mut child = command
             .arg("--port")
             .arg(port.to_string())
             .arg("--config-out")

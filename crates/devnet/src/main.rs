@@ -2,15 +2,19 @@
 //!
 //! ```text
 //! pool-devnet [--port P] [--config-out FILE] [--validators N] [--ceremony-out DIR]
+//!             [--bench-ceremony N]
 //! ```
 //!
 //! Prints one line `ready <config json>` once anvil runs with the pool deployed (and writes the
 //! same JSON to FILE). `--validators N` (default 8) runs the devnet key ceremony and fills the
 //! pool's registry; `--ceremony-out DIR` writes its `deposit_data.json` and `keyshares.json`
 //! there, and those of a second ceremony of 4 validators, not registered, in `DIR/next` (what
-//! the operator imports in the console's end-to-end tests). Whoever started it stops it by closing its standard input (or Ctrl-C); anvil goes with
-//! it. `cargo xtask dev` and `cargo xtask test` drive it this way, so that xtask itself does not
-//! depend on the contract bindings it compiles.
+//! the operator imports in the console's end-to-end tests). `--bench-ceremony N` also writes an
+//! unregistered ceremony of N validators (the same next nonces) in `DIR/bench`: what
+//! `cargo xtask bench` checks in the console (e2e/bench-console.mjs). Whoever started it stops
+//! it by closing its standard input (or Ctrl-C); anvil goes with it. `cargo xtask dev` and
+//! `cargo xtask test` drive it this way, so that xtask itself does not depend on the contract
+//! bindings it compiles.
 
 use std::io::Read;
 use std::path::Path;
@@ -64,6 +68,12 @@ async fn main() -> anyhow::Result<()> {
         let registered = ceremony.validators.len() as u64;
         let plan = pool_devnet::ceremony_plan(&devnet.deployment, registered, NEXT_CEREMONY);
         write_ceremony(&dir.join("next"), &pool_devnet::ceremony::run(&plan))?;
+        // Optionally a large one, not registered either: the console's import benchmark.
+        let bench = number("--bench-ceremony", 0)?;
+        if bench > 0 {
+            let plan = pool_devnet::ceremony_plan(&devnet.deployment, registered, bench);
+            write_ceremony(&dir.join("bench"), &pool_devnet::ceremony::run(&plan))?;
+        }
     }
     let config = serde_json::to_string(&devnet.config())?;
     if let Some(path) = value("--config-out") {
