@@ -1,5 +1,5 @@
 // End to end, the operator console (/admin) on the devnet: a visitor without a role sees no
-// action; bad ceremony files are refused with their reasons (checked in the import worker);
+// action; a multisig operator's runway change waits for co-signers and shows once mined; bad ceremony files are refused with their reasons (checked in the import worker);
 // the next ceremony's files imported by picker and by drop, added to the registry, a failed
 // batch and a closed tab resumed without sending twice; two validators activated with cluster,
 // runway and buffer following; a key deposited on the side by a stranger refused as front-run,
@@ -69,6 +69,27 @@ test('a visitor without a role sees the pool but no action', async () => {
   for (const action of ['cluster-actions', 'runway-send', 'activation-review', 'registry-drop', 'import-submit']) {
     assert.equal(await page.locator(`[data-testid=${action}]`).count(), 0, `${action} is not offered`);
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a multisig operator: the runway change waits for co-signers, then the console shows it', async () => {
+  const { context, page, errors } = await openConsole(OPERATOR);
+  await waitForText(page, '[data-testid=console-runway]', /^30 days/);
+  await page.getByRole('button', { name: '182 days', exact: true }).click();
+  await waitForText(page, '[data-testid=runway-preview]', /Sets the runway to 182 days \(1303120 blocks\)\. Each validator activated will carry [0-9.]+ ETH at today's fees\./);
+  await page.evaluate(() => window.__testWallet.queueNext(1500));
+  await page.click('[data-testid=runway-send]');
+  await waitForText(page, '[data-testid=runway-panel] [data-testid=tx-status]', /collecting its co-signers' signatures: nothing is on chain yet/);
+  await waitForText(page, '[data-testid=console-runway]', /^182 days/, 20000);
+  // Back to the devnet's 30 days, directly this time, and a runway under a day is refused.
+  await page.fill('[data-testid=runway-days]', '0');
+  await waitForText(page, '[data-testid=runway-preview]', /at least one day/);
+  assert.ok(await page.isDisabled('[data-testid=runway-send]'));
+  await page.getByRole('button', { name: '30 days', exact: true }).click();
+  await page.click('[data-testid=runway-send]');
+  await page.locator('[data-testid=runway-panel] [data-testid=tx-status] [data-state=mined]').waitFor({ timeout: 30000 });
+  await waitForText(page, '[data-testid=console-runway]', /^30 days/);
   assert.deepEqual(errors, []);
   await context.close();
 });

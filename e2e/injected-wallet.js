@@ -5,6 +5,8 @@
 //   setChain(hexId)     pretend the wallet sits on another chain (emits chainChanged)
 //   replaceNext(how)    the next transaction is sped up ('speedUp') or cancelled ('cancel')
 //   lackChain()         the wallet does not know the devnet: switching fails with 4902
+//   queueNext(ms)       act as a multisig: the next transaction is answered with no hash (it
+//                       waits for co-signers) and reaches the chain `ms` later
 //   calls               every method the app asked for, in order
 // (`window.__testWallets[rdns]` when several are injected; `connected: true` starts connected.)
 // "Connected" survives reloads (sessionStorage), as a real wallet's site permission does.
@@ -84,6 +86,12 @@
         case 'eth_sendTransaction':
           if (!connected()) throw Object.assign(new Error('Unauthorized'), { code: 4100 });
           if (state.replaceNext) return sendThenReplace(params[0], state.replaceNext.splice(0, 1)[0]);
+          if (state.queueNext !== undefined) {
+            const delay = state.queueNext;
+            delete state.queueNext;
+            setTimeout(() => rpc(method, params), delay);
+            return null;
+          }
           return rpc(method, params);
         default:
           return rpc(method, params);
@@ -100,6 +108,7 @@
     rejectNext(method) { state.reject.add(method); },
     replaceNext(how) { (state.replaceNext = state.replaceNext || []).push(how); },
     lackChain() { state.lacksChain = true; },
+    queueNext(ms) { state.queueNext = ms; },
     get added() { return state.added; },
     get watched() { return state.watched; },
     setChain(hexId) { state.chainOverride = hexId; emit('chainChanged', hexId); },

@@ -57,5 +57,5 @@ fn StakerWallet() -> impl IntoView {
             .pathname
             .with(|p| p.trim_end_matches('/').ends_with("/admin"))
     };
-    view! { <Show when=move || !on_console()><WalletBar/></Show> }
+    move || (!on_console()).then(|| view! { <WalletBar/> })
 }

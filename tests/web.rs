@@ -106,6 +106,8 @@ fn config() -> NetworkConfig {
         pool_eth: Address::repeat_byte(0x22),
         deployment_block: 0,
         refresh_interval_ms: Some(60_000),
+        genesis_fork_version: None,
+        ssv_genesis_block: None,
     }
 }
 

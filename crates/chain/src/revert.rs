@@ -25,6 +25,9 @@ alloy_sol_types::sol! {
         error MaxPrecisionExceeded();
         error OperatorDoesNotExist();
         error UnsortedOperatorsList();
+        error OperatorsListNotUnique();
+        error CallerNotWhitelistedWithData(uint64 operatorId);
+        error ExceedValidatorLimitWithData(uint64 operatorId);
         error ValidatorAlreadyExistsWithData(bytes publicKey);
         error ZeroAddressNotAllowed();
     }
@@ -117,6 +120,15 @@ fn explain_ssv(error: SsvNetwork::SsvNetworkErrors) -> String {
         }
         E::OperatorDoesNotExist(_) => "One of these operators does not exist.".into(),
         E::UnsortedOperatorsList(_) => "Operator ids must be sorted and unique.".into(),
+        E::OperatorsListNotUnique(_) => "An operator id appears twice in the set.".into(),
+        E::CallerNotWhitelistedWithData(e) => format!(
+            "Operator {} is private and does not whitelist the pool: it refuses the pool's validators.",
+            e.operatorId
+        ),
+        E::ExceedValidatorLimitWithData(e) => format!(
+            "Operator {} runs as many validators as the SSV network allows: it takes no more.",
+            e.operatorId
+        ),
         E::ValidatorAlreadyExistsWithData(e) => format!(
             "Validator 0x{} is registered on the SSV network already.",
             alloy_primitives::hex::encode(&e.publicKey)
@@ -327,6 +339,9 @@ mod tests {
             MaxPrecisionExceeded::SIGNATURE,
             OperatorDoesNotExist::SIGNATURE,
             UnsortedOperatorsList::SIGNATURE,
+            OperatorsListNotUnique::SIGNATURE,
+            CallerNotWhitelistedWithData::SIGNATURE,
+            ExceedValidatorLimitWithData::SIGNATURE,
             ValidatorAlreadyExistsWithData::SIGNATURE,
             ZeroAddressNotAllowed::SIGNATURE,
         ];
