@@ -13,8 +13,6 @@ use pool_chain::client::{
 };
 use pool_chain::config::NetworkConfig;
 use pool_core::ceremony::{CheckContext, ImportReport, ImportedFile};
-use pool_core::deposit::DepositDataJson;
-use pool_core::keyshares::KeySharesFile;
 use wasm_bindgen_futures::JsFuture;
 
 use super::console::{ConsoleReading, LOG_WINDOW};
@@ -100,10 +98,11 @@ impl Import {
         self.state.set(ImportState::Checking);
         spawn_local(async move {
             let client = super::http_client(&config);
-            let next = match check_context(&client, &config, &reading, &files).await {
+            let named = named_in(&files);
+            let next = match check_context(&client, &config, &reading, &named).await {
                 Err(e) => ImportState::Failed(e),
                 Ok(context) => {
-                    let ids = operators_of(&files);
+                    let ids: Vec<u64> = named.operator_ids.iter().copied().collect();
                     match super::checker::check_in_workers(files, context).await {
                         Err(e) => ImportState::Failed(e),
                         Ok(report) => {
@@ -122,32 +121,54 @@ impl Import {
     }
 }
 
-/// The public keys and operator ids the files name (for the chain reads; the checks parse the
-/// files again, strictly).
-fn named_in(files: &[ImportedFile]) -> (BTreeSet<Bytes>, BTreeSet<u64>) {
-    let mut pubkeys = BTreeSet::new();
-    let mut ids = BTreeSet::new();
+/// What the chain reads need from the files: the public keys and operator ids they name. Read
+/// through narrow shapes, so the shares' ciphertexts are skipped rather than decoded (the checks
+/// in the workers parse the files again, strictly).
+#[derive(Debug, Default, Clone)]
+struct Named {
+    pubkeys: BTreeSet<Bytes>,
+    operator_ids: BTreeSet<u64>,
+}
+
+#[derive(serde::Deserialize)]
+struct DepositPubkey {
+    pubkey: String,
+}
+
+#[derive(serde::Deserialize)]
+struct SharesPubkeys {
+    shares: Vec<SharePubkey>,
+}
+
+#[derive(serde::Deserialize)]
+struct SharePubkey {
+    payload: SharePayload,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SharePayload {
+    public_key: Bytes,
+    operator_ids: Vec<u64>,
+}
+
+fn named_in(files: &[ImportedFile]) -> Named {
+    let mut named = Named::default();
     for file in files {
-        if let Ok(deposits) = serde_json::from_str::<Vec<DepositDataJson>>(&file.text) {
+        if let Ok(deposits) = serde_json::from_str::<Vec<DepositPubkey>>(&file.text) {
             for d in deposits {
                 if let Ok(pubkey) = alloy_primitives::hex::decode(&d.pubkey) {
-                    pubkeys.insert(Bytes::from(pubkey));
+                    named.pubkeys.insert(Bytes::from(pubkey));
                 }
             }
-        } else if let Ok(shares) = serde_json::from_str::<KeySharesFile>(&file.text) {
-            for share in shares.shares {
-                pubkeys.insert(share.payload.public_key.clone());
-                ids.extend(share.payload.operator_ids.iter().copied());
-                ids.extend(share.data.operators.iter().map(|o| o.id));
+        } else if let Ok(file) = serde_json::from_str::<SharesPubkeys>(&file.text) {
+            for share in file.shares {
+                named.pubkeys.insert(share.payload.public_key);
+                named.operator_ids.extend(share.payload.operator_ids);
             }
         }
     }
-    (pubkeys, ids)
-}
-
-/// The operator ids the key shares name.
-fn operators_of(files: &[ImportedFile]) -> Vec<u64> {
-    named_in(files).1.into_iter().collect()
+    named
 }
 
 /// What would make the registration of `adding` more validators with operators `ids` revert:
@@ -186,7 +207,7 @@ async fn check_context(
     client: &RpcClient,
     config: &NetworkConfig,
     reading: &ConsoleReading,
-    files: &[ImportedFile],
+    named: &Named,
 ) -> Result<CheckContext, String> {
     let fork_version = config.fork_version().ok_or_else(|| {
         format!(
@@ -197,7 +218,8 @@ async fn check_context(
     })?;
     let chain = |e: AppError| format!("Could not read the chain to check the files: {e}");
     let ops = &reading.ops;
-    let (pubkeys, mut ids) = named_in(files);
+    let pubkeys = &named.pubkeys;
+    let mut ids = named.operator_ids.clone();
     if let Some(cluster) = &reading.operator_ids {
         ids.extend(cluster.iter().copied());
     }

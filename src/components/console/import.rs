@@ -93,6 +93,9 @@ pub fn ImportPanel() -> impl IntoView {
     }
 }
 
+/// Accepted validators listed one by one (refused ones are always all listed).
+const SHOWN_ACCEPTED: usize = 50;
+
 /// Why registering with operator `id` would revert, in words.
 fn operator_problem(id: u64, problem: OperatorProblem) -> String {
     match problem {
@@ -130,7 +133,23 @@ fn Findings(report: ImportReport) -> impl IntoView {
             </li>
         }
     }).collect_view();
-    let validators = report.validators.iter().map(|v| {
+    // Every refused validator, and the first accepted ones: a thousand rows would hold the
+    // page's main thread for a long frame, and the summary says how many were accepted.
+    let mut shown_accepted = 0;
+    let hidden = report
+        .validators
+        .iter()
+        .filter(|v| v.accepted())
+        .count()
+        .saturating_sub(SHOWN_ACCEPTED);
+    let validators = report.validators.iter().filter(|v| {
+        if v.accepted() {
+            shown_accepted += 1;
+            shown_accepted <= SHOWN_ACCEPTED
+        } else {
+            true
+        }
+    }).map(|v| {
         let (accepted, reasons) = match &v.verdict {
             Verdict::Accepted(_) => (true, Vec::new()),
             Verdict::Refused(reasons) => (false, reasons.iter().map(ToString::to_string).collect()),
@@ -165,6 +184,7 @@ fn Findings(report: ImportReport) -> impl IntoView {
                 <thead><tr><th>"Nonce"</th><th>"Pubkey"</th><th>"Verdict"</th></tr></thead>
                 <tbody>{validators}</tbody>
             </table>
+            {(hidden > 0).then(|| view! { <p class="muted">{format!("… and {hidden} more accepted validators.")}</p> })}
         </div>
     }
 }
