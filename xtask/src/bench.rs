@@ -14,6 +14,8 @@ pub fn run_command() -> Result<()> {
     contracts::compile()?;
     println!("## Gas (devnet, SSV v2 stand-in, 4 operators)\n");
     run(&mut crate::devnet::devnet_program("gas-report"))?;
+    println!("\n## Cluster snapshot scan (devnet, 10,000 SSV events)\n");
+    run(&mut crate::devnet::devnet_program("scan-bench"))?;
     let dist = dist::build_release()?;
     println!("\n## Release bundle\n");
     println!("| file | bytes | gzip -9 |");
