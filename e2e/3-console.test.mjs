@@ -33,11 +33,15 @@ async function openConsole(account, context) {
     ({ context, page, errors } = await openApp(browser, [{ ...WALLET, account }]));
     await page.goto(new URL('admin', process.env.APP_URL).href);
   }
-  if (!(await page.locator('[data-testid=account]').count())) {
-    await page.getByRole('button', { name: 'Connect wallet' }).click();
-    await page.getByRole('button', { name: WALLET.name }).click();
+  // The console's own wallet bar (the staker's is hidden on /admin).
+  const root = page.locator('#console-root');
+  await root.locator('.wallet-bar').waitFor();
+  if (!(await root.locator('[data-testid=account]').count())) {
+    await root.getByRole('button', { name: 'Connect wallet' }).click();
+    await root.getByRole('button', { name: WALLET.name }).click();
   }
-  await page.locator('[data-testid=account]').waitFor();
+  await root.locator('[data-testid=account]').waitFor();
+  assert.equal(await page.locator('header.top .wallet-bar').isVisible(), false, "the staker's wallet bar is hidden");
   await waitForText(page, '[data-testid=console-roles]', /0x/i);
   return { context, page, errors };
 }

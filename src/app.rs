@@ -36,7 +36,7 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
         <Router>
             <header class="top">
                 <a class="brand" href="">"SSV Pool"</a>
-                <StakerWallet/>
+                <WalletBar/>
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
@@ -48,14 +48,3 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
     }
 }
 
-/// The staker's wallet bar; on `/admin` the console shows its own.
-#[component]
-fn StakerWallet() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let on_console = move || {
-        location
-            .pathname
-            .with(|p| p.trim_end_matches('/').ends_with("/admin"))
-    };
-    move || (!on_console()).then(|| view! { <WalletBar/> })
-}

@@ -32,7 +32,7 @@ pub fn run_command() -> Result<()> {
     println!(
         "| **staker's first visit (JS + CSS + wasm + HTML; the console included)** | | **{first_visit}** |"
     );
-    println!("| **console's import checker (worker, on the first check only)** | | **{worker}** |");
+    println!("| **operator console and its import checker (on `/admin` only)** | | **{worker}** |");
     println!("\n## In headless Chromium (release build, devnet)\n");
     tools::setup(tools::Needs { browser: true })?;
     // Deposit signature checks, as the admin page will run them (the test prints the rate).

@@ -86,7 +86,29 @@ pub fn run_command(only: &[String]) -> Result<()> {
                 for secret in &secrets {
                     eprintln!("the built app holds a secret: {secret}");
                 }
+                let within_budget = match dist::first_visit_gzip(&dist) {
+                    Ok(bytes) if bytes <= dist::FIRST_VISIT_BUDGET => {
+                        println!(
+                            "staker's first visit: {bytes} bytes gzip (budget {})",
+                            dist::FIRST_VISIT_BUDGET
+                        );
+                        true
+                    }
+                    Ok(bytes) => {
+                        eprintln!(
+                            "the staker's first visit is {bytes} bytes gzip, over the budget of {} \
+                             (see README, Figures): make it smaller or move code to the console",
+                            dist::FIRST_VISIT_BUDGET
+                        );
+                        false
+                    }
+                    Err(e) => {
+                        eprintln!("measuring the bundle failed: {e:#}");
+                        false
+                    }
+                };
                 secrets.is_empty()
+                    && within_budget
                     && end_to_end(&dist).unwrap_or_else(|e| {
                         eprintln!("end-to-end setup failed: {e:#}");
                         false
