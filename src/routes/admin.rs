@@ -10,6 +10,13 @@ let mounting = null;
 export function loadConsole(id) {
   const root = document.getElementById(id);
   const base = document.baseURI;
+  if (!document.getElementById('console-css')) {
+    const css = document.createElement('link');
+    css.id = 'console-css';
+    css.rel = 'stylesheet';
+    css.href = new URL('ssv-pool-console.css', base).href;
+    document.head.append(css);
+  }
   mounting = import(new URL('ssv-pool-console.js', base).href)
     .then(async (module) => {
       await module.default({ module_or_path: new URL('ssv-pool-console_bg.wasm', base).href });
