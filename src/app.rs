@@ -47,4 +47,3 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
         </Router>
     }
 }
-

@@ -52,6 +52,9 @@ pub struct Wallet {
     /// Whether discovery has had its chance to hear from wallets.
     searched: RwSignal<bool>,
     subscriptions: StoredValue<Vec<events::Subscription>, LocalStorage>,
+    /// `chainChanged` events heard so far: a chain read back after a switch is stale if one
+    /// arrived while the read was under way.
+    chain_events: StoredValue<u64>,
     /// Listens for wallets announcing themselves (they may announce late) for as long as the
     /// handle lives; dropped, and so removed, with its owner.
     discovery: StoredValue<Option<discovery::WalletDiscovery>, LocalStorage>,
@@ -92,6 +95,7 @@ impl Wallet {
             error: RwSignal::new(None),
             searched: RwSignal::new(false),
             subscriptions: StoredValue::new_local(Vec::new()),
+            chain_events: StoredValue::new(0),
             discovery: StoredValue::new_local(None),
         };
         let remembered = storage().and_then(|s| s.get_item(REMEMBERED).ok().flatten());
@@ -190,6 +194,7 @@ impl Wallet {
             }
         });
         let on_chain = events::on_chain_changed(&provider, move |chain_id| {
+            self.chain_events.update_value(|n| *n += 1);
             self.connection.update(|c| {
                 if let Some(c) = c {
                     c.chain_id = chain_id;
@@ -249,9 +254,14 @@ impl Wallet {
                 other => other,
             };
             match result {
-                // Some wallets switch without emitting chainChanged: read the chain back.
+                // Some wallets switch without emitting chainChanged: read the chain back, unless
+                // the wallet told us of a chain change meanwhile (that news is newer than the
+                // answer, which may have been decided before it).
                 Ok(_) => {
-                    if let Ok(id) = client.request_noparams::<U64>("eth_chainId").await {
+                    let events = self.chain_events.get_value();
+                    if let Ok(id) = client.request_noparams::<U64>("eth_chainId").await
+                        && self.chain_events.get_value() == events
+                    {
                         self.connection.update(|c| {
                             if let Some(c) = c {
                                 c.chain_id = id.to::<u64>();
