@@ -7,7 +7,13 @@ use anyhow::{Context, Result, bail};
 
 /// The repository root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // `cargo run` sets CARGO_MANIFEST_DIR at run time too. Prefer it: cargo fingerprints path
+    // packages relative to the workspace, so a target directory shared by two checkouts (a clone,
+    // a worktree) reuses a binary whose compile-time path points at the other checkout.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives in the repository")
         .into()
