@@ -1,6 +1,6 @@
 //! Running the project's tools with the project's PATH.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
