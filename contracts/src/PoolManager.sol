@@ -369,7 +369,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     /// @notice SSV funding of one validator for the current runway, at the live fees:
     ///         burnRate * runway + max(burnRate * liquidationThreshold, minimumCollateral),
     ///         rounded up to the network's precision. In ETH for v2, in SSV for v1.
-    function fundingPerValidator(uint64[] memory operatorIds) public view returns (uint256) {
+    function fundingPerValidator(uint64[] calldata operatorIds) external view returns (uint256) {
         uint256 burnRate = ssvViews.getNetworkFee();
         for (uint256 i; i < operatorIds.length; ++i) {
             burnRate += ssvViews.getOperatorFee(operatorIds[i]);
@@ -390,10 +390,17 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///        the pubkeys against its logs: a deposit by anyone since then (a front-run of a
     ///        ceremony key) makes this revert. The count moves exactly when the root does, and
     ///        reads one slot instead of the root's 32.
+    /// @param perValidatorFunding what each validator brings to its cluster, from the fee
+    ///        reserve: the caller quotes it with `fundingPerValidator` (an `eth_call`, free) and
+    ///        previews it. Reading the seven live fees here cost ~28,000 gas per activation and
+    ///        could fund differently from the preview if a fee moved in between. The network
+    ///        refuses a registration that leaves the cluster under its liquidation collateral;
+    ///        more than needed stays the pool's, in its cluster (`withdrawFromCluster`).
     /// @param cluster the cluster's latest snapshot, rebuilt from the SSV network's events.
     function activateValidators(
         ValidatorData[] calldata validators,
         uint64 expectedDepositCount,
+        uint256 perValidatorFunding,
         Cluster calldata cluster
     ) external nonReentrant onlyRole(KEEPER_ROLE) {
         uint256 count = validators.length;
@@ -409,7 +416,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         if (count > limit) revert BulkLimitExceeded(count, limit);
 
         _checkEntries(validators, first);
-        uint256 funding = count * fundingPerValidator(validators[0].operatorIds);
+        uint256 funding = count * perValidatorFunding;
         if (feeReserve < funding) revert InsufficientFeeReserve(feeReserve, funding);
 
         uint256 nonce = ssvRegistrations;

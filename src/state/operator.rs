@@ -6,7 +6,7 @@ use alloy_rpc_client::RpcClient;
 use alloy_sol_types::SolCall;
 use pool_chain::bindings::PoolManager::{self, ValidatorData};
 use pool_chain::client::{
-    ClusterCursor, deposit_count, read_operations, registry_entries, scan_deposits,
+    ClusterCursor, deposit_count, funding_quote, read_operations, registry_entries, scan_deposits,
 };
 use pool_chain::config::NetworkConfig;
 use pool_chain::rpc::TxRequest;
@@ -175,16 +175,24 @@ pub enum ActivationRefused {
     Chain(AppError),
 }
 
+/// An activation ready for the wallet, and the funding per validator it carries (what the
+/// preview shows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedActivation {
+    pub tx: TxRequest,
+    pub funding: U256,
+}
+
 /// The activation of the next `count` entries, prepared right before the wallet is asked: the
 /// deposit count read first, then the deposit contract's logs since the pool's deployment
 /// checked for every pubkey (a deposit in between changes the count, and the contract
-/// reverts), and a fresh cluster snapshot.
+/// reverts), a fresh cluster snapshot and the pool's funding quote at the live fees.
 pub async fn prepare_activation(
     client: &RpcClient,
     config: &NetworkConfig,
     from: Address,
     count: u64,
-) -> Result<TxRequest, ActivationRefused> {
+) -> Result<PreparedActivation, ActivationRefused> {
     let chain = |e: AppError| ActivationRefused::Chain(e);
     let ops = read_operations(client, config.pool_manager)
         .await
@@ -233,13 +241,20 @@ pub async fn prepare_activation(
     )
     .await
     .map_err(|e| chain(e.cause.into()))?;
+    let funding = funding_quote(client, config.pool_manager, ids)
+        .await
+        .map_err(|e| chain(e.into()))?;
     let data = PoolManager::activateValidatorsCall {
         validators: entries,
         expectedDepositCount: deposits,
+        perValidatorFunding: funding,
         cluster: cursor.cluster.into(),
     }
     .abi_encode();
-    Ok(to_pool(config, from, data, None))
+    Ok(PreparedActivation {
+        tx: to_pool(config, from, data, None),
+        funding,
+    })
 }
 
 /// Gas the node estimates for `tx` (shown in previews; the wallet sets its own limit).

@@ -8,8 +8,8 @@
 //! funding    = burnRate * runway + collateral, rounded up to the network's precision
 //! ```
 //!
-//! The same formula runs on-chain in `PoolManager.fundingPerValidator`; fees are read live from
-//! the SSV views because the DAO changes them.
+//! The same formula runs on-chain in the view `PoolManager.fundingPerValidator` (fees read live
+//! from the SSV views, because the DAO changes them); an activation carries that quote.
 //!
 //! ```
 //! use alloy_primitives::U256;

@@ -48,6 +48,16 @@ impl Devnet {
         })
     }
 
+    /// The pool's funding quote per validator of the devnet's cluster, at the live fees (what
+    /// an activation passes).
+    pub async fn funding_quote(&self) -> Result<alloy::primitives::U256> {
+        Ok(self
+            .pool()
+            .fundingPerValidator(self.deployment.operator_ids.clone())
+            .call()
+            .await?)
+    }
+
     /// The deposit contract's deposit count now (what an activation must carry).
     pub async fn deposit_count(&self) -> Result<u64> {
         let deposit = DevnetDepositContract::new(self.deployment.deposit_contract, self.provider());
@@ -242,8 +252,9 @@ impl Devnet {
         ensure!(added.status(), "addValidators reverted");
         self.mine(pool.activationDelay().call().await?).await?;
         let count = self.deposit_count().await?;
+        let funding = self.funding_quote().await?;
         let receipt = pool
-            .activateValidators(entries, count, cluster)
+            .activateValidators(entries, count, funding, cluster)
             .send()
             .await?
             .get_receipt()

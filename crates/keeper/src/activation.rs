@@ -110,6 +110,7 @@ impl Keeper {
         let calldata: Bytes = PoolManager::activateValidatorsCall {
             validators: entries,
             expectedDepositCount: expected,
+            perValidatorFunding: funding,
             cluster,
         }
         .abi_encode()

@@ -25,6 +25,8 @@ enum Prepared {
         tx: TxRequest,
         count: u64,
         gas: Option<u64>,
+        /// Per validator, as the transaction carries it.
+        funding: U256,
     },
     Refused(String),
 }
@@ -79,9 +81,9 @@ pub fn ActivationPanel() -> impl IntoView {
                 )
                 .await
                 {
-                    Ok(tx) => {
-                        let gas = operator::estimate_gas(&client, &tx).await.ok();
-                        Prepared::Ready { tx, count: n, gas }
+                    Ok(ready) => {
+                        let gas = operator::estimate_gas(&client, &ready.tx).await.ok();
+                        Prepared::Ready { tx: ready.tx, count: n, gas, funding: ready.funding }
                     }
                     Err(ActivationRefused::FrontRun {
                         pubkey,
@@ -115,10 +117,9 @@ pub fn ActivationPanel() -> impl IntoView {
         Prepared::None => ().into_any(),
         Prepared::Preparing => view! { <p>"Checking the pubkeys against the deposit contract and reading the cluster…"</p> }.into_any(),
         Prepared::Refused(reason) => view! { <p class="error" role="alert" data-testid="activation-refused">{reason}</p> }.into_any(),
-        Prepared::Ready { count, gas, .. } => {
+        Prepared::Ready { count, gas, funding, .. } => {
             let r = reading.get_untracked();
-            let (funding, asset) = activatable.get_untracked().zip(r.as_ref().map(|r| r.ops.fee_asset))
-                .map_or((U256::ZERO, FeeAsset::Eth), |(a, f)| (a.funding, f));
+            let asset = r.as_ref().map_or(FeeAsset::Eth, |r| r.ops.fee_asset);
             let pubkeys: Vec<String> = r.as_ref().map(|r| r.pending.iter().take(count as usize).map(|e| e.pubkey.to_string()).collect()).unwrap_or_default();
             let n = U256::from(count);
             let ether = U256::from(DEPOSIT_WEI) * n;

@@ -27,7 +27,7 @@ pub use cluster_scan::{CLUSTER_REORG_MARGIN, ClusterCursor, FoundCluster, latest
 pub use deposits::{DepositedKey, deposit_count, scan_deposits};
 pub use error::ChainError;
 pub use fees::fee_market;
-pub use operations::{FeeAsset, Operations, PoolAddresses, read_operations};
+pub use operations::{FeeAsset, Operations, PoolAddresses, funding_quote, read_operations};
 pub use operators::{
     OperatorKey, OperatorProblem, OperatorState, operator_key_text, operator_keys, operator_states,
 };

@@ -140,3 +140,22 @@ pub async fn read_operations(client: &RpcClient, pool: Address) -> Result<Operat
         },
     })
 }
+
+/// The pool's quote (`fundingPerValidator`: its runway at the live SSV fees, rounded to the
+/// network's precision) of what each validator of `operator_ids` brings to its cluster. An
+/// activation passes it as is, so what the preview shows is what is sent.
+pub async fn funding_quote(
+    client: &RpcClient,
+    pool: Address,
+    operator_ids: Vec<u64>,
+) -> Result<U256, ChainError> {
+    let mut calls = Calls::new(client);
+    let quote = calls.call(
+        pool,
+        &P::fundingPerValidatorCall {
+            operatorIds: operator_ids,
+        },
+    )?;
+    calls.send().await?;
+    answer::<P::fundingPerValidatorCall>(quote).await
+}

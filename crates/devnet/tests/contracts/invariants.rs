@@ -228,6 +228,7 @@ async fn run(actions: Vec<Action>) {
                     .activateValidators(
                         entries,
                         devnet.deposit_count().await.unwrap(),
+                        devnet.funding_quote().await.unwrap(),
                         model.cluster.clone(),
                     )
                     .mined()

@@ -11,6 +11,8 @@
 //! - `standins`: the deposit contract and SSV stand-ins and the remaining guards;
 //! - `ceremony`: the devnet key ceremony's files, activated for real;
 //! - `clusters`: top-up, liquidation, reactivation, withdrawal; v1 and v2;
+//! - `funding`: the activation's funding as the caller passes it: under-funding refused by the
+//!   network with nothing moved, a surplus kept in the pool's cluster, the reserve as the bound;
 //! - `console`: the operator console's chain reads (`pool_chain::client`) against the stand-ins,
 //!   operator states set through the stand-in network's own functions.
 
@@ -19,6 +21,7 @@ mod ceremony;
 mod client;
 mod clusters;
 mod console;
+mod funding;
 mod invariants;
 mod oracle;
 mod pool;

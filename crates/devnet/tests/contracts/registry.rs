@@ -95,7 +95,7 @@ async fn entries_wait_the_activation_delay() {
     devnet.mine(8).await.unwrap();
     let count = devnet.deposit_count().await.unwrap();
     let error = pool
-        .activateValidators(batch.clone(), count, new_cluster())
+        .activateValidators(batch.clone(), count, devnet.funding_quote().await.unwrap(), new_cluster())
         .call()
         .await
         .unwrap_err();
@@ -111,7 +111,7 @@ async fn entries_wait_the_activation_delay() {
     devnet.mine(1).await.unwrap();
     // From block added_in + 10 on, it goes.
     let receipt = pool
-        .activateValidators(batch, count, new_cluster())
+        .activateValidators(batch, count, devnet.funding_quote().await.unwrap(), new_cluster())
         .mined()
         .await;
     assert!(receipt.status());
@@ -134,6 +134,7 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
         .activateValidators(
             first[..1].to_vec(),
             devnet.deposit_count().await.unwrap(),
+            devnet.funding_quote().await.unwrap(),
             new_cluster(),
         )
         .mined()
@@ -178,6 +179,7 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
         .activateValidators(
             first[1..3].to_vec(),
             devnet.deposit_count().await.unwrap(),
+            devnet.funding_quote().await.unwrap(),
             cluster.clone(),
         )
         .mined()
@@ -195,7 +197,7 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
     assert_eq!(registered.index, U256::from(3));
     devnet.mine(2).await.unwrap();
     let receipt = pool
-        .activateValidators(fresh, devnet.deposit_count().await.unwrap(), cluster)
+        .activateValidators(fresh, devnet.deposit_count().await.unwrap(), devnet.funding_quote().await.unwrap(), cluster)
         .mined()
         .await;
     assert!(receipt.status());
@@ -206,6 +208,7 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
         pool.activateValidators(
             first[3..4].to_vec(),
             devnet.deposit_count().await.unwrap(),
+            devnet.funding_quote().await.unwrap(),
             new_cluster()
         ),
         NotEnoughValidators
