@@ -53,6 +53,9 @@ pub fn run_command() -> Result<()> {
     if !crate::test::with_served_app(&dist, |command| command.arg("e2e/bench.mjs"))? {
         anyhow::bail!("the browser figures could not be measured");
     }
+    if !crate::test::with_served_app(&dist, |command| command.arg("e2e/bench-heap.mjs"))? {
+        anyhow::bail!("the page's memory over refreshes could not be measured");
+    }
     println!("\n## Console import checks in headless Chromium (release build, devnet)\n");
     // A fresh devnet that also writes an unregistered ceremony of this many validators.
     let count = CONSOLE_VALIDATORS.to_string();
