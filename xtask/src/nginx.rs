@@ -267,4 +267,34 @@ mod tests {
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn a_development_build_at_the_root_answers_every_unknown_path_with_the_app() {
+        if !Path::new(NGINX).exists() {
+            eprintln!("skipped: {NGINX} is not installed (cargo xtask setup --server)");
+            return;
+        }
+        // As `cargo xtask dev` serves Trunk's development build: no route copies, no headers.
+        let dir = std::env::temp_dir().join(format!("xtask-nginx-dev-{}", std::process::id()));
+        let dist = dir.join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "the app").unwrap();
+        std::fs::write(dir.join("devnet.json"), "{}").unwrap();
+        let site = Site {
+            root: dist.clone(),
+            config: dir.join("devnet.json"),
+            mount: "/".into(),
+            headers: false,
+            fallback: "index.html".into(),
+        };
+        let server = Nginx::start(&site, 0).unwrap();
+        assert_eq!(server.url(), format!("http://127.0.0.1:{}/", server.port));
+        assert_eq!(get(server.port, "/").1, "the app");
+        let (head, body) = get(server.port, "/admin");
+        assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+        assert_eq!(body, "the app");
+        assert_eq!(get(server.port, "/config.json").1, "{}");
+        drop(server);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
