@@ -5,8 +5,8 @@ use std::sync::mpsc;
 use anyhow::{Context, Result};
 
 use crate::devnet::DevnetProcess;
-use crate::process::{cmd, root, run};
 use crate::nginx::{Nginx, Site};
+use crate::process::{cmd, root, run};
 use crate::{contracts, flag_value, tools};
 
 pub fn run_command(args: &[String]) -> Result<()> {

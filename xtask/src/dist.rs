@@ -56,7 +56,9 @@ fn copy_routes(dist: &Path) -> Result<()> {
 /// Where the `href` of the page's `<base>` is (Trunk writes the public URL there; its minifier
 /// drops the quotes).
 fn base_href(html: &str) -> Result<std::ops::Range<usize>> {
-    let tag = html.find("<base ").context("the page has no <base>: see index.html")?;
+    let tag = html
+        .find("<base ")
+        .context("the page has no <base>: see index.html")?;
     let start = tag + html[tag..].find("href=").context("<base> without href")? + "href=".len();
     let (start, end) = match html[start..].chars().next() {
         Some(quote @ ('"' | '\'')) => {

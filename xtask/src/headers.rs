@@ -43,7 +43,9 @@ impl Policy {
             Some(text) => {
                 let parsed: serde_json::Value =
                     serde_json::from_str(text).context("config.json is not JSON")?;
-                let url = parsed["rpcUrl"].as_str().context("config.json has no rpcUrl")?;
+                let url = parsed["rpcUrl"]
+                    .as_str()
+                    .context("config.json has no rpcUrl")?;
                 Some(origin(url)?)
             }
             None => None,
@@ -115,12 +117,16 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start + "<script".len()..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let attributes = &after[..tag_end];
         let body = &after[tag_end + 1..];
-        let Some(close) = body.find("</script") else { break };
+        let Some(close) = body.find("</script") else {
+            break;
+        };
         if !attributes.contains("src=") {
-            let digest = Sha256::digest(body[..close].as_bytes());
+            let digest = Sha256::digest(&body.as_bytes()[..close]);
             let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
             hashes.push(format!("'sha256-{encoded}'"));
         }
@@ -155,7 +161,9 @@ pub fn with_meta(html: &str, policy: &Policy) -> Result<String> {
         html.replace_range(start..end, "");
     }
     // Trunk's minifier leaves out the optional <head> tag; the charset is always there.
-    let charset = html.find("<meta charset").context("no <meta charset> in the HTML")?;
+    let charset = html
+        .find("<meta charset")
+        .context("no <meta charset> in the HTML")?;
     let head = charset + html[charset..].find('>').context("unterminated meta")? + 1;
     let meta = format!("{MARK} content=\"{}\">", policy.meta());
     html.insert_str(head, &meta);

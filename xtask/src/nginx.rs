@@ -64,7 +64,10 @@ impl Nginx {
             std::os::unix::fs::symlink(&root, &mounted)?;
         }
         let config = site.config.canonicalize().context("the config file")?;
-        std::fs::write(dir.join("nginx.conf"), conf(site, &root, &config, &dir, port))?;
+        std::fs::write(
+            dir.join("nginx.conf"),
+            conf(site, &root, &config, &dir, port),
+        )?;
         let child = Command::new(NGINX)
             .arg("-p")
             .arg(&dir)
@@ -101,7 +104,10 @@ impl Nginx {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        bail!("nginx did not listen on 127.0.0.1:{} within 10 s", self.port)
+        bail!(
+            "nginx did not listen on 127.0.0.1:{} within 10 s",
+            self.port
+        )
     }
 }
 
