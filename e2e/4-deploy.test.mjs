@@ -27,7 +27,7 @@ const directives = (policy) => Object.fromEntries(policy.split(';').map((d) => d
 const inlineScripts = (html) => [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 const digest = (algorithm, data) => createHash(algorithm).update(data).digest('base64');
 
-test('under a sub-path with its headers: CSP with every inline script hashed, SRI matching the files, route copies, 404', async () => {
+test('under a sub-path with its headers: CSP with every inline script hashed, SRI matching the files (the wasm too), route copies, 404', async () => {
   const app = new URL(APP_URL);
   assert.notEqual(app.pathname, '/', 'the tests serve the app under a sub-path');
   const response = await fetch(APP_URL);
@@ -63,8 +63,13 @@ test('under a sub-path with its headers: CSP with every inline script hashed, SR
     assert.equal(file.status, 200, href);
     assert.equal(`sha384-${digest('sha384', Buffer.from(await file.arrayBuffer()))}`, expected, href);
   }
-  const wasm = await fetch(new URL(html.match(/href=\.\/([^\s>]+_bg\.wasm)/)[1], APP_URL));
+  // The wasm too: Chromium ignores integrity on its preload, so the loader fetches it with the
+  // hash (xtask/src/wasm_sri.rs), and the browser refuses other bytes.
+  const loader = html.match(/module_or_path: fetch\('([^']+_bg\.wasm)', \{ integrity: '(sha384-[^']+)' \}\)/);
+  assert.ok(loader, "Trunk's loader fetches the wasm with its integrity hash");
+  const wasm = await fetch(new URL(loader[1], APP_URL));
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.equal(`sha384-${digest('sha384', Buffer.from(await wasm.arrayBuffer()))}`, loader[2]);
 
   // /pool/admin is a folder with its own copy of the page (a reload works without a fallback).
   const admin = await fetch(new URL('admin', APP_URL), { redirect: 'manual' });

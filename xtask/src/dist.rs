@@ -83,8 +83,9 @@ pub fn html_files() -> Vec<String> {
     files
 }
 
-/// Makes a build ready for a network: `config` (checked) as `dist/config.json`, then the
-/// security headers for its RPC and the build's inline scripts (`headers.rs`). Idempotent.
+/// Makes a build ready for a network: `config` (checked) as `dist/config.json`, the wasm fetched
+/// with its integrity hash (`wasm_sri.rs`), then the security headers for its RPC and the
+/// build's inline scripts (`headers.rs`). Idempotent.
 pub fn finish(dist: &Path, config: Option<&str>, connect: Connect) -> Result<headers::Policy> {
     if let Some(text) = config {
         let parsed: serde_json::Value =
@@ -95,6 +96,11 @@ pub fn finish(dist: &Path, config: Option<&str>, connect: Connect) -> Result<hea
         std::fs::write(dist.join("config.json"), text)?;
     }
     let files = html_files();
+    for name in &files {
+        let path = dist.join(name);
+        let html = std::fs::read_to_string(&path).with_context(|| format!("reading {name}"))?;
+        std::fs::write(&path, crate::wasm_sri::pin(&html)?)?;
+    }
     let names: Vec<&str> = files.iter().map(String::as_str).collect();
     headers::write(dist, &names, connect)
 }

@@ -17,6 +17,7 @@ mod nginx;
 mod process;
 mod test;
 mod tools;
+mod wasm_sri;
 
 use std::process::ExitCode;
 
