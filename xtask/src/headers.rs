@@ -19,8 +19,8 @@ pub const HEADERS_FILE: &str = "_headers";
 /// Which RPC endpoints the page may reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connect {
-    /// The configured RPC, and any `https:` / `wss:` endpoint (a staker's own RPC, set in the
-    /// page, must work; see ARCHITECTURE.md).
+    /// The configured RPC, any `https:` / `wss:` endpoint and a node on loopback (a staker's own
+    /// RPC, set in the page, must work; see ARCHITECTURE.md).
     AnySecure,
     /// The configured RPC only.
     Configured,
@@ -67,7 +67,11 @@ impl Policy {
         let mut connect = vec!["'self'".to_string()];
         connect.extend(self.rpc_origin.iter().cloned());
         if self.connect == Connect::AnySecure {
-            connect.extend(["https:".to_string(), "wss:".to_string()]);
+            // Any TLS endpoint, and a node on the staker's own machine (browsers let an https
+            // page reach loopback over plain http).
+            connect.extend(
+                ["https:", "wss:", "http://127.0.0.1:*", "http://localhost:*"].map(String::from),
+            );
         }
         vec![
             "default-src 'none'".into(),
@@ -250,7 +254,7 @@ mod tests {
         let open = Policy::for_build(HTML, Some(config), Connect::AnySecure).unwrap();
         assert!(
             open.meta()
-                .contains("connect-src 'self' http://127.0.0.1:8545 https: wss:;")
+                .contains("connect-src 'self' http://127.0.0.1:8545 https: wss: http://127.0.0.1:* http://localhost:*;")
         );
         assert!(Policy::for_build(HTML, None, Connect::Configured).is_err());
         assert!(origin("javascript:alert(1)").is_err());
