@@ -26,8 +26,9 @@ export async function launch() {
   });
 }
 
-/** A fresh browser context (its own storage) with the given test wallets injected. */
-export async function openApp(browser, wallets, { colorScheme = 'light', viewport, countRpc = false } = {}) {
+/** A fresh browser context (its own storage) with the given test wallets injected; `prepare(context,
+ * page)` runs before the first navigation (listeners that must see the first load). */
+export async function openApp(browser, wallets, { colorScheme = 'light', viewport, countRpc = false, prepare } = {}) {
   const context = await browser.newContext({ colorScheme, viewport });
   if (countRpc) await context.addInitScript(COUNT_RPC);
   for (const wallet of wallets) {
@@ -36,6 +37,7 @@ export async function openApp(browser, wallets, { colorScheme = 'light', viewpor
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  if (prepare) await prepare(context, page);
   await page.goto(APP_URL);
   return { context, page, errors };
 }

@@ -34,7 +34,10 @@ pub fn run_command() -> Result<()> {
     );
     println!("| **operator console and its import checker (on `/admin` only)** | | **{worker}** |");
     println!("\n## In headless Chromium (release build, devnet)\n");
-    tools::setup(tools::Needs { browser: true })?;
+    tools::setup(tools::Needs {
+        browser: true,
+        server: true,
+    })?;
     // Deposit signature checks, as the admin page will run them (the test prints the rate).
     run(cmd("cargo")
         .args([

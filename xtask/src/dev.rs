@@ -5,8 +5,9 @@ use std::sync::mpsc;
 use anyhow::{Context, Result};
 
 use crate::devnet::DevnetProcess;
+use crate::nginx::{Nginx, Site};
 use crate::process::{cmd, root, run};
-use crate::{contracts, flag_value, serve, tools};
+use crate::{contracts, flag_value, tools};
 
 pub fn run_command(args: &[String]) -> Result<()> {
     let port: u16 = flag_value(args, "--port")
@@ -18,7 +19,10 @@ pub fn run_command(args: &[String]) -> Result<()> {
         .parse()
         .context("--rpc-port")?;
 
-    tools::setup(tools::Needs::default())?;
+    tools::setup(tools::Needs {
+        browser: false,
+        server: true,
+    })?;
     contracts::compile()?;
 
     let config_path = root().join(".devnet/config.json");
@@ -26,14 +30,19 @@ pub fn run_command(args: &[String]) -> Result<()> {
     let devnet = DevnetProcess::start(rpc_port, &config_path)?;
 
     run(cmd("trunk").arg("build"))?;
-    let server = serve::start(
-        serve::Site {
+    // A development build: no security headers (they are written by `cargo xtask dist`), and
+    // every unknown path answered with the app (it has no route copies).
+    let server = Nginx::start(
+        &Site {
             root: root().join("dist"),
             config: config_path,
+            mount: "/".into(),
+            headers: false,
+            fallback: "index.html".into(),
         },
         port,
     )?;
-    // Rebuild on every source change; the server picks up the new files.
+    // Rebuild on every source change; nginx serves the new files (it reads them per request).
     let mut watch = cmd("trunk")
         .args(["watch", "--quiet"])
         .spawn()
@@ -65,6 +74,7 @@ pub fn run_command(args: &[String]) -> Result<()> {
     let _ = stop_rx.recv();
     let _ = watch.kill();
     let _ = watch.wait();
+    drop(server);
     drop(devnet);
     println!("stopped");
     Ok(())

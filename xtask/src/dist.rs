@@ -2,33 +2,131 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
+use crate::headers::{self, Connect};
 use crate::process::{cmd, root, run};
 use crate::{flag_value, tools};
 
-/// Builds `dist/` in release mode (wasm-opt included, see `Trunk.toml`).
+/// The app's routes other than `/`, each given its own copy of the page (`admin/index.html`):
+/// a reload of `/pool/admin` then works on any static host, IPFS path gateways included, which
+/// redirect a folder to its slash form and serve its `index.html` (they have no SPA fallback).
+/// Must equal the app's own list (`ROUTES` in `src/app.rs`, tested).
+pub const ROUTES: [&str; 1] = ["admin"];
+
+/// Trunk's public URL by default: relative, so one build works at a domain's root, under any
+/// sub-path and under an IPFS gateway's `/ipfs/<cid>/`.
+const RELATIVE: &str = "./";
+
+/// Builds `dist/` in release mode (wasm-opt included, see `Trunk.toml`) with every asset URL
+/// relative to the page's `<base href="./">`, and the route copies and `404.html`; no config
+/// and no headers yet (see [`finish`]).
 pub fn build_release() -> Result<PathBuf> {
+    build(RELATIVE)
+}
+
+fn build(public_url: &str) -> Result<PathBuf> {
     tools::setup(tools::Needs::default())?;
     crate::contracts::compile()?;
-    run(cmd("trunk").args(["build", "--release"]))?;
+    run(cmd("trunk").args(["build", "--release", "--public-url", public_url]))?;
     let dist = root().join("dist");
-    // Static hosts answer unknown paths with 404.html: make that the app too (SPA routes).
-    std::fs::copy(dist.join("index.html"), dist.join("404.html")).context("copying 404.html")?;
+    copy_routes(&dist)?;
     Ok(dist)
 }
 
-pub fn run_command(args: &[String]) -> Result<()> {
-    let dist = build_release()?;
-    if let Some(config) = flag_value(args, "--config") {
-        let text = std::fs::read_to_string(config).with_context(|| format!("reading {config}"))?;
+/// `404.html` (static hosts answer unknown paths with it: the app then says the page does not
+/// exist) and each route's `ROUTE/index.html`, whose relative `<base>` climbs back to the app's
+/// folder (an absolute public URL is kept as it is).
+fn copy_routes(dist: &Path) -> Result<()> {
+    let index = std::fs::read_to_string(dist.join("index.html")).context("reading index.html")?;
+    std::fs::write(dist.join("404.html"), &index).context("writing 404.html")?;
+    let href = base_href(&index)?;
+    for route in ROUTES {
+        let mut html = index.clone();
+        if &html[href.clone()] == RELATIVE {
+            html.replace_range(href.clone(), &"../".repeat(route.split('/').count()));
+        }
+        let folder = dist.join(route);
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(folder.join("index.html"), html)?;
+    }
+    Ok(())
+}
+
+/// Where the `href` of the page's `<base>` is (Trunk writes the public URL there; its minifier
+/// drops the quotes).
+fn base_href(html: &str) -> Result<std::ops::Range<usize>> {
+    let tag = html
+        .find("<base ")
+        .context("the page has no <base>: see index.html")?;
+    let start = tag + html[tag..].find("href=").context("<base> without href")? + "href=".len();
+    let (start, end) = match html[start..].chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let end = html[start + 1..].find(quote).context("unterminated href")?;
+            (start + 1, start + 1 + end)
+        }
+        // Unquoted: up to a space or the tag's end (`<base href=./>` is `./`).
+        _ => {
+            let end = html[start..]
+                .find([' ', '>'])
+                .context("unterminated <base>")?;
+            (start, start + end)
+        }
+    };
+    Ok(start..end)
+}
+
+/// The HTML files of a build: `index.html`, `404.html` and each route's copy.
+pub fn html_files() -> Vec<String> {
+    let mut files = vec!["index.html".to_string(), "404.html".to_string()];
+    files.extend(ROUTES.iter().map(|r| format!("{r}/index.html")));
+    files
+}
+
+/// Makes a build ready for a network: `config` (checked) as `dist/config.json`, the wasm fetched
+/// with its integrity hash (`wasm_sri.rs`), then the security headers for its RPC and the
+/// build's inline scripts (`headers.rs`). Idempotent.
+pub fn finish(dist: &Path, config: Option<&str>, connect: Connect) -> Result<headers::Policy> {
+    if let Some(text) = config {
         let parsed: serde_json::Value =
-            serde_json::from_str(&text).with_context(|| format!("{config} is not JSON"))?;
+            serde_json::from_str(text).context("the config is not JSON")?;
         for key in ["chainId", "chainName", "rpcUrl", "poolManager", "poolEth"] {
-            anyhow::ensure!(parsed.get(key).is_some(), "{config} has no `{key}`");
+            anyhow::ensure!(parsed.get(key).is_some(), "the config has no `{key}`");
         }
         std::fs::write(dist.join("config.json"), text)?;
     }
+    let files = html_files();
+    for name in &files {
+        let path = dist.join(name);
+        let html = std::fs::read_to_string(&path).with_context(|| format!("reading {name}"))?;
+        std::fs::write(&path, crate::wasm_sri::pin(&html)?)?;
+    }
+    let names: Vec<&str> = files.iter().map(String::as_str).collect();
+    headers::write(dist, &names, connect)
+}
+
+pub fn run_command(args: &[String]) -> Result<()> {
+    let public_url = flag_value(args, "--public-url").unwrap_or(RELATIVE);
+    if public_url != RELATIVE && !(public_url.starts_with('/') && public_url.ends_with('/')) {
+        bail!("--public-url is `./` (any host, the default) or an absolute path like `/pool/`");
+    }
+    let dist = if args.iter().any(|a| a == "--no-build") {
+        root().join("dist")
+    } else {
+        build(public_url)?
+    };
+    let config = match flag_value(args, "--config") {
+        Some(path) => {
+            Some(std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?)
+        }
+        None => None,
+    };
+    let connect = if args.iter().any(|a| a == "--strict-connect") {
+        Connect::Configured
+    } else {
+        Connect::AnySecure
+    };
+    let policy = finish(&dist, config.as_deref(), connect)?;
     for (name, raw, gzip, _) in bundle_sizes(&dist)? {
         println!("{name}: {raw} bytes, {gzip} bytes gzip");
     }
@@ -36,7 +134,15 @@ pub fn run_command(args: &[String]) -> Result<()> {
         "staker's first visit: {} bytes gzip (budget {FIRST_VISIT_BUDGET})",
         first_visit_gzip(&dist)?
     );
-    println!("dist/ is ready: serve it from any static host, with a config.json beside index.html");
+    println!("Content-Security-Policy: {}", policy.header());
+    if !dist.join("config.json").is_file() {
+        println!("no config.json yet: rerun with --config (the policy then names its RPC)");
+    }
+    println!(
+        "dist/ is ready: serve it from any static host (README, Deploy); `{}` and `{}` hold its headers",
+        headers::HEADERS_FILE,
+        headers::NGINX_SNIPPET
+    );
     Ok(())
 }
 
@@ -150,6 +256,43 @@ pub fn secrets_in(dist: &Path) -> Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_route_of_the_app_has_its_page() {
+        let app = std::fs::read_to_string(crate::process::root().join("src/app.rs")).unwrap();
+        let declared = app
+            .lines()
+            .find_map(|line| line.strip_prefix("const ROUTES: "))
+            .expect("src/app.rs declares its ROUTES");
+        assert_eq!(
+            declared,
+            format!("[&str; {}] = {:?};", super::ROUTES.len(), super::ROUTES)
+        );
+    }
+
+    #[test]
+    fn a_route_copy_climbs_back_to_the_apps_folder() {
+        let dir = std::env::temp_dir().join(format!("xtask-routes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // As Trunk's minifier writes it.
+        let page = "<html><meta charset=utf-8><base href=./><link href=./app.css></html>";
+        std::fs::write(dir.join("index.html"), page).unwrap();
+        super::copy_routes(&dir).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("404.html")).unwrap(), page);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("admin/index.html")).unwrap(),
+            "<html><meta charset=utf-8><base href=../><link href=./app.css></html>"
+        );
+        // An absolute public URL needs no climbing.
+        let absolute = page.replace("href=./>", "href=\"/pool/\">");
+        std::fs::write(dir.join("index.html"), &absolute).unwrap();
+        super::copy_routes(&dir).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("admin/index.html")).unwrap(),
+            absolute
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn a_key_in_a_built_file_is_found() {
         let dir = std::env::temp_dir().join(format!("xtask-secrets-{}", std::process::id()));

@@ -12,10 +12,12 @@ mod contracts;
 mod dev;
 mod devnet;
 mod dist;
+mod headers;
+mod nginx;
 mod process;
-mod serve;
 mod test;
 mod tools;
+mod wasm_sri;
 
 use std::process::ExitCode;
 
@@ -23,7 +25,8 @@ const USAGE: &str = "usage: cargo xtask <command> [options]
 
 commands:
   setup               install the pinned tools that are missing (npm tools, wasm target, trunk,
-                      wasm-bindgen-cli; with --browser also Chromium and ChromeDriver)
+                      wasm-bindgen-cli; with --browser also Chromium and ChromeDriver, with
+                      --server also nginx)
   contracts           compile contracts/src with the pinned solc-js into contracts/out/
   dev [--port P] [--rpc-port R]
                       start anvil (127.0.0.1:R, default 8545), deploy the pool, build the app and
@@ -31,7 +34,11 @@ commands:
   test [native|browser|e2e]...
                       run every test (or the named suites): core and contracts on anvil,
                       in-browser (wasm-bindgen-test), end-to-end (release build in Chromium)
-  dist [--config F]   release build into dist/ (with F copied as dist/config.json)
+  dist [--config F] [--public-url P] [--strict-connect] [--no-build]
+                      release build into dist/: F copied as dist/config.json, the security
+                      headers (_headers, nginx-security.conf, a CSP <meta>) for its RPC; P: the
+                      public URL (default ./, any host; or /sub/path/); --strict-connect: the
+                      page reaches no RPC but F's; --no-build: only redo the config and headers
   bench               print figures: gas of the pool's transactions, release bundle sizes";
 
 fn main() -> ExitCode {
@@ -46,6 +53,7 @@ fn main() -> ExitCode {
     let result = match command {
         "setup" => tools::setup(tools::Needs {
             browser: rest.iter().any(|a| a == "--browser"),
+            server: rest.iter().any(|a| a == "--server"),
         }),
         "contracts" => contracts::compile().map(|_| ()),
         "dev" => dev::run_command(rest),

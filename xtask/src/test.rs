@@ -3,7 +3,8 @@
 //! 1. native tests: core maths, bindings, contracts against a real anvil;
 //! 2. in-browser tests: the EIP-1193 transport, and the core's deposit checks, under
 //!    wasm-bindgen-test in headless Chromium;
-//! 3. end-to-end: the release build served on 127.0.0.1, Chromium driven by Playwright with an
+//! 3. end-to-end: the release build served by nginx on 127.0.0.1 under a sub-path with its
+//!    security headers, Chromium driven by Playwright with an
 //!    injected test wallet, against a fresh devnet.
 //!
 //! Every suite runs even when an earlier one fails; the command fails if any did.
@@ -14,13 +15,18 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use crate::devnet::DevnetProcess;
+use crate::headers::Connect;
+use crate::nginx::{Nginx, Site};
 use crate::process::{cmd, root};
 use crate::tools::{CHROMEDRIVER, CHROMIUM};
-use crate::{contracts, dist, serve, tools};
+use crate::{contracts, dist, tools};
 
 /// Runs the named suites (`native`, `browser`, `e2e`), or all of them when none is named.
 pub fn run_command(only: &[String]) -> Result<()> {
-    tools::setup(tools::Needs { browser: true })?;
+    tools::setup(tools::Needs {
+        browser: true,
+        server: true,
+    })?;
     contracts::compile()?;
     let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
 
@@ -86,7 +92,11 @@ pub fn run_command(only: &[String]) -> Result<()> {
                 for secret in &secrets {
                     eprintln!("the built app holds a secret: {secret}");
                 }
-                let within_budget = match dist::first_visit_gzip(&dist) {
+                // Measured as deployed: the pages with their policy's <meta> and the wasm
+                // fetched with its hash (the devnet's RPC is named later, by the same step).
+                let finished = dist::finish(&dist, None, Connect::AnySecure)
+                    .and_then(|_| dist::first_visit_gzip(&dist));
+                let within_budget = match finished {
                     Ok(bytes) if bytes <= dist::FIRST_VISIT_BUDGET => {
                         println!(
                             "staker's first visit: {bytes} bytes gzip (budget {})",
@@ -144,9 +154,15 @@ fn end_to_end(dist: &Path) -> Result<bool> {
     })
 }
 
-/// Runs a node command against a fresh devnet and the release build served beside its config
-/// (env: APP_URL, RPC_URL, CEREMONY_DIR (the devnet ceremony's files, and an unregistered one in
-/// `next/`), CHROMIUM, SCREENSHOTS); true when it succeeds.
+/// Where the end-to-end tests find the app: a sub-path, as on a host shared with other sites
+/// (the app's URLs, its routes and its headers must all hold there).
+const MOUNT: &str = "/pool/";
+
+/// Runs a node command against a fresh devnet and the release build, finished for the devnet's
+/// config (`dist::finish`: config.json, the security headers naming its RPC) and served by nginx
+/// under [`MOUNT`] with those headers (env: APP_URL, RPC_URL, CEREMONY_DIR (the devnet
+/// ceremony's files, and an unregistered one in `next/`), CHROMIUM, SCREENSHOTS); true when it
+/// succeeds.
 pub fn with_served_app(
     dist: &Path,
     args: impl FnOnce(&mut Command) -> &mut Command,
@@ -155,10 +171,16 @@ pub fn with_served_app(
     std::fs::create_dir_all(&work)?;
     let config = work.join("config.json");
     let devnet = DevnetProcess::start(0, &config)?;
-    let server = serve::start(
-        serve::Site {
+    let text = std::fs::read_to_string(&config)?;
+    // The strict policy: the tests use the configured RPC only, so anything else is a violation.
+    dist::finish(dist, Some(&text), Connect::Configured)?;
+    let server = Nginx::start(
+        &Site {
             root: dist.to_path_buf(),
             config,
+            mount: MOUNT.into(),
+            headers: true,
+            fallback: "404.html".into(),
         },
         0,
     )?;
@@ -170,6 +192,7 @@ pub fn with_served_app(
         .env("CHROMIUM", CHROMIUM)
         .env("SCREENSHOTS", root().join("e2e/screenshots"));
     let ok = status(args(&mut command));
+    drop(server);
     drop(devnet);
     Ok(ok)
 }

@@ -13,12 +13,20 @@ use crate::process::{cargo_bin, cmd, npm_bin, output, root, run};
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's nginx, which serves the release build in the end-to-end tests, the benchmarks and
+/// `cargo xtask dev` as a real static host would (with the generated security headers).
+pub const NGINX: &str = "/usr/sbin/nginx";
+/// The nginx release installed when missing: apt takes a version glob, so the upstream version
+/// is pinned and Debian's security revisions of it are taken.
+const NGINX_VERSION: &str = "1.22.1*";
 
 /// What to install beyond the build tools.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Needs {
     /// Chromium and ChromeDriver (for the in-browser and end-to-end tests).
     pub browser: bool,
+    /// nginx (serving the release build: end-to-end tests, benchmarks, `dev`).
+    pub server: bool,
 }
 
 pub fn setup(needs: Needs) -> Result<()> {
@@ -33,6 +41,9 @@ pub fn setup(needs: Needs) -> Result<()> {
     )?;
     if needs.browser {
         browser()?;
+    }
+    if needs.server {
+        nginx()?;
     }
     Ok(())
 }
@@ -104,6 +115,22 @@ fn browser() -> Result<()> {
         return Ok(());
     }
     eprintln!("xtask: installing Chromium and ChromeDriver from Debian");
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Debian's nginx. Only the binary is used: each server gets its own prefix, configuration, pid
+/// and logs in a temporary folder (`nginx.rs`), so the package's service is never needed (in a
+/// container, Debian's `policy-rc.d` keeps the installation from starting it).
+fn nginx() -> Result<()> {
+    if Path::new(NGINX).exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing nginx {NGINX_VERSION} from Debian");
+    apt_install(&[&format!("nginx={NGINX_VERSION}")])
+}
+
+/// `apt-get install` of `packages` (through sudo unless this is root), after `apt-get update`.
+fn apt_install(packages: &[&str]) -> Result<()> {
     let sudo = output(std::process::Command::new("id").arg("-u")).map(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut command = if sudo == Some(true) {
@@ -118,12 +145,7 @@ fn browser() -> Result<()> {
         run(&mut command)
     };
     apt(&["update", "-q"])?;
-    apt(&[
-        "install",
-        "-y",
-        "-q",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ])
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }
