@@ -8,6 +8,7 @@
 //! - `bench`: figures (gas, bundle size), printed.
 
 mod bench;
+mod budget;
 mod contracts;
 mod dev;
 mod devnet;

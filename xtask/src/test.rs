@@ -19,6 +19,7 @@ use crate::headers::Connect;
 use crate::nginx::{Nginx, Site};
 use crate::process::{cmd, root};
 use crate::tools::{CHROMEDRIVER, CHROMIUM};
+use crate::budget::{self, Bundle};
 use crate::{contracts, dist, tools};
 
 /// Runs the named suites (`native`, `browser`, `e2e`), or all of them when none is named.
@@ -95,22 +96,25 @@ pub fn run_command(only: &[String]) -> Result<()> {
                 // Measured as deployed: the pages with their policy's <meta> and the wasm
                 // fetched with its hash (the devnet's RPC is named later, by the same step).
                 let finished = dist::finish(&dist, None, Connect::AnySecure)
-                    .and_then(|_| dist::first_visit_gzip(&dist));
+                    .and_then(|_| Ok((Bundle::measure(&dist)?, budget::committed()?)));
                 let within_budget = match finished {
-                    Ok(bytes) if bytes <= dist::FIRST_VISIT_BUDGET => {
+                    Ok((measured, committed)) => {
                         println!(
-                            "staker's first visit: {bytes} bytes gzip (budget {})",
-                            dist::FIRST_VISIT_BUDGET
+                            "bundle, gzip bytes: staker's first visit {} (committed {}, cap {}), \
+                             console {} (committed {}), checker {} (committed {})",
+                            measured.staker_first_visit,
+                            committed.staker_first_visit,
+                            dist::FIRST_VISIT_BUDGET,
+                            measured.console,
+                            committed.console,
+                            measured.checker,
+                            committed.checker
                         );
-                        true
-                    }
-                    Ok(bytes) => {
-                        eprintln!(
-                            "the staker's first visit is {bytes} bytes gzip, over the budget of {} \
-                             (see README, Figures): make it smaller or move code to the console",
-                            dist::FIRST_VISIT_BUDGET
-                        );
-                        false
+                        let overruns = budget::overruns(&measured, &committed);
+                        for overrun in &overruns {
+                            eprintln!("{overrun}");
+                        }
+                        overruns.is_empty()
                     }
                     Err(e) => {
                         eprintln!("measuring the bundle failed: {e:#}");
