@@ -6,12 +6,14 @@
 //! - `test`: every test of the project (what `.ci/run` runs).
 //! - `dist`: the release build of the app in `dist/`, ready for any static host.
 //! - `bench`: figures (gas, bundle size), printed.
+//! - `fuzz`: long property runs over the parsers of outside input.
 
 mod bench;
 mod contracts;
 mod dev;
 mod devnet;
 mod dist;
+mod fuzz;
 mod process;
 mod serve;
 mod test;
@@ -32,7 +34,10 @@ commands:
                       run every test (or the named suites): core and contracts on anvil,
                       in-browser (wasm-bindgen-test), end-to-end (release build in Chromium)
   dist [--config F]   release build into dist/ (with F copied as dist/config.json)
-  bench               print figures: gas of the pool's transactions, release bundle sizes";
+  bench               print figures: gas of the pool's transactions, release bundle sizes
+  fuzz [--cases N]    long property runs over the parsers of outside input (amounts, deposit
+                      data, key shares, config.json, RPC answers, revert data): N cases per
+                      property (default 100000), optimised with overflow checks";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         "test" => test::run_command(rest),
         "dist" => dist::run_command(rest),
         "bench" => bench::run_command(),
+        "fuzz" => fuzz::run_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
