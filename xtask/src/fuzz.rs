@@ -2,7 +2,8 @@
 //! input (issue #11). `cargo fuzz` needs a nightly toolchain the project does not pin, so the
 //! fuzzing is proptest's: the same properties `cargo xtask test` runs with a few cases
 //! (`crates/core/tests/fuzz/`, `crates/chain/tests/fuzz/`), here with `N` cases each (default
-//! 100,000), one parser family at a time, with the cases and the time of each printed.
+//! 100,000), one parser family at a time (all, or those named: `cargo xtask fuzz --cases 5000
+//! deposit_data keyshares`), with the cases and the time of each printed.
 //!
 //! They run in the `fuzz` profile (Cargo.toml): optimised like a release build, for the case
 //! count, but with overflow checks and debug assertions on, so that an overflow on outside input
@@ -56,11 +57,29 @@ pub fn run_command(args: &[String]) -> Result<()> {
             .map_err(|_| anyhow::anyhow!("--cases takes a number of cases, not {text:?}"))?,
         None => DEFAULT_CASES,
     };
+    // Families named on the command line (all when none is): the slow ones (the import
+    // checks do BLS work per case) can run with fewer cases.
+    let named: Vec<&str> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--cases"))
+        .map(|(_, a)| a.as_str())
+        .collect();
+    if let Some(unknown) = named.iter().find(|n| !FAMILIES.iter().any(|f| f.1 == **n)) {
+        let known: Vec<&str> = FAMILIES.iter().map(|f| f.1).collect();
+        bail!(
+            "no parser family {unknown:?} (families: {})",
+            known.join(", ")
+        );
+    }
     // pool-chain's bindings are generated from the compiled contracts.
     contracts::compile()?;
     let mut failed = Vec::new();
     let mut summary = Vec::new();
-    for (package, family, what) in FAMILIES {
+    let chosen = FAMILIES
+        .iter()
+        .filter(|f| named.is_empty() || named.contains(&f.1));
+    for (package, family, what) in chosen {
         println!("xtask fuzz: {family} ({what}): {cases} cases per property");
         let started = Instant::now();
         let output = cmd("cargo")

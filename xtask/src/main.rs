@@ -35,9 +35,11 @@ commands:
                       in-browser (wasm-bindgen-test), end-to-end (release build in Chromium)
   dist [--config F]   release build into dist/ (with F copied as dist/config.json)
   bench               print figures: gas of the pool's transactions, release bundle sizes
-  fuzz [--cases N]    long property runs over the parsers of outside input (amounts, deposit
-                      data, key shares, config.json, RPC answers, revert data): N cases per
-                      property (default 100000), optimised with overflow checks";
+  fuzz [--cases N] [FAMILY]...
+                      long property runs over the parsers of outside input (amounts,
+                      deposit_data, keyshares, config, logs, answers, revert; all when none is
+                      named): N cases per property (default 100000), optimised with overflow
+                      checks";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

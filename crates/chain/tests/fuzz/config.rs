@@ -4,7 +4,7 @@ use pool_chain::config::{ConfigError, NetworkConfig};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use crate::mutate::near;
+use crate::mutate::{any_value, near, odd_string};
 use crate::{assert_sentence, config};
 
 /// Fields `ConfigError::Invalid` may name: the schema's own.
@@ -16,6 +16,20 @@ const FIELDS: &[&str] = &[
     "poolManager",
     "poolEth",
     "refreshIntervalMs",
+];
+
+/// Every key of the schema, the optional ones too.
+const SCHEMA: &[&str] = &[
+    "chainId",
+    "chainName",
+    "rpcUrl",
+    "explorerUrl",
+    "poolManager",
+    "poolEth",
+    "deploymentBlock",
+    "refreshIntervalMs",
+    "genesisForkVersion",
+    "ssvGenesisBlock",
 ];
 
 /// A valid devnet config with every optional field, and the mainnet example filled in.
@@ -78,6 +92,19 @@ proptest! {
         text in prop::sample::select(seeds()).prop_flat_map(near)
     ) {
         check(&text)?;
+    }
+
+    /// One field of a valid config set to an odd value (an empty or non-ASCII string, a number
+    /// at an edge, another type): the checks see every field's odd shapes often.
+    #[test]
+    fn each_field_with_odd_values_loads_or_names_the_fault(
+        seed in prop::sample::select(seeds()),
+        field in prop::sample::select(SCHEMA.to_vec()),
+        value in prop_oneof![odd_string().prop_map(Value::String), any_value()],
+    ) {
+        let mut config = seed;
+        config[field] = value;
+        check(&config.to_string())?;
     }
 
     #[test]

@@ -17,8 +17,11 @@ mod revert;
 
 use proptest::test_runner::Config;
 
-/// Cases per property when `POOL_FUZZ_CASES` is not set (see pool-core's fuzz tests).
-pub const DEFAULT_CASES: u32 = 64;
+/// Cases per property when `POOL_FUZZ_CASES` is not set. More than the core's import checks
+/// (64): these parsers cost microseconds a case, so the short pass in the tests affords 1,024
+/// (under a second here in a debug build), which is what catches a rare shape like an empty or
+/// non-ASCII name.
+pub const DEFAULT_CASES: u32 = 1024;
 
 /// The case count from `POOL_FUZZ_CASES`; no regression files (failures found are kept as
 /// named regression tests).

@@ -4,7 +4,7 @@ use alloy_primitives::U256;
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
 use proptest::prelude::*;
 
-use crate::{assert_sentence, config};
+use crate::{DEFAULT_CASES_CHEAP, assert_sentence, config_with};
 
 /// What a staker may type: digits around a dot, white space, and the characters that look like
 /// digits or separators but are not ASCII ones (Arabic-Indic and full-width digits, a comma,
@@ -49,7 +49,7 @@ fn check_amount(text: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(config_with(DEFAULT_CASES_CHEAP))]
 
     #[test]
     fn any_text_is_an_amount_or_a_sentence(text in any::<String>()) {
@@ -85,8 +85,8 @@ proptest! {
     }
 }
 
-/// Found by `typed_amounts_parse_exactly_or_are_refused`? No: kept as the boundary cases the
-/// property's oracle must agree with, so that a wrong oracle cannot hide a wrong parser.
+/// The properties' oracle (`canonical`) on amounts whose value is known: a wrong oracle would
+/// hide a wrong parser.
 #[test]
 fn the_oracle_agrees_on_known_amounts() {
     assert_eq!(canonical(" 007.50 "), "7.5");

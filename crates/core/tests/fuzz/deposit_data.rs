@@ -33,6 +33,12 @@ fn context() -> CheckContext {
 /// A valid file of two deposits for the pool on the devnet, signed by fixed keys; the second
 /// writes its amount as a string, as ssv-dkg does.
 fn seed_file() -> Value {
+    // Signing is the slow part (two G2 multiplications): once per run, not per case.
+    static SEED_FILE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SEED_FILE.get_or_init(signed_file).clone()
+}
+
+fn signed_file() -> Value {
     let entries: Vec<Value> = (1..=2u8)
         .map(|i| {
             let key = SecretKey::from_seed(&[i; 64]);

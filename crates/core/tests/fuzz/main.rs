@@ -16,17 +16,25 @@ mod mutate;
 
 use proptest::test_runner::Config;
 
-/// Cases per property when `POOL_FUZZ_CASES` is not set: enough to catch a shallow panic on
-/// every run of the test suite, few enough to keep it short in a debug build.
+/// Cases per property when `POOL_FUZZ_CASES` is not set, for the import checks: each case may
+/// do BLS work (milliseconds in a debug build), so this keeps the short pass to seconds.
 pub const DEFAULT_CASES: u32 = 64;
+/// The same for the amount parser, which costs microseconds a case.
+pub const DEFAULT_CASES_CHEAP: u32 = 1024;
 
-/// The proptest configuration of every property here: the case count from `POOL_FUZZ_CASES`,
-/// and no regression files (a failure found is kept as a named regression test instead).
+/// The proptest configuration of the import checks' properties (see [`config_with`]).
 pub fn config() -> Config {
+    config_with(DEFAULT_CASES)
+}
+
+/// The case count from `POOL_FUZZ_CASES` (the same for every property: `cargo xtask fuzz`
+/// reports it), else `default`; no regression files (a failure found is kept as a named
+/// regression test instead).
+pub fn config_with(default: u32) -> Config {
     let cases = std::env::var("POOL_FUZZ_CASES")
         .ok()
         .and_then(|text| text.parse().ok())
-        .unwrap_or(DEFAULT_CASES);
+        .unwrap_or(default);
     Config {
         cases,
         failure_persistence: None,

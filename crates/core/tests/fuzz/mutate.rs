@@ -118,7 +118,8 @@ fn raw_json() -> impl Strategy<Value = String> {
 
 pub fn mutation() -> impl Strategy<Value = Mutation> {
     let edit = prop_oneof![
-        (0usize..120).prop_map(StringEdit::Truncate),
+        // Empty and one-char strings are where `text[..1]`-style code breaks.
+        prop_oneof![Just(0usize), Just(1), 0usize..120].prop_map(StringEdit::Truncate),
         (any::<usize>(), any::<char>()).prop_map(|(i, c)| StringEdit::Set(i, c)),
         (any::<usize>(), any::<char>()).prop_map(|(i, c)| StringEdit::Insert(i, c)),
         Just(StringEdit::TogglePrefix),
