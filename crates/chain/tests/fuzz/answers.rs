@@ -44,7 +44,8 @@ proptest! {
     #[test]
     fn quantities_parse_or_are_refused(text in odd_string()) {
         if let Some(value) = quantity::<U64>(&text) {
-            prop_assert_eq!(quantity::<U64>(&serde_json::to_value(value).unwrap().as_str().unwrap().to_string()), Some(value));
+            let written = serde_json::to_value(value).unwrap();
+            prop_assert_eq!(quantity::<U64>(written.as_str().unwrap()), Some(value));
         }
         if let Some(value) = quantity::<U256>(&text) {
             prop_assert_eq!(quantity::<U256>(&format!("{value:#x}")), Some(value));
