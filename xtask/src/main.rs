@@ -6,6 +6,7 @@
 //! - `test`: every test of the project (what `.ci/run` runs).
 //! - `dist`: the release build of the app in `dist/`, ready for any static host.
 //! - `bench`: figures (gas, bundle size), printed.
+//! - `fuzz`: long property runs over the parsers of outside input.
 
 mod bench;
 mod budget;
@@ -13,6 +14,8 @@ mod contracts;
 mod dev;
 mod devnet;
 mod dist;
+mod figures;
+mod fuzz;
 mod headers;
 mod nginx;
 mod process;
@@ -40,7 +43,13 @@ commands:
                       headers (_headers, nginx-security.conf, a CSP <meta>) for its RPC; P: the
                       public URL (default ./, any host; or /sub/path/); --strict-connect: the
                       page reaches no RPC but F's; --no-build: only redo the config and headers
-  bench               print figures: gas of the pool's transactions, release bundle sizes";
+  bench               print figures (gas, scans, bundle, page timings and memory, import checks)
+                      and their summary table (docs/performance.md keeps it)
+  fuzz [--cases N] [FAMILY]...
+                      long property runs over the parsers of outside input (amounts,
+                      deposit_data, keyshares, config, logs, answers, revert; all when none is
+                      named): N cases per property (default 100000), optimised with overflow
+                      checks";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +70,7 @@ fn main() -> ExitCode {
         "test" => test::run_command(rest),
         "dist" => dist::run_command(rest),
         "bench" => bench::run_command(),
+        "fuzz" => fuzz::run_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

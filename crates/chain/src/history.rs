@@ -170,11 +170,12 @@ pub fn decode_reports(logs: &[RawLog]) -> Vec<Report> {
         .collect()
 }
 
-/// The sum of the `Transfer` values in `logs`.
+/// The sum of the `Transfer` values in `logs`. Saturating: the values come from a node, and a
+/// wrapped sum (U256's `+` wraps) would show a tiny total for a huge one.
 pub fn sum_transfers(logs: &[RawLog]) -> U256 {
     logs.iter()
         .filter_map(decode::<PoolETH::Transfer>)
-        .fold(U256::ZERO, |sum, t| sum + t.value)
+        .fold(U256::ZERO, |sum, t| sum.saturating_add(t.value))
 }
 
 /// Blocks behind the head that may still be reorganised: their logs are read again at each
@@ -202,8 +203,8 @@ pub struct HistoryTotals {
 impl HistoryTotals {
     fn add(&mut self, reports: &[RawLog], incoming: &[RawLog], outgoing: &[RawLog]) {
         self.reports.extend(decode_reports(reports));
-        self.received += sum_transfers(incoming);
-        self.sent += sum_transfers(outgoing);
+        self.received = self.received.saturating_add(sum_transfers(incoming));
+        self.sent = self.sent.saturating_add(sum_transfers(outgoing));
     }
 }
 

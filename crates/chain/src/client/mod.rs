@@ -24,7 +24,7 @@ pub mod ssv;
 pub mod tx;
 
 pub use cluster_scan::{CLUSTER_REORG_MARGIN, ClusterCursor, FoundCluster, latest_cluster};
-pub use deposits::{DepositedKey, deposit_count, scan_deposits};
+pub use deposits::{DepositedKey, decode_deposit, deposit_count, scan_deposits};
 pub use error::ChainError;
 pub use fees::fee_market;
 pub use operations::{FeeAsset, Operations, PoolAddresses, funding_quote, read_operations};

@@ -73,6 +73,8 @@ pub enum CheckError {
         first: Vec<u64>,
         found: Vec<u64>,
     },
+    /// The share comes after the share with the last owner nonce there is (u64::MAX).
+    NoNonceLeft,
     OperatorNotOnChain {
         id: u64,
     },
@@ -182,6 +184,10 @@ impl std::fmt::Display for CheckError {
                  operators {}: every validator of the pool runs on the same operators.",
                 ids(found),
                 ids(first)
+            ),
+            NoNonceLeft => f.write_str(
+                "No SSV owner nonce is left for this share: the one before it has the largest \
+                 there is.",
             ),
             OperatorNotOnChain { id } => write!(
                 f,

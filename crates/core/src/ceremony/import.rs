@@ -227,7 +227,9 @@ pub(super) fn check(
     let mut pairings: Vec<Pairing> = Vec::new();
     let mut share_of: HashMap<Bytes, EntryRef> = HashMap::new();
     let mut first_set: Option<&Vec<u64>> = None;
-    let mut expected_nonce = context.next_nonce;
+    // `None` once the nonces are used up: the chain's next nonce is outside input too, and at
+    // u64::MAX there is no nonce after it for a second share (counting on would overflow).
+    let mut expected_nonce = Some(context.next_nonce);
     for &file in &share_files {
         let Contents::Shares(shares) = &contents[file] else {
             continue;
@@ -235,13 +237,15 @@ pub(super) fn check(
         for (entry, share) in shares.iter().enumerate() {
             let pubkey = &share.payload.public_key;
             let mut refuse = |error| reports[file].refusals.push(at(entry, Some(pubkey), error));
-            if share.data.owner_nonce != expected_nonce {
-                refuse(CheckError::KeyShare(KeyShareError::WrongNonce {
-                    expected: expected_nonce,
+            match expected_nonce {
+                Some(expected) if share.data.owner_nonce == expected => {}
+                Some(expected) => refuse(CheckError::KeyShare(KeyShareError::WrongNonce {
+                    expected,
                     found: share.data.owner_nonce,
-                }));
+                })),
+                None => refuse(CheckError::NoNonceLeft),
             }
-            expected_nonce += 1;
+            expected_nonce = expected_nonce.and_then(|nonce| nonce.checked_add(1));
             let ids = &share.payload.operator_ids;
             match first_set {
                 None => first_set = Some(ids),
