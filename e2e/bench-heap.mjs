@@ -71,6 +71,7 @@ try {
   console.log(`memory after ${REFRESHES} simulated block refreshes (${(ms / REFRESHES).toFixed(1)} ms each, balance still shown: ${/poolETH$/.test(shown)}): `
     + `JS heap ${mb(before.js)} MB after ${WARM_UP} → ${mb(after.js)} MB (${(growth * 100).toFixed(1)} %, budget ${BUDGET * 100} %: ${growth <= BUDGET ? 'within' : 'OVER'}); `
     + `wasm memory ${mb(before.wasm)} MB → ${mb(after.wasm)} MB`);
+  console.log(`figure: JS heap growth over ${REFRESHES} block refreshes (after ${WARM_UP}: ${mb(before.js)} → ${mb(after.js)} MB; wasm memory ${mb(before.wasm)} → ${mb(after.wasm)} MB) | ${(growth * 100).toFixed(1)} % | ≤ ${BUDGET * 100} %`);
   await context.close();
 } finally {
   await browser.close();

@@ -27,6 +27,7 @@ try {
   }
   times.sort((a, b) => a - b);
   console.log(`navigation to balance shown: median ${times[RUNS >> 1].toFixed(0)} ms over ${RUNS} loads (min ${times[0].toFixed(0)}, max ${times[RUNS - 1].toFixed(0)})`);
+  console.log(`figure: navigation to the staker's balance on screen, median of ${RUNS} | ${times[RUNS >> 1].toFixed(0)} ms | ≤ 300 ms`);
 
   const { context, page } = await openApp(browser, [STAKER], { countRpc: true });
   await waitForText(page, '[data-testid=pooleth-balance]', /poolETH$/);
@@ -37,7 +38,9 @@ try {
   await page.waitForTimeout(interval);
   const start = await count();
   await page.waitForTimeout(interval * refreshes + interval / 2);
-  console.log(`RPC requests per block refresh: ${((await count() - start) / refreshes).toFixed(2)} (interval ${interval} ms, ${refreshes} refreshes)`);
+  const perRefresh = ((await count() - start) / refreshes).toFixed(2);
+  console.log(`RPC requests per block refresh: ${perRefresh} (interval ${interval} ms, ${refreshes} refreshes)`);
+  console.log(`figure: RPC requests per block refresh (staker, connected) | ${perRefresh} | 1`);
   await context.close();
 } finally {
   await browser.close();

@@ -171,6 +171,15 @@ pub fn with_served_app(
     dist: &Path,
     args: impl FnOnce(&mut Command) -> &mut Command,
 ) -> Result<bool> {
+    with_served_app_running(dist, |command| status(args(command)))
+}
+
+/// [`with_served_app`] where `run` gives the node command its arguments and runs it (the bench
+/// reads its output as it comes).
+pub fn with_served_app_running(
+    dist: &Path,
+    run: impl FnOnce(&mut Command) -> bool,
+) -> Result<bool> {
     let work = root().join("target/e2e");
     std::fs::create_dir_all(&work)?;
     let config = work.join("config.json");
@@ -195,7 +204,7 @@ pub fn with_served_app(
         .env("CEREMONY_DIR", &work)
         .env("CHROMIUM", CHROMIUM)
         .env("SCREENSHOTS", root().join("e2e/screenshots"));
-    let ok = status(args(&mut command));
+    let ok = run(&mut command);
     drop(server);
     drop(devnet);
     Ok(ok)

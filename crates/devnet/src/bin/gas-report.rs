@@ -122,7 +122,7 @@ async fn main() -> Result<()> {
         .await?
         .get_receipt()
         .await?;
-    let (detail, pool_one) = gas_split(&provider, &one, &devnet).await?;
+    let (detail, pool_one, own_one) = gas_split(&provider, &one, &devnet).await?;
     row("activation of 1 validator", one.gas_used, detail);
     let cluster = last_cluster(&one);
 
@@ -133,7 +133,7 @@ async fn main() -> Result<()> {
         .await?
         .get_receipt()
         .await?;
-    let (detail, pool_ten) = gas_split(&provider, &ten, &devnet).await?;
+    let (detail, pool_ten, _) = gas_split(&provider, &ten, &devnet).await?;
     let marginal = pool_ten.saturating_sub(pool_one) / 9;
     row(
         "activation of 10 validators",
@@ -159,6 +159,16 @@ async fn main() -> Result<()> {
         String::new(),
     );
 
+    for r in &rows {
+        let goal = match r.what.as_str() {
+            "deposit: new depositor" => "≤ 62,100",
+            "deposit: returning depositor" => "≤ 45,000",
+            _ => "",
+        };
+        println!("figure: gas, {} | {} | {goal}", r.what, r.gas);
+    }
+    println!("figure: gas, activation of 1 validator, the pool's own (guard + code) | {own_one} | ≤ 75,000");
+    println!("figure: gas, activation, the pool's code per validator beyond the first | {marginal} | ≤ 13,500");
     println!("| transaction | gas | split |");
     println!("|---|---:|---|");
     for r in rows {
@@ -179,12 +189,13 @@ fn last_cluster(receipt: &TransactionReceipt) -> pool_chain::bindings::PoolManag
     pool_core::cluster::Cluster::from(event.inner.data.cluster).into()
 }
 
-/// "intrinsic+calldata X, deposit contract Y, SSV Z, pool W (W/n per validator)", and W.
+/// "intrinsic+calldata X, deposit contract Y, SSV Z, pool W (W/n per validator)", W, and the
+/// pool's own gas (W with the guard and any fee reads).
 async fn gas_split(
     provider: &DynProvider,
     receipt: &TransactionReceipt,
     devnet: &Devnet,
-) -> Result<(String, u64)> {
+) -> Result<(String, u64, u64)> {
     let trace: Value = provider
         .raw_request(
             "debug_traceTransaction".into(),
@@ -252,5 +263,5 @@ async fn gas_split(
          the pool's own gas (guard + fee reads + code) {own}",
         pool / count.max(1)
     );
-    Ok((split, pool))
+    Ok((split, pool, own))
 }
