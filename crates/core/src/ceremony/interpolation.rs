@@ -5,9 +5,15 @@
 //! (the ssv-dkg example in `contracts/reference/` interpolates only so). The share public keys
 //! `f(x)·G` therefore interpolate at 0 to the validator key `s·G` over any `t` of them.
 //!
-//! Two subsets are checked, the first `t` operators and the last `t`: together they hold every
-//! share, and a bad share moves the interpolation of any subset it is in (its Lagrange
-//! coefficient at 0 is never zero). `t = n - (n - 1) / 3`, as the tools split.
+//! The rule is "any `t` of them", but the `C(n, t)` subsets need not all be tried (35 for 7
+//! operators, 286 for 13): the `n - t + 1` windows of `t` consecutive operators suffice. The
+//! polynomial through one window and the one through the next agree at their `t - 1` common
+//! operators and, when both interpolate to the validator key, at 0 too: `t` points, so (degree
+//! `t - 1`) they are one polynomial. Chained over the windows, every share lies on a single
+//! polynomial through the validator key, so every subset interpolates to it. Fewer windows do
+//! not suffice: the first and the last alone share only `2t - n` operators, and shares on two
+//! polynomials (one per end) pass them (tested). A bad share is named by each window holding it
+//! (its Lagrange coefficient at 0 is never zero). `t = n - (n - 1) / 3`, as the tools split.
 //!
 //! All the shares of one operator set are checked at once, as signatures are batched: with
 //! random 64-bit weights `r_v`, `Σ_j λ_j (Σ_v r_v P_vj) = Σ_v r_v PK_v` holds for every subset
@@ -144,24 +150,23 @@ fn combine(subset: &Subset, points: &[G1Projective]) -> G1Projective {
         .sum()
 }
 
-/// The first and the last `t` operators of a valid set, with their coefficients.
+/// The windows of `t` consecutive operators of a valid set (see the module's documentation for
+/// why they stand for every subset), with their coefficients.
 fn subsets_of(ids: &[u64]) -> Option<Vec<Subset>> {
     if !valid_operator_set(ids) {
         return None;
     }
     let n = ids.len();
     let threshold = n - (n - 1) / 3;
-    let subset = |positions: Vec<usize>| {
+    let windows = (0..=n - threshold).map(|first| {
+        let positions: Vec<usize> = (first..first + threshold).collect();
         let xs: Vec<u64> = positions.iter().map(|&j| ids[j]).collect();
         Subset {
             coefficients: lagrange_at_zero(&xs),
             positions,
         }
-    };
-    Some(vec![
-        subset((0..threshold).collect()),
-        subset((n - threshold..n).collect()),
-    ])
+    });
+    Some(windows.collect())
 }
 
 /// `λ_j = Π_{m≠j} x_m / (x_m - x_j)` for distinct nonzero `xs`.
@@ -223,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn subsets_are_the_first_and_last_threshold_operators() {
+    fn subsets_are_the_windows_of_threshold_consecutive_operators() {
         let positions = |ids: &[u64]| -> Vec<Vec<usize>> {
             subsets_of(ids)
                 .unwrap()
@@ -235,8 +240,17 @@ mod tests {
         let seven: Vec<u64> = (10..17).collect();
         assert_eq!(
             positions(&seven),
-            [vec![0, 1, 2, 3, 4], vec![2, 3, 4, 5, 6]]
+            [
+                vec![0, 1, 2, 3, 4],
+                vec![1, 2, 3, 4, 5],
+                vec![2, 3, 4, 5, 6]
+            ]
         );
+        // n - t + 1 windows: 2, 3, 4, 5 for 4, 7, 10, 13 operators.
+        for (n, windows) in [(4u64, 2), (7, 3), (10, 4), (13, 5)] {
+            let ids: Vec<u64> = (1..=n).collect();
+            assert_eq!(positions(&ids).len(), windows, "{n} operators");
+        }
         assert!(subsets_of(&[1, 1, 2, 3]).is_none());
     }
 
