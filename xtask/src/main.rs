@@ -32,7 +32,8 @@ commands:
                       run every test (or the named suites): core and contracts on anvil,
                       in-browser (wasm-bindgen-test), end-to-end (release build in Chromium)
   dist [--config F]   release build into dist/ (with F copied as dist/config.json)
-  bench               print figures: gas of the pool's transactions, release bundle sizes";
+  bench [console]     print figures: gas of the pool's transactions, release bundle sizes, the
+                      browser's; `console`: the bundle sizes and the console's import checks only";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
         "dev" => dev::run_command(rest),
         "test" => test::run_command(rest),
         "dist" => dist::run_command(rest),
-        "bench" => bench::run_command(),
+        "bench" => bench::run_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
