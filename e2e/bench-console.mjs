@@ -145,9 +145,10 @@ try {
     failed = true;
   } else {
     const bench = await page.evaluate(() => window.__bench);
-    const verdicts = page.locator('[data-testid=validator-verdict]');
-    const checked = await verdicts.count();
-    const accepted = await page.locator('[data-testid=validator-verdict][data-accepted=true]').count();
+    // The report lists every refused validator but only the first accepted ones: the counts
+    // come from its summary ("A of N validators accepted.").
+    const summary = (await page.locator('[data-testid=import-summary]').textContent()) ?? '';
+    const [, accepted, checked] = (summary.match(/(\d+) of (\d+) validators accepted/) ?? [0, -1, -1]).map(Number);
     const workers = await page.evaluate(() => navigator.hardwareConcurrency);
     const checkers = bench.workers.filter((w) => w.url.includes('pool-checker'));
     const { clickAt, reportAt, paintedAt } = bench;
@@ -171,18 +172,20 @@ try {
     console.log(`click on Check to report on screen: ${s(total)} (${(checked / (total / 1000)).toFixed(0)} validators checked per second)`);
     console.log(`workers: ${checkers.length} (navigator.hardwareConcurrency ${workers})`);
     if (checkers.length) {
-      // gloo-worker's traffic: the worker says it is loaded (its first message), the page then
-      // sends the request; the worker's last message is its answer (later posts end it).
+      // gloo-worker's traffic: the worker says it is loaded (its first message); the page sends
+      // the files in pieces, each acknowledged by the worker, then the check; the worker's last
+      // message is its answer (later posts end it).
       const timing = checkers.map((w) => {
         const answered = w.messages.at(-1) ?? w.created;
         const sent = w.posted.filter((t) => t <= answered).at(-1) ?? w.created;
-        return { created: w.created, loaded: w.messages[0] ?? w.created, sent, answered };
+        const pieces = w.posted.filter((t) => t < sent).length;
+        return { created: w.created, loaded: w.messages[0] ?? w.created, sent, answered, pieces };
       });
       const created = Math.min(...timing.map((w) => w.created));
       const answered = Math.max(...timing.map((w) => w.answered));
       console.log(`  click to workers started (the chain's facts read, the files' keys listed): ${ms(created - clickAt)}`);
       timing.forEach((w, i) => {
-        console.log(`  worker ${i + 1}: loaded in ${ms(w.loaded - w.created)}, request sent ${ms(w.sent - w.loaded)} later, answered ${s(w.answered - w.sent)} after it`);
+        console.log(`  worker ${i + 1}: loaded in ${ms(w.loaded - w.created)}, the files sent in ${w.pieces} piece(s) and the check asked ${ms(w.sent - w.loaded)} later, answered ${s(w.answered - w.sent)} after it`);
       });
       console.log(`  workers' part (first started to last answer): ${s(answered - created)} (${(checked / ((answered - created) / 1000)).toFixed(0)} validators per second)`);
       console.log(`  last answer to report in the DOM (merge, operator reads, rendering): ${ms(reportAt - answered)}; to the next frame: ${ms(paintedAt - answered)}`);
@@ -204,7 +207,7 @@ try {
       const answered = Math.max(...checkers.map((w) => w.messages.at(-1) ?? Infinity));
       const sending = checkers.findIndex((w) => within(w.messages[0]) || w.posted.some(within));
       if (checkers.some((w) => within(w.created))) return 'listing the files\' keys again and starting the workers';
-      if (sending >= 0 && end < answered) return `worker ${sending + 1} loaded: its request encoded and posted`;
+      if (sending >= 0 && end < answered) return `worker ${sending + 1}: a message (a piece of the files, or the check) encoded and posted`;
       if (t.start < created) return 'the click: the files parsed for the chain reads';
       if (t.start >= answered || within(answered)) return 'the answers merged and the report rendered';
       return 'while the workers check';

@@ -43,8 +43,9 @@ commands:
                       headers (_headers, nginx-security.conf, a CSP <meta>) for its RPC; P: the
                       public URL (default ./, any host; or /sub/path/); --strict-connect: the
                       page reaches no RPC but F's; --no-build: only redo the config and headers
-  bench               print figures (gas, scans, bundle, page timings and memory, import checks)
-                      and their summary table (docs/performance.md keeps it)
+  bench [console]     print figures (gas, scans, bundle, page timings and memory, import checks)
+                      and their summary table (docs/performance.md keeps it); `console`: the
+                      bundle sizes and the console's import checks only
   fuzz [--cases N] [FAMILY]...
                       long property runs over the parsers of outside input (amounts,
                       deposit_data, keyshares, config, logs, answers, revert; all when none is
@@ -69,7 +70,7 @@ fn main() -> ExitCode {
         "dev" => dev::run_command(rest),
         "test" => test::run_command(rest),
         "dist" => dist::run_command(rest),
-        "bench" => bench::run_command(),
+        "bench" => bench::run_command(rest),
         "fuzz" => fuzz::run_command(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

@@ -5,15 +5,22 @@
 //! (the ssv-dkg example in `contracts/reference/` interpolates only so). The share public keys
 //! `f(x)·G` therefore interpolate at 0 to the validator key `s·G` over any `t` of them.
 //!
-//! Two subsets are checked, the first `t` operators and the last `t`: together they hold every
-//! share, and a bad share moves the interpolation of any subset it is in (its Lagrange
-//! coefficient at 0 is never zero). `t = n - (n - 1) / 3`, as the tools split.
+//! The rule is "any `t` of them", but the `C(n, t)` subsets need not all be tried (35 for 7
+//! operators, 286 for 13): the `n - t + 1` windows of `t` consecutive operators suffice. The
+//! polynomial through one window and the one through the next agree at their `t - 1` common
+//! operators and, when both interpolate to the validator key, at 0 too: `t` points, so (degree
+//! `t - 1`) they are one polynomial. Chained over the windows, every share lies on a single
+//! polynomial through the validator key, so every subset interpolates to it. Fewer windows do
+//! not suffice: the first and the last alone share only `2t - n` operators, and shares on two
+//! polynomials (one per end) pass them (tested). A bad share is named by each window holding it
+//! (its Lagrange coefficient at 0 is never zero). `t = n - (n - 1) / 3`, as the tools split.
 //!
 //! All the shares of one operator set are checked at once, as signatures are batched: with
 //! random 64-bit weights `r_v`, `Σ_j λ_j (Σ_v r_v P_vj) = Σ_v r_v PK_v` holds for every subset
-//! when each validator's does, and fails with odds of 2^-64 otherwise. That is `n + 1` short
-//! multiplications per validator instead of `2t` full ones (about 5 times less work); when a
-//! batch fails, its validators are checked one by one to name them.
+//! when each validator's does, and fails with odds of 2^-64 otherwise. The `n + 1` weighted
+//! sums share their doublings (Straus), so a validator costs about `32 (n + 1)` point additions
+//! rather than a full multiplication per share and subset; when a batch fails, its validators
+//! are checked one by one to name them.
 
 use std::collections::HashMap;
 
@@ -22,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use super::CheckError;
 use super::report::EntryRef;
-use crate::bls::batch_factor;
+use crate::bls::{PublicKeys, batch_factor, decode_public_key, weighted_sum_g1};
 use crate::keyshares::valid_operator_set;
 
 /// One key share's keys to check: the validator's, and its operators' shares (in operator
@@ -50,8 +57,13 @@ struct Decoded<'a> {
 
 /// Every reason the shares of `checks` do not interpolate to their validator keys. `seed`
 /// weights the batches (random, unknown to whoever made the files). Invalid validator keys are
-/// left to the signature check, invalid operator sets to the structure checks.
-pub(super) fn failures(checks: &[ShareKeys], seed: [u8; 32]) -> Vec<(EntryRef, CheckError)> {
+/// left to the signature check, invalid operator sets to the structure checks. Validator keys
+/// are decoded through `keys`, which the signature checks share.
+pub(super) fn failures(
+    checks: &[ShareKeys],
+    seed: [u8; 32],
+    keys: &mut PublicKeys,
+) -> Vec<(EntryRef, CheckError)> {
     let mut by_set: HashMap<&[u64], Vec<&ShareKeys>> = HashMap::new();
     for check in checks {
         by_set.entry(&check.operator_ids).or_default().push(check);
@@ -63,10 +75,11 @@ pub(super) fn failures(checks: &[ShareKeys], seed: [u8; 32]) -> Vec<(EntryRef, C
         };
         let mut decoded = Vec::with_capacity(checks.len());
         for check in checks {
-            let Some(validator) = decode(&check.public_key) else {
+            let Some(validator) = keys.decode(&check.public_key) else {
                 continue;
             };
-            let shares: Vec<Option<G1Affine>> = check.share_keys.iter().map(decode).collect();
+            let shares: Vec<Option<G1Affine>> =
+                check.share_keys.iter().map(decode_public_key).collect();
             if shares.iter().all(Option::is_some) {
                 let shares = shares.into_iter().flatten().collect();
                 decoded.push(Decoded {
@@ -120,15 +133,17 @@ fn batch_holds(decoded: &[Decoded], subsets: &[Subset], seed: [u8; 32]) -> bool 
             .for_each(|key| transcript.update(key));
     }
     let transcript: [u8; 32] = transcript.finalize().into();
-    let mut validators = G1Projective::identity();
-    let mut positions = vec![G1Projective::identity(); first.shares.len()];
-    for (i, share) in decoded.iter().enumerate() {
-        let weight = batch_factor(&transcript, i);
-        validators += times(&share.validator, weight);
-        for (sum, point) in positions.iter_mut().zip(&share.shares) {
-            *sum += times(point, weight);
-        }
-    }
+    let weights: Vec<u64> = (0..decoded.len())
+        .map(|i| batch_factor(&transcript, i))
+        .collect();
+    let keys: Vec<G1Affine> = decoded.iter().map(|share| share.validator).collect();
+    let validators = weighted_sum_g1(&keys, &weights);
+    let positions: Vec<G1Projective> = (0..first.shares.len())
+        .map(|j| {
+            let column: Vec<G1Affine> = decoded.iter().map(|share| share.shares[j]).collect();
+            weighted_sum_g1(&column, &weights)
+        })
+        .collect();
     subsets
         .iter()
         .all(|subset| combine(subset, &positions) == validators)
@@ -144,24 +159,23 @@ fn combine(subset: &Subset, points: &[G1Projective]) -> G1Projective {
         .sum()
 }
 
-/// The first and the last `t` operators of a valid set, with their coefficients.
+/// The windows of `t` consecutive operators of a valid set (see the module's documentation for
+/// why they stand for every subset), with their coefficients.
 fn subsets_of(ids: &[u64]) -> Option<Vec<Subset>> {
     if !valid_operator_set(ids) {
         return None;
     }
     let n = ids.len();
     let threshold = n - (n - 1) / 3;
-    let subset = |positions: Vec<usize>| {
+    let windows = (0..=n - threshold).map(|first| {
+        let positions: Vec<usize> = (first..first + threshold).collect();
         let xs: Vec<u64> = positions.iter().map(|&j| ids[j]).collect();
         Subset {
             coefficients: lagrange_at_zero(&xs),
             positions,
         }
-    };
-    Some(vec![
-        subset((0..threshold).collect()),
-        subset((n - threshold..n).collect()),
-    ])
+    });
+    Some(windows.collect())
 }
 
 /// `λ_j = Π_{m≠j} x_m / (x_m - x_j)` for distinct nonzero `xs`.
@@ -180,25 +194,6 @@ fn lagrange_at_zero(xs: &[u64]) -> Vec<Scalar> {
             numerator * denominator.invert().expect("distinct operator ids")
         })
         .collect()
-}
-
-/// A valid public key (a point of the prime-order subgroup, not the identity).
-fn decode(key: &[u8; 48]) -> Option<G1Affine> {
-    let point: G1Affine = Option::from(G1Affine::from_compressed(key))?;
-    (!bool::from(point.is_identity())).then_some(point)
-}
-
-/// `k·P` for a public 64-bit `k`: double-and-add with mixed additions, a fraction of a full
-/// (constant-time, 255-bit) multiplication.
-fn times(point: &G1Affine, k: u64) -> G1Projective {
-    (0..64).rev().fold(G1Projective::identity(), |acc, bit| {
-        let doubled = acc.double();
-        if (k >> bit) & 1 == 1 {
-            doubled + point
-        } else {
-            doubled
-        }
-    })
 }
 
 #[cfg(test)]
@@ -223,7 +218,7 @@ mod tests {
     }
 
     #[test]
-    fn subsets_are_the_first_and_last_threshold_operators() {
+    fn subsets_are_the_windows_of_threshold_consecutive_operators() {
         let positions = |ids: &[u64]| -> Vec<Vec<usize>> {
             subsets_of(ids)
                 .unwrap()
@@ -235,16 +230,17 @@ mod tests {
         let seven: Vec<u64> = (10..17).collect();
         assert_eq!(
             positions(&seven),
-            [vec![0, 1, 2, 3, 4], vec![2, 3, 4, 5, 6]]
+            [
+                vec![0, 1, 2, 3, 4],
+                vec![1, 2, 3, 4, 5],
+                vec![2, 3, 4, 5, 6]
+            ]
         );
-        assert!(subsets_of(&[1, 1, 2, 3]).is_none());
-    }
-
-    #[test]
-    fn short_multiplication_agrees_with_the_scalar_one() {
-        let point = G1Affine::from(G1Projective::generator() * Scalar::from(77u64));
-        for k in [0u64, 1, 2, 3, 40320, u64::MAX] {
-            assert_eq!(times(&point, k), point * Scalar::from(k), "k = {k}");
+        // n - t + 1 windows: 2, 3, 4, 5 for 4, 7, 10, 13 operators.
+        for (n, windows) in [(4u64, 2), (7, 3), (10, 4), (13, 5)] {
+            let ids: Vec<u64> = (1..=n).collect();
+            assert_eq!(positions(&ids).len(), windows, "{n} operators");
         }
+        assert!(subsets_of(&[1, 1, 2, 3]).is_none());
     }
 }

@@ -6,7 +6,7 @@ use alloy_primitives::{B256, Bytes};
 use super::CheckError;
 use super::interpolation::{self, ShareKeys};
 use super::report::{EntryRef, RegistryEntry};
-use crate::bls::{self, BlsError, SignedMessage};
+use crate::bls::{self, BlsError, PublicKeys, SignedMessage};
 use crate::deposit::{DepositData, ForkVersion};
 use crate::keyshares::{KeyShare, KeyShareError, ownership_message};
 
@@ -75,8 +75,10 @@ impl Proofs {
 
     /// Every failure, in no particular order.
     pub fn failures(self, seed: [u8; 32]) -> Vec<(EntryRef, CheckError)> {
-        let mut found = interpolation::failures(&self.share_keys, seed);
-        for (index, error) in failing_signatures(&self.signatures, seed) {
+        // Each validator key is decoded once for its two signatures and its shares.
+        let mut keys = PublicKeys::default();
+        let mut found = interpolation::failures(&self.share_keys, seed, &mut keys);
+        for (index, error) in failing_signatures(&self.signatures, seed, &mut keys) {
             let check = &self.signatures[index];
             let reason = match check.what {
                 Signed::Deposit => CheckError::DepositSignature(error),
@@ -90,7 +92,11 @@ impl Proofs {
 
 /// Every bad signature of `checks`: one batch while all verify; after a failure (the batch names
 /// the first bad one, checking one by one up to it), a new batch from the next one on.
-fn failing_signatures(checks: &[SignatureCheck], seed: [u8; 32]) -> Vec<(usize, BlsError)> {
+fn failing_signatures(
+    checks: &[SignatureCheck],
+    seed: [u8; 32],
+    keys: &mut PublicKeys,
+) -> Vec<(usize, BlsError)> {
     let items: Vec<SignedMessage<'_>> = checks
         .iter()
         .map(|check| SignedMessage {
@@ -102,7 +108,7 @@ fn failing_signatures(checks: &[SignatureCheck], seed: [u8; 32]) -> Vec<(usize, 
     let mut failures = Vec::new();
     let mut start = 0;
     while start < items.len() {
-        match bls::verify_batch(&items[start..], seed) {
+        match bls::verify_batch_with(&items[start..], seed, keys) {
             Ok(()) => break,
             Err(failure) => {
                 failures.push((start + failure.index, failure.error));

@@ -2,7 +2,9 @@
 
 use alloy_primitives::{Address, Bytes, address};
 
-use crate::bls::BlsError;
+use bls12_381::Scalar;
+
+use crate::bls::{BlsError, SecretKey};
 use crate::ceremony::fixture::*;
 use crate::ceremony::{CheckError, SUPPORTED_KEYSHARES_VERSIONS, Verdict, check_import};
 use crate::deposit::ForkVersion;
@@ -174,7 +176,8 @@ fn shares_data_of_the_wrong_length_is_refused() {
     );
 }
 
-/// A share public key that does not belong, at either end: the subset holding it fails.
+/// A share public key that does not belong, at each of four positions: the subsets holding it
+/// fail.
 #[test]
 fn share_public_keys_must_interpolate_to_the_validator_key() {
     let stranger = key("a stranger").public_key();
@@ -214,6 +217,77 @@ fn share_public_keys_must_interpolate_to_the_validator_key() {
     assert_eq!(
         errors,
         vec![CheckError::SharePublicKeyInvalid { operator: 3 }]
+    );
+}
+
+/// Seven operators (threshold 5, subsets {1..5}, {2..6}, {3..7}): a stranger's key at each
+/// position is refused, by exactly the subsets that hold it.
+#[test]
+fn a_wrong_share_key_at_any_of_seven_positions_is_refused() {
+    let plan = Plan {
+        count: 1,
+        operators: (1..=7).collect(),
+        ..Plan::default()
+    };
+    let stranger = key("a stranger").public_key();
+    for position in 0..7usize {
+        let errors = first_share_refused(plan.clone(), |c| {
+            let mut data = c.keyshares.shares[0].payload.shares_data.to_vec();
+            data[96 + position * 48..96 + (position + 1) * 48].copy_from_slice(&stranger);
+            c.keyshares.shares[0].payload.shares_data = Bytes::from(data);
+        });
+        let expected: Vec<CheckError> = (0..3usize)
+            .filter(|first| (*first..first + 5).contains(&position))
+            .map(|first| CheckError::SharesDoNotInterpolate {
+                operators: (first as u64 + 1..=first as u64 + 5).collect(),
+            })
+            .collect();
+        assert_eq!(errors, expected, "wrong share at position {position}");
+    }
+}
+
+/// Shares that sit on two different polynomials, both through the validator key and through
+/// the middle three shares: the first five and the last five interpolate to the validator key,
+/// yet any five operators that mix both ends sign with another key. A check of the first and
+/// last subsets alone accepts them; the middle subset {2..6} refuses them.
+#[test]
+fn shares_on_two_polynomials_are_refused() {
+    let plan = Plan {
+        count: 1,
+        operators: (1..=7).collect(),
+        ..Plan::default()
+    };
+    let errors = first_share_refused(plan, |c| {
+        // g(x) = c·x(x-3)(x-4)(x-5) is zero at 0, 3, 4 and 5: adding it at x = 1, 2 leaves {1..5}
+        // on a degree-4 polynomial through the key; adding another multiple at x = 6, 7 leaves
+        // {3..7} so too.
+        let bump = |x: u64, c: u64| {
+            let x = Scalar::from(x);
+            let c = Scalar::from(c);
+            c * x * (x - Scalar::from(3u64)) * (x - Scalar::from(4u64)) * (x - Scalar::from(5u64))
+        };
+        let shares: Vec<SecretKey> = c.validators[0]
+            .shares
+            .iter()
+            .enumerate()
+            .map(|(j, share)| {
+                let x = j as u64 + 1;
+                let moved = match x {
+                    1 | 2 => bump(x, 11),
+                    6 | 7 => bump(x, 13),
+                    _ => Scalar::zero(),
+                };
+                SecretKey::from_scalar(share.scalar() + moved)
+            })
+            .collect();
+        let v = &c.validators[0];
+        c.keyshares.shares[0] = key_share(&v.key, &shares, POOL, 0, &c.plan.operators);
+    });
+    assert_eq!(
+        errors,
+        vec![CheckError::SharesDoNotInterpolate {
+            operators: vec![2, 3, 4, 5, 6]
+        }]
     );
 }
 

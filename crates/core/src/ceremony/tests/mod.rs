@@ -5,3 +5,4 @@ mod deposits;
 mod import;
 mod key_shares;
 mod reference;
+mod timing;
