@@ -13,7 +13,7 @@ use crate::components::console::{
 };
 use crate::components::network_banner::NetworkBanner;
 use crate::components::wallet_bar::WalletBar;
-use crate::state::{console::Console, wallet::Wallet};
+use crate::state::{console::Console, rpc::Rpc, wallet::Wallet};
 
 /// Mounts the console into `root`; it reads `config.json` as the app does. The handle unmounts
 /// it when dropped.
@@ -40,6 +40,9 @@ fn ConsoleApp() -> impl IntoView {
 #[component]
 fn ConsolePage(config: NetworkConfig) -> impl IntoView {
     let wallet = Wallet::new();
+    // The staker's own RPC, set on the staker page, serves the console too once it passed its
+    // check (until then the console reads through the configured one).
+    provide_context(Rpc::new(&config));
     provide_context(config.clone());
     provide_context(wallet);
     // Scoped to the mount: its reads stop when the operator leaves the console.
