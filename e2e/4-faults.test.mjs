@@ -2,7 +2,7 @@
 // cannot be used, an RPC that is down (at load and mid-session), answers garbage, stalls or
 // serves another chain, and the staker's own RPC setting. The faults come from a JSON-RPC
 // proxy the test controls (fault-proxy.mjs), in front of the devnet's anvil.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openApp, freshAccount, stake, waitForText, APP_URL, RPC_URL } from './harness.mjs';
 import { startFaultProxy } from './fault-proxy.mjs';
@@ -20,6 +20,16 @@ after(async () => {
   await browser?.close();
   await proxy?.stop();
 });
+// A failed test's page must not keep polling the proxy into the next test's counts.
+const opened = [];
+afterEach(async () => {
+  for (const context of opened.splice(0)) await context.close().catch(() => {});
+});
+const open = async (...args) => {
+  const app = await openApp(browser, ...args);
+  opened.push(app.context);
+  return app;
+};
 
 const ALERT = '.stats [role=alert]';
 const POOLED = '[data-testid=total-pooled]';
@@ -27,7 +37,7 @@ const POOLED = '[data-testid=total-pooled]';
 /** The app served with `edit(config)` as its config.json (the rest of the site unchanged). */
 async function openWithConfig(edit, wallets = []) {
   const served = typeof edit === 'function' ? JSON.stringify(edit({ ...config })) : edit;
-  return openApp(browser, wallets, {
+  return open(wallets, {
     routes: [['**/config.json', (route) => route.fulfill({ contentType: 'application/json', body: served })]],
   });
 }
@@ -96,6 +106,8 @@ test('an RPC answering garbage or stalling: a sentence, the last figures, a page
   // The stalled read gives up with a sentence (the read deadline is 15 s).
   await waitForText(page, ALERT, /The RPC did not answer within 15 seconds/, 40000);
   assert.equal(await exactPooled(page), shown, 'the last figures stay on screen');
+  // ...and the browser aborts it, so that hung requests do not take every connection.
+  await waitUntil(() => proxy.abandoned > 0, 'the page aborted its stalled request');
 
   proxy.set('ok');
   await page.locator(ALERT).waitFor({ state: 'detached', timeout: 40000 });
@@ -121,7 +133,7 @@ test('an RPC on another chain is not read from, and is used once it serves the p
 
 test('the staker\'s own RPC: checked for the chain before use, remembered, resettable; no other host is contacted', async () => {
   proxy.set('ok');
-  const { context, page, errors } = await openApp(browser, []);
+  const { context, page, errors } = await open([]);
   const hosts = new Set();
   page.on('request', (request) => hosts.add(new URL(request.url()).origin));
   await waitForText(page, POOLED, /\d ETH$/);
@@ -160,6 +172,18 @@ test('the staker\'s own RPC: checked for the chain before use, remembered, reset
   await waitForText(page, POOLED, /\d ETH$/);
   await waitUntil(() => proxy.seen.includes('eth_call'), 'the reloaded page reads through it');
   assert.equal(proxy.seen[0], 'eth_chainId', 'checked before any read');
+  await page.locator('[data-testid=rpc-setting] summary').click();
+  await waitForText(page, SETTING, through(proxy.url, 'yours'));
+
+  // The operator console on the same site reads through it too: nothing goes to the site's RPC.
+  const toSite = [];
+  const onRequest = (request) => { if (request.url().startsWith(RPC_URL)) toSite.push(request.url()); };
+  page.on('request', onRequest);
+  await page.goto(new URL('admin', APP_URL).href);
+  await waitForText(page, '[data-testid=console-runway]', /days/, 60000);
+  page.off('request', onRequest);
+  assert.deepEqual(toSite, [], 'the console reads through the staker\'s RPC');
+  await page.goto(APP_URL);
   await page.locator('[data-testid=rpc-setting] summary').click();
   await waitForText(page, SETTING, through(proxy.url, 'yours'));
 

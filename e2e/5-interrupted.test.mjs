@@ -8,6 +8,13 @@ import { launch, openApp, balanceOf, freshAccount, rpc, waitForText } from './ha
 const WALLET = { name: 'Test Wallet', rdns: 'org.example.testwallet' };
 const STATUS = '[data-testid=tx-status]';
 const ONE = 10n ** 18n;
+// One deposit of 1 ETH, as poolETH: after the earlier files' rebases the rate is not 1:1, and
+// shares and balance each round down (a wei or two short; two deposits would be 2 ETH).
+const ONE_DEPOSIT = /^(1|0\.999999) poolETH$/;
+const depositedOnce = async (account) => {
+  const balance = await balanceOf(config, account);
+  assert.ok(balance <= ONE && ONE - balance <= 2n, `one deposit of 1 ETH: ${balance} wei of poolETH`);
+};
 let browser;
 let config;
 
@@ -49,7 +56,7 @@ test('the wallet switches account while a deposit is pending: it lands once, the
   await mine();
   await waitForText(page, STATUS, /Deposited in block \d+/);
   await waitForText(page, '[data-testid=pooleth-balance]', /^0 poolETH$/);
-  assert.equal(await balanceOf(config, account), ONE, 'the first account deposited once');
+  await depositedOnce(account);
   assert.equal(await balanceOf(config, other), 0n);
   assert.equal(await sends(), 1);
   assert.deepEqual(errors, []);
@@ -62,11 +69,11 @@ test('the wallet disconnects while a deposit is pending: the deposit is still fo
   await page.getByRole('button', { name: 'Connect wallet' }).waitFor();
   await mine();
   await waitForText(page, STATUS, /Deposited in block \d+/);
-  assert.equal(await balanceOf(config, account), ONE);
+  await depositedOnce(account);
   // Connecting again shows the deposit.
   await page.getByRole('button', { name: 'Connect wallet' }).click();
   await page.getByRole('button', { name: WALLET.name }).click();
-  await waitForText(page, '[data-testid=pooleth-balance]', /^1 poolETH$/);
+  await waitForText(page, '[data-testid=pooleth-balance]', ONE_DEPOSIT);
   assert.equal(await sends(), 1);
   assert.deepEqual(errors, []);
   await context.close();
@@ -78,12 +85,12 @@ test('the chain is switched while a deposit is pending: followed to its block, n
   await page.locator('[data-testid=wrong-network]').waitFor();
   await mine();
   await waitForText(page, STATUS, /Deposited in block \d+/);
-  assert.equal(await balanceOf(config, account), ONE);
+  await depositedOnce(account);
   await page.fill('[data-testid=deposit-amount]', '1');
   assert.equal(await page.isDisabled('[data-testid=deposit-submit]'), true, 'no deposit on the other chain');
   await page.getByRole('button', { name: /Switch to/ }).click();
   await page.locator('[data-testid=wrong-network]').waitFor({ state: 'detached' });
-  await waitForText(page, '[data-testid=pooleth-balance]', /^1 poolETH$/);
+  await waitForText(page, '[data-testid=pooleth-balance]', ONE_DEPOSIT);
   assert.equal(await sends(), 1);
   assert.deepEqual(errors, []);
   await context.close();
@@ -104,8 +111,8 @@ test('a deposit the network drops is said, nothing was deposited, and the form w
   // The same form then deposits, once.
   await page.click('[data-testid=deposit-submit]');
   await waitForText(page, STATUS, /Deposited in block \d+/, 30000);
-  await waitForText(page, '[data-testid=pooleth-balance]', /^1 poolETH$/);
-  assert.equal(await balanceOf(config, account), ONE);
+  await waitForText(page, '[data-testid=pooleth-balance]', ONE_DEPOSIT);
+  await depositedOnce(account);
   assert.deepEqual(errors, []);
   await context.close();
 });

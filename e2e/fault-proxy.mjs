@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 export async function startFaultProxy(target) {
   let mode = 'ok';
   const stalled = new Set();
+  let abandoned = 0;
   const seen = [];
   const server = createServer(async (req, res) => {
     // The app's origin differs from the proxy's: answer CORS as a public RPC does.
@@ -37,7 +38,8 @@ export async function startFaultProxy(target) {
     }
     if (mode === 'stall') {
       stalled.add(res);
-      res.on('close', () => stalled.delete(res));
+      // Closed while still stalled: the client gave up on it (not released by the test).
+      res.on('close', () => { if (stalled.delete(res)) abandoned += 1; });
       return;
     }
     const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -56,14 +58,19 @@ export async function startFaultProxy(target) {
     /** Switches the fault; stalled requests are released (dropped) when it changes. */
     set(next) {
       mode = next;
-      for (const res of stalled) res.destroy();
+      const released = [...stalled];
       stalled.clear();
+      for (const res of released) res.destroy();
     },
+    /** Stalled requests the client aborted itself. */
+    get abandoned() { return abandoned; },
     /** Methods received so far (a copy). */
     get seen() { return [...seen]; },
     clearSeen() { seen.length = 0; },
     async stop() {
-      for (const res of stalled) res.destroy();
+      const released = [...stalled];
+      stalled.clear();
+      for (const res of released) res.destroy();
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(resolve));
     },

@@ -35,14 +35,26 @@ fn ConsoleApp() -> impl IntoView {
     }
 }
 
+/// The RPC check first: the staker's own RPC (set on the staker page, kept in localStorage)
+/// serves the console too, once it answered for the configured chain; when it fails its check
+/// the console reads through the configured one. Nothing is read before the check settles.
+#[component]
+fn ConsolePage(config: NetworkConfig) -> impl IntoView {
+    let rpc = Rpc::new(&config);
+    provide_context(rpc);
+    let settled = move || rpc.verified().get() || rpc.problem().with(Option::is_some);
+    view! {
+        <Show when=settled fallback=|| view! { <p class="loading">"Checking the RPC…"</p> }>
+            <ConsoleBody config=config.clone()/>
+        </Show>
+    }
+}
+
 /// The console: its own wallet connection (the app's wallet bar is not shown on `/admin`), the
 /// pool's operational state for anyone, and the actions of the connected account's roles.
 #[component]
-fn ConsolePage(config: NetworkConfig) -> impl IntoView {
+fn ConsoleBody(config: NetworkConfig) -> impl IntoView {
     let wallet = Wallet::new();
-    // The staker's own RPC, set on the staker page, serves the console too once it passed its
-    // check (until then the console reads through the configured one).
-    provide_context(Rpc::new(&config));
     provide_context(config.clone());
     provide_context(wallet);
     // Scoped to the mount: its reads stop when the operator leaves the console.
