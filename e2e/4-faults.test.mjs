@@ -150,7 +150,7 @@ test('the staker\'s own RPC: checked for the chain before use, remembered, reset
   await use('ftp://127.0.0.1:1');
   await waitForText(page, SETTING, /^Enter an http:\/\/ or https:\/\/ URL\.$/);
   await use('http://127.0.0.1:9');
-  await waitForText(page, SETTING, /could not reach the RPC at http:\/\/127\.0\.0\.1:9/);
+  await waitForText(page, SETTING, /^The page could not reach the RPC at http:\/\/127\.0\.0\.1:9 \(.*\)\. Check your connection; nothing was sent\.$/);
   proxy.set('wrongChain');
   proxy.clearSeen();
   await use(proxy.url);

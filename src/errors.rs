@@ -134,7 +134,7 @@ pub fn describe(error: &RpcError) -> String {
     match error {
         RpcError::Transport(kind) => {
             if let Some(unreachable) = pool_eip1193::Unreachable::in_error(kind) {
-                format!("{unreachable}. Check your connection; nothing was sent.")
+                format!("The page {unreachable}. Check your connection; nothing was sent.")
             } else if let Some(late) = pool_eip1193::TimedOut::in_error(kind) {
                 format!(
                     "The RPC did not answer within {} seconds; the page keeps trying.",
