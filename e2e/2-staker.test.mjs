@@ -81,7 +81,7 @@ test('Max leaves a gas reserve; a rebase moves the balance live; a reverted depo
   await rebase(config, total / 10000n);
   await page.locator('[data-testid=rebase-chart] polyline').waitFor({ timeout: 15000 });
   await waitForText(page, '[data-testid=apr-7d]', /^[0-9]+\.[0-9]{2}%$/);
-  await page.locator('details summary').click();
+  await page.locator('.position details summary').click();
   await waitForText(page, '[data-testid=rate]', /1 share = 1\.0[0-9]+ poolETH/);
   await page.click('[data-testid=watch-asset]');
   await waitForText(page, '.position [role=status]', /poolETH is in your wallet's token list/);

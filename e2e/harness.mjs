@@ -26,10 +26,13 @@ export async function launch() {
   });
 }
 
-/** A fresh browser context (its own storage) with the given test wallets injected; `prepare(context,
- * page)` runs before the first navigation (listeners that must see the first load). */
-export async function openApp(browser, wallets, { colorScheme = 'light', viewport, countRpc = false, prepare } = {}) {
+/** A fresh browser context (its own storage) with the given test wallets injected; `routes`:
+ * [pattern, handler] pairs of Playwright's `context.route`; `prepare(context, page)` runs before
+ * the first navigation (listeners that must see the first load). */
+export async function openApp(browser, wallets, { colorScheme = 'light', viewport, countRpc = false, routes = [], prepare } = {}) {
   const context = await browser.newContext({ colorScheme, viewport });
+  // Requests answered by the test (a config.json of its own), set before the first load.
+  for (const [pattern, handler] of routes) await context.route(pattern, handler);
   if (countRpc) await context.addInitScript(COUNT_RPC);
   for (const wallet of wallets) {
     await context.addInitScript(`(${walletSource.trim().replace(/;$/, '')})(${JSON.stringify({ rpcUrl: RPC_URL, ...wallet })});`);
@@ -203,4 +206,13 @@ export async function stake(config, from, wei) {
 /** A uint256 view of the pool manager. */
 export async function poolFigure(config, signature) {
   return BigInt(await rpc('eth_call', [{ to: config.poolManager, data: selector('PoolManager', signature) }, 'latest']));
+}
+
+/** An account of its own for a test: a new address that anvil signs for (impersonated), with
+ * 100 ETH, so that no test's figures depend on another's. */
+export async function freshAccount() {
+  const address = '0x' + createHash('sha256').update(`${process.pid}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 40);
+  await rpc('anvil_impersonateAccount', [address]);
+  await rpc('anvil_setBalance', [address, '0x' + (100n * 10n ** 18n).toString(16)]);
+  return address;
 }

@@ -7,10 +7,17 @@
 //   lackChain()         the wallet does not know the devnet: switching fails with 4902
 //   queueNext(ms)       act as a multisig: the next transaction is answered with no hash (it
 //                       waits for co-signers) and reaches the chain `ms` later
+//   holdNext()          the next transaction stays pending: anvil's automine is switched off
+//                       before it is sent (the test mines it, and switches automine back on)
+//   dropNext()          the next transaction is sent, then dropped from anvil's mempool before
+//                       any block holds it (a wallet's hash that the chain never mines)
+//   switchAccount(a)    the user picks account `a` in the wallet (emits accountsChanged)
+//   disconnectSite()    the user revokes the site in the wallet (emits accountsChanged [])
 //   calls               every method the app asked for, in order
 // (`window.__testWallets[rdns]` when several are injected; `connected: true` starts connected.)
 // "Connected" survives reloads (sessionStorage), as a real wallet's site permission does.
-(({ rpcUrl, account, name, rdns, connected: startConnected = false }) => {
+(({ rpcUrl, account: firstAccount, name, rdns, connected: startConnected = false }) => {
+  let account = firstAccount;
   const storageKey = `test-wallet:${rdns}:connected`;
   const listeners = {};
   const emit = (event, value) => (listeners[event] || []).forEach((h) => h(value));
@@ -42,6 +49,17 @@
       await rpc('eth_sendTransaction', [replacement]);
       await rpc('evm_mine', []);
       return original;
+    } finally {
+      await rpc('evm_setAutomine', [true]);
+    }
+  }
+  // A transaction the chain will never mine: the wallet got a hash, anvil forgets it.
+  async function sendThenDrop(tx) {
+    await rpc('evm_setAutomine', [false]);
+    try {
+      const hash = await rpc('eth_sendTransaction', [tx]);
+      await rpc('anvil_dropTransaction', [hash]);
+      return hash;
     } finally {
       await rpc('evm_setAutomine', [true]);
     }
@@ -85,7 +103,15 @@
           return true;
         case 'eth_sendTransaction':
           if (!connected()) throw Object.assign(new Error('Unauthorized'), { code: 4100 });
-          if (state.replaceNext) return sendThenReplace(params[0], state.replaceNext.splice(0, 1)[0]);
+          if (state.replaceNext?.length) return sendThenReplace(params[0], state.replaceNext.splice(0, 1)[0]);
+          if (state.dropNext) {
+            state.dropNext = false;
+            return sendThenDrop(params[0]);
+          }
+          if (state.holdNext) {
+            state.holdNext = false;
+            await rpc('evm_setAutomine', [false]);
+          }
           if (state.queueNext !== undefined) {
             const delay = state.queueNext;
             delete state.queueNext;
@@ -109,6 +135,10 @@
     replaceNext(how) { (state.replaceNext = state.replaceNext || []).push(how); },
     lackChain() { state.lacksChain = true; },
     queueNext(ms) { state.queueNext = ms; },
+    holdNext() { state.holdNext = true; },
+    dropNext() { state.dropNext = true; },
+    switchAccount(next) { account = next; emit('accountsChanged', [next]); },
+    disconnectSite() { sessionStorage.removeItem(storageKey); emit('accountsChanged', []); },
     get added() { return state.added; },
     get watched() { return state.watched; },
     setChain(hexId) { state.chainOverride = hexId; emit('chainChanged', hexId); },

@@ -5,7 +5,7 @@ use pool_chain::config::NetworkConfig;
 
 use crate::components::wallet_bar::WalletBar;
 use crate::routes::{admin::AdminPage, stake::StakePage};
-use crate::state::{history::History, pool::PoolData, stake::Stake, wallet::Wallet};
+use crate::state::{history::History, pool::PoolData, rpc::Rpc, stake::Stake, wallet::Wallet};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -24,11 +24,13 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Shell(config: NetworkConfig) -> impl IntoView {
     let wallet = Wallet::new();
-    let pool = PoolData::new(config.clone(), wallet);
+    let rpc = Rpc::new(&config);
+    let pool = PoolData::new(config.clone(), wallet, rpc);
     provide_context(config.clone());
     provide_context(wallet);
+    provide_context(rpc);
     provide_context(pool);
-    provide_context(History::new(config.clone(), wallet, pool));
+    provide_context(History::new(config.clone(), wallet, pool, rpc));
     provide_context(Stake::new());
     view! {
         <header class="top">

@@ -13,7 +13,7 @@ use crate::components::console::{
 };
 use crate::components::network_banner::NetworkBanner;
 use crate::components::wallet_bar::WalletBar;
-use crate::state::{console::Console, wallet::Wallet};
+use crate::state::{console::Console, rpc::Rpc, wallet::Wallet};
 
 /// Mounts the console into `root`; it reads `config.json` as the app does. The handle unmounts
 /// it when dropped.
@@ -35,10 +35,25 @@ fn ConsoleApp() -> impl IntoView {
     }
 }
 
+/// The RPC check first: the staker's own RPC (set on the staker page, kept in localStorage)
+/// serves the console too, once it answered for the configured chain; when it fails its check
+/// the console reads through the configured one. Nothing is read before the check settles.
+#[component]
+fn ConsolePage(config: NetworkConfig) -> impl IntoView {
+    let rpc = Rpc::new(&config);
+    provide_context(rpc);
+    let settled = move || rpc.verified().get() || rpc.problem().with(Option::is_some);
+    view! {
+        <Show when=settled fallback=|| view! { <p class="loading">"Checking the RPC…"</p> }>
+            <ConsoleBody config=config.clone()/>
+        </Show>
+    }
+}
+
 /// The console: its own wallet connection (the app's wallet bar is not shown on `/admin`), the
 /// pool's operational state for anyone, and the actions of the connected account's roles.
 #[component]
-fn ConsolePage(config: NetworkConfig) -> impl IntoView {
+fn ConsoleBody(config: NetworkConfig) -> impl IntoView {
     let wallet = Wallet::new();
     provide_context(config.clone());
     provide_context(wallet);

@@ -60,6 +60,18 @@ impl fmt::Display for AppError {
     }
 }
 
+/// A sentence for the user about an RPC endpoint the page does not use.
+pub fn describe_rpc(problem: &crate::state::rpc::RpcProblem, chain_id: u64) -> String {
+    use crate::state::rpc::RpcProblem;
+    match problem {
+        RpcProblem::NotHttp => "Enter an http:// or https:// URL.".into(),
+        RpcProblem::WrongChain { url, actual } => format!(
+            "The RPC at {url} serves chain {actual}, not this pool's chain {chain_id}: it is not used."
+        ),
+        RpcProblem::Failed(error) => error.to_string(),
+    }
+}
+
 /// A sentence for the user about a transaction that was not sent.
 pub fn describe_tx(error: &pool_chain::client::tx::TxError) -> String {
     use pool_chain::client::tx::TxError;
@@ -97,7 +109,9 @@ pub fn describe(error: &RpcError) -> String {
         if let Some(reason) = revert_in_data(payload.data.as_deref().map(|d| d.get())) {
             return reason;
         }
-        let message = payload.message.to_lowercase();
+        // ASCII only: Unicode case tables would weigh kilobytes in the staker's download, for
+        // node messages that are ASCII.
+        let message = payload.message.to_ascii_lowercase();
         return match payload.code {
             codes::USER_REJECTED => {
                 "You rejected the request in your wallet. Nothing was sent.".into()
@@ -118,12 +132,18 @@ pub fn describe(error: &RpcError) -> String {
         };
     }
     match error {
-        RpcError::Transport(kind) => match pool_eip1193::Unreachable::in_error(kind) {
-            Some(unreachable) => {
-                format!("{unreachable}. Check your connection; nothing was sent.")
+        RpcError::Transport(kind) => {
+            if let Some(unreachable) = pool_eip1193::Unreachable::in_error(kind) {
+                format!("The page {unreachable}. Check your connection; nothing was sent.")
+            } else if let Some(late) = pool_eip1193::TimedOut::in_error(kind) {
+                format!(
+                    "The RPC did not answer within {} seconds; the page keeps trying.",
+                    late.ms / 1000
+                )
+            } else {
+                format!("The network answered with an error: {kind}")
             }
-            None => format!("The network answered with an error: {kind}"),
-        },
+        }
         RpcError::DeserError { .. } => {
             "The network sent an answer this app does not understand.".into()
         }

@@ -6,6 +6,7 @@ pub mod network_banner;
 pub mod pool_stats;
 pub mod position;
 pub mod rebase_chart;
+pub mod rpc_setting;
 pub mod stake_form;
 pub mod tx_status;
 pub mod wallet_bar;

@@ -8,7 +8,8 @@ use pool_core::units::format_ether;
 
 use super::amount::EthAmount;
 use super::rebase_chart::RebaseChart;
-use crate::state::{history::History, pool::PoolData};
+use crate::errors::describe_rpc;
+use crate::state::{history::History, pool::PoolData, rpc::Rpc};
 
 const DAY: u64 = 86_400;
 
@@ -16,6 +17,15 @@ const DAY: u64 = 86_400;
 pub fn PoolStats() -> impl IntoView {
     let pool = expect_context::<PoolData>();
     let history = expect_context::<History>();
+    let rpc = expect_context::<Rpc>();
+    let chain_id = expect_context::<pool_chain::config::NetworkConfig>().chain_id;
+    // Why the figures are not fresh: the RPC failed its check, or the last read failed (the
+    // last figures stay on screen either way).
+    let problem = move || {
+        rpc.problem()
+            .with(|p| p.as_ref().map(|p| describe_rpc(p, chain_id)))
+            .or_else(|| pool.error().with(|e| e.as_ref().map(ToString::to_string)))
+    };
     let field = move |f: fn(&crate::state::pool::Reading) -> U256| {
         Signal::derive(move || pool.reading().with(|r| r.as_ref().map(f)))
     };
@@ -77,9 +87,7 @@ pub fn PoolStats() -> impl IntoView {
             <p class="muted">
                 {move || pool.reading().with(|r| r.as_ref().map(|r| format!("As of block {}", r.block)))}
             </p>
-            <Show when=move || pool.error().with(Option::is_some)>
-                <p class="error" role="alert">{move || pool.error().get().map(|e| e.to_string())}</p>
-            </Show>
+            {move || problem().map(|p| view! { <p class="error" role="alert">{p}</p> })}
         </aside>
     }
 }

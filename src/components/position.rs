@@ -73,10 +73,12 @@ pub fn Position() -> impl IntoView {
                 "type": "ERC20",
                 "options": { "address": token, "symbol": "poolETH", "decimals": 18 },
             });
-            let result = connection
-                .client()
-                .request::<_, serde_json::Value>("wallet_watchAsset", params)
-                .await;
+            let result = pool_chain::client::call::<serde_json::Value>(
+                &connection.client(),
+                "wallet_watchAsset",
+                params,
+            )
+            .await;
             note.set(Some(match result {
                 Ok(_) => "poolETH is in your wallet's token list.".into(),
                 Err(e) => describe(&e),

@@ -45,7 +45,7 @@ pub fn TxStatus(
                 }.into_any(),
                 TxState::Mined { hash, block, sped_up } => view! {
                     <p class="ok" data-state="mined">
-                        {if sped_up { format!("Sped up in your wallet and {}", done.to_lowercase()) } else { done.to_string() }}
+                        {if sped_up { format!("Sped up in your wallet and {}", done.to_ascii_lowercase()) } else { done.to_string() }}
                         " in block " {block} " (" {move || confirmations(block)} "): " {link(hash)}
                     </p>
                 }.into_any(),
@@ -57,7 +57,8 @@ pub fn TxStatus(
                     <p class="error" role="alert" data-state="failed">{hash.map(|hash| view! { {link(hash)} ": " })}{match failure {
                         Failure::NotSent(error) => describe_tx(&error),
                         Failure::Reverted => reverted.to_string(),
-                        Failure::Cancelled => format!("The transaction was replaced or cancelled in your wallet: nothing was {}.", done.to_lowercase()),
+                        Failure::Cancelled => format!("The transaction was replaced or cancelled in your wallet: nothing was {}.", done.to_ascii_lowercase()),
+                        Failure::Dropped => format!("The network dropped this transaction before it was mined: nothing was {}. If your wallet still shows it as pending, cancel it there before you try again.", done.to_ascii_lowercase()),
                     }}</p>
                 }.into_any(),
             }}

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::components::{
-    network_banner::NetworkBanner, pool_stats::PoolStats, position::Position, stake_form::StakeForm,
+    network_banner::NetworkBanner, pool_stats::PoolStats, position::Position,
+    rpc_setting::RpcSetting, stake_form::StakeForm,
 };
 
 #[component]
@@ -18,5 +19,6 @@ pub fn StakePage() -> impl IntoView {
             </div>
             <PoolStats/>
         </section>
+        <RpcSetting/>
     }
 }

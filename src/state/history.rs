@@ -12,6 +12,7 @@ use pool_chain::history::{HistoryCursor, ScanLogs, reports_filter, transfers_fil
 use pool_core::rewards::Report;
 
 use super::pool::PoolData;
+use super::rpc::Rpc;
 use super::wallet::Wallet;
 use crate::errors::AppError;
 
@@ -48,13 +49,12 @@ impl History {
 }
 
 impl History {
-    pub fn new(config: NetworkConfig, wallet: Wallet, pool: PoolData) -> Self {
+    pub fn new(config: NetworkConfig, wallet: Wallet, pool: PoolData, rpc: Rpc) -> Self {
         let history = History {
             reports: RwSignal::new(Vec::new()),
             flows: RwSignal::new(None),
             error: RwSignal::new(None),
         };
-        let client = super::http_client(&config);
         // What should trigger a fetch: the account, its shares (deposits and transfers move
         // them) and the share price (moved only by reports).
         let key = Memo::new(move |_| {
@@ -82,6 +82,10 @@ impl History {
             let Some((account, shares, _)) = key.get() else {
                 return;
             };
+            // Logs are read through the RPC in use, once it answered for our chain.
+            if !rpc.verified().get() {
+                return;
+            }
             let Some(latest) = pool
                 .reading()
                 .with_untracked(|r| r.as_ref().map(|r| r.block))
@@ -98,7 +102,7 @@ impl History {
             };
             generation.update_value(|g| *g += 1);
             let this = generation.get_value();
-            let client = client.clone();
+            let client = rpc.client();
             let config = config.clone();
             spawn_local(async move {
                 let mut logs = ScanLogs::default();

@@ -7,6 +7,7 @@ pub mod history;
 pub mod import;
 pub mod operator;
 pub mod pool;
+pub mod rpc;
 pub mod stake;
 pub mod submit;
 pub mod ticker;
@@ -18,12 +19,10 @@ pub(crate) use wallet::storage;
 use alloy_rpc_client::RpcClient;
 use pool_chain::config::NetworkConfig;
 
-/// An RPC client over HTTP to the network's configured endpoint.
+/// An RPC client over HTTP to the endpoint the page reads through (see [`rpc`]: the staker's
+/// own once checked, else the configured one); its requests time out.
 pub fn http_client(config: &NetworkConfig) -> RpcClient {
-    RpcClient::new(
-        pool_eip1193::FetchTransport::new(config.rpc_url.clone()),
-        false,
-    )
+    rpc::in_use(config)
 }
 
 /// Whether the tab is shown: nothing is polled while it is hidden.

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
 use pool_chain::reads::PoolReads;
 
+use super::rpc::Rpc;
 use super::wallet::Wallet;
 use crate::errors::AppError;
 
@@ -36,23 +37,24 @@ impl PoolData {
 }
 
 impl PoolData {
-    pub fn new(config: NetworkConfig, wallet: Wallet) -> Self {
+    pub fn new(config: NetworkConfig, wallet: Wallet, rpc: Rpc) -> Self {
         let data = PoolData {
             reading: RwSignal::new(None),
             error: RwSignal::new(None),
             generation: RwSignal::new(0),
             in_flight: StoredValue::new(0),
         };
-        let http = super::http_client(&config);
         let interval = config.refresh_interval_ms();
         Effect::new(move |_| {
             data.generation.track();
             let connection = wallet.connection().get();
             let account = connection.as_ref().map(|c| c.account);
-            // Read through the wallet when it is on our chain, else through our own RPC.
+            // Read through the wallet when it is on our chain, else through the RPC in use once
+            // it answered for our chain (the last reading stays on screen meanwhile).
             let client = match &connection {
-                Some(c) if c.chain_id == config.chain_id => c.client(),
-                _ => http.clone(),
+                Some(c) if c.chain_id == config.chain_id => c.reader(),
+                _ if rpc.verified().get() => rpc.client(),
+                _ => return,
             };
             let reads = PoolReads {
                 pool_manager: config.pool_manager,
@@ -83,6 +85,8 @@ impl PoolData {
             });
         });
         super::ticker::use_refresh_ticker(interval, move || {
+            // An RPC that failed its check (down at load, another chain) is asked again.
+            rpc.verify();
             if data.in_flight.get_value() == 0 {
                 data.refresh();
             }

@@ -51,6 +51,8 @@ pub enum Failure {
     Reverted,
     /// Replaced in the wallet by a transaction that does something else.
     Cancelled,
+    /// Sent, but the network no longer knows it and its nonce is unused: not mined.
+    Dropped,
 }
 
 impl TxState {
@@ -165,6 +167,10 @@ async fn run(
         Outcome::Cancelled => TxState::Failed {
             failure: Failure::Cancelled,
             hash: None,
+        },
+        Outcome::Dropped => TxState::Failed {
+            failure: Failure::Dropped,
+            hash: Some(sent.hash),
         },
     }
 }

@@ -5,6 +5,7 @@ use alloy_primitives::{Address, U64};
 use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pool_chain::client::call;
 use pool_chain::config::NetworkConfig;
 use pool_eip1193::discovery::{self, WalletInfo};
 use pool_eip1193::{Eip1193Provider, Eip1193Transport, codes, events};
@@ -34,9 +35,17 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// A client that sends through the wallet.
+    /// A client that sends through the wallet (no deadline: its prompts wait for a person).
     pub fn client(&self) -> RpcClient {
         RpcClient::new(self.transport.clone(), false)
+    }
+
+    /// A client for reads through the wallet: they give up after the page's read deadline, so
+    /// that a wallet whose node stalls does not hold the page's refreshes.
+    pub fn reader(&self) -> RpcClient {
+        alloy_rpc_client::ClientBuilder::default()
+            .layer(pool_eip1193::TimeoutLayer::new(super::rpc::READ_TIMEOUT_MS))
+            .transport(self.transport.clone(), false)
     }
 }
 
@@ -144,9 +153,7 @@ impl Wallet {
         self.connecting.set(true);
         spawn_local(async move {
             let client = RpcClient::new(wallet.transport.clone(), false);
-            let result = client
-                .request_noparams::<Vec<Address>>("eth_requestAccounts")
-                .await;
+            let result = call::<Vec<Address>>(&client, "eth_requestAccounts", json!([])).await;
             self.connecting.set(false);
             match result {
                 Ok(accounts) => self.established(wallet, accounts).await,
@@ -158,9 +165,7 @@ impl Wallet {
     /// Connects without a prompt when the wallet already trusts this site.
     async fn reconnect(self, wallet: Discovered) {
         let client = RpcClient::new(wallet.transport.clone(), false);
-        if let Ok(accounts) = client
-            .request_noparams::<Vec<Address>>("eth_accounts")
-            .await
+        if let Ok(accounts) = call::<Vec<Address>>(&client, "eth_accounts", json!([])).await
             && !accounts.is_empty()
         {
             self.established(wallet, accounts).await;
@@ -173,7 +178,7 @@ impl Wallet {
             return;
         };
         let client = RpcClient::new(wallet.transport.clone(), false);
-        let chain_id = match client.request_noparams::<U64>("eth_chainId").await {
+        let chain_id = match call::<U64>(&client, "eth_chainId", json!([])).await {
             Ok(id) => id.to::<u64>(),
             Err(error) => {
                 self.error.set(Some(error.into()));
@@ -231,9 +236,8 @@ impl Wallet {
         spawn_local(async move {
             let client = connection.client();
             let switch = json!([{ "chainId": config.chain_id_hex() }]);
-            let result = client
-                .request::<_, serde_json::Value>("wallet_switchEthereumChain", switch)
-                .await;
+            let result =
+                call::<serde_json::Value>(&client, "wallet_switchEthereumChain", switch).await;
             let result = match result {
                 Err(error)
                     if error
@@ -247,9 +251,7 @@ impl Wallet {
                         "nativeCurrency": { "name": "Ether", "symbol": "ETH", "decimals": 18 },
                         "blockExplorerUrls": config.explorer_url.iter().collect::<Vec<_>>(),
                     }]);
-                    client
-                        .request::<_, serde_json::Value>("wallet_addEthereumChain", add)
-                        .await
+                    call::<serde_json::Value>(&client, "wallet_addEthereumChain", add).await
                 }
                 other => other,
             };
@@ -259,7 +261,7 @@ impl Wallet {
                 // answer, which may have been decided before it).
                 Ok(_) => {
                     let events = self.chain_events.get_value();
-                    if let Ok(id) = client.request_noparams::<U64>("eth_chainId").await
+                    if let Ok(id) = call::<U64>(&client, "eth_chainId", json!([])).await
                         && self.chain_events.get_value() == events
                     {
                         self.connection.update(|c| {

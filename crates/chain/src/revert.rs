@@ -3,8 +3,10 @@
 //! exhaustive, so a new error does not compile until it is explained). The SSV network's errors
 //! that reach the pool's callers (the pool forwards them) are explained too.
 
-use alloy_primitives::utils::format_ether;
+// The core's exact formatting, the one the app shows amounts with (alloy's `utils` would add a
+// second formatter to the staker's download, and pads to 18 decimals).
 use alloy_sol_types::SolInterface;
+use pool_core::units::format_ether_exact as format_ether;
 
 use crate::bindings::{PoolETH::PoolETHErrors, PoolManager::PoolManagerErrors};
 

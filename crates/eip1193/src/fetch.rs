@@ -87,6 +87,15 @@ enum PostError {
     Status(u16, String),
 }
 
+/// Aborts its request when dropped (a no-op once the answer is read).
+struct AbortOnDrop<'a>(&'a web_sys::AbortController);
+
+impl Drop for AbortOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 async fn post(url: &str, body: &str) -> Result<String, PostError> {
     let unreachable = |e: JsValue| {
         PostError::Unreachable(
@@ -96,7 +105,13 @@ async fn post(url: &str, body: &str) -> Result<String, PostError> {
                 .unwrap_or_else(|| "network error".into()),
         )
     };
+    // Dropped before the answer (a read's deadline passed, its page went away), the request is
+    // aborted: the browser frees its connection instead of waiting on a stalled node, which
+    // would soon leave no connection for the reads that follow.
+    let abort = web_sys::AbortController::new().map_err(unreachable)?;
+    let _abort_on_drop = AbortOnDrop(&abort);
     let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&abort.signal()));
     init.set_method("POST");
     init.set_body(&JsValue::from_str(body));
     let headers = web_sys::Headers::new().map_err(unreachable)?;

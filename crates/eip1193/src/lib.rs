@@ -7,6 +7,8 @@
 //!   keeps the wallet's error codes (a rejection stays `4001`) and answers batches;
 //! - [`FetchTransport`]: JSON-RPC over HTTP with the browser's `fetch`, for reads before a
 //!   wallet is connected (a whole batch is one request);
+//! - [`TimeoutLayer`]: a deadline for reads over either transport (a stalled node answers with
+//!   a [`TimedOut`] error instead of never);
 //! - [`discovery`] (EIP-6963) and [`events`] (`accountsChanged`, `chainChanged`).
 //!
 //! ```no_run
@@ -24,9 +26,11 @@ mod error;
 pub mod events;
 mod fetch;
 mod provider;
+mod timeout;
 mod transport;
 
 pub use error::{ProviderError, codes};
 pub use fetch::{FetchTransport, Unreachable};
 pub use provider::Eip1193Provider;
+pub use timeout::{TimedOut, Timeout, TimeoutLayer};
 pub use transport::Eip1193Transport;

@@ -162,6 +162,31 @@ async fn a_batch_gets_every_answer_in_place_even_out_of_order() {
 }
 
 #[wasm_bindgen_test]
+async fn a_request_without_an_answer_in_time_is_a_typed_timeout() {
+    use alloy_rpc_client::ClientBuilder;
+    use pool_eip1193::{TimedOut, TimeoutLayer};
+    // The wallet answers after 1 s; the deadline is 100 ms.
+    let (_, slow) = provider(json!({ "eth_chainId": { "result": "0x1", "delay": 1000 } }));
+    let late = ClientBuilder::default()
+        .layer(TimeoutLayer::new(100))
+        .transport(Eip1193Transport::new(slow.clone()), false);
+    let error = late
+        .request_noparams::<U64>("eth_chainId")
+        .await
+        .unwrap_err();
+    let RpcError::Transport(kind) = &error else {
+        panic!("a transport error: {error:?}");
+    };
+    assert_eq!(TimedOut::in_error(kind), Some(&TimedOut { ms: 100 }));
+    // Within the deadline, the answer passes through unchanged.
+    let patient = ClientBuilder::default()
+        .layer(TimeoutLayer::new(5_000))
+        .transport(Eip1193Transport::new(slow), false);
+    let id: U64 = patient.request_noparams("eth_chainId").await.unwrap();
+    assert_eq!(id, U64::from(1));
+}
+
+#[wasm_bindgen_test]
 async fn an_unreachable_rpc_is_a_clear_transport_error() {
     let client = RpcClient::new(FetchTransport::new("http://127.0.0.1:9/"), false);
     let error = client

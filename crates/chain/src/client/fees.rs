@@ -18,9 +18,12 @@ struct FeeHistory {
 /// The next block's base fee and the median priority fee of the last block
 /// (`eth_feeHistory` over one block at the 50th percentile).
 pub async fn fee_market(client: &RpcClient) -> Result<FeeMarket, ChainError> {
-    let history: FeeHistory = client
-        .request("eth_feeHistory", (U64::from(1), "latest", [50.0]))
-        .await?;
+    let history: FeeHistory = super::call(
+        client,
+        "eth_feeHistory",
+        serde_json::json!([U64::from(1), "latest", [50.0]]),
+    )
+    .await?;
     Ok(FeeMarket {
         // The history's last base fee is the next block's.
         base_fee: history.base_fee_per_gas.last().copied().unwrap_or_default(),

@@ -36,14 +36,42 @@ pub use roles::{Roles, role_id, roles};
 pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};
 pub use ssv::{SsvViews, cluster_balance, fee_schedule, scan_clusters, ssv_registered};
 
+/// Sends `method` with `params` (a JSON array) and decodes the answer as `R`.
+///
+/// alloy's request machinery is generic over the parameters' and the answer's types, and each
+/// pair is a copy of it in the browser's download: through here, every call shares one
+/// ([`call_raw`]), and only the answer's own decoding is per type.
+pub async fn call<R: serde::de::DeserializeOwned>(
+    client: &alloy_rpc_client::RpcClient,
+    method: &'static str,
+    params: serde_json::Value,
+) -> Result<R, alloy_transport::TransportError> {
+    let raw = call_raw(client, method, params).await?;
+    serde_json::from_str(raw.get())
+        .map_err(|e| alloy_transport::TransportError::deser_err(e, raw.get()))
+}
+
+/// [`call`]'s request, its answer kept raw.
+async fn call_raw(
+    client: &alloy_rpc_client::RpcClient,
+    method: &'static str,
+    params: serde_json::Value,
+) -> Result<Box<serde_json::value::RawValue>, alloy_transport::TransportError> {
+    client.request(method, params).await
+}
+
 /// The staker page's one read: the pool's figures and `reads`' account at the latest block, in
 /// one `eth_call` of `PoolManager.snapshot`.
 pub async fn read_pool(
     client: &alloy_rpc_client::RpcClient,
     reads: crate::reads::PoolReads,
 ) -> Result<crate::reads::Reading, ChainError> {
-    let result: alloy_primitives::Bytes =
-        client.request("eth_call", (reads.call(), "latest")).await?;
+    let result: alloy_primitives::Bytes = call(
+        client,
+        "eth_call",
+        serde_json::json!([reads.call(), "latest"]),
+    )
+    .await?;
     reads.decode(&result).map_err(|e| ChainError::Decode {
         what: "PoolManager.snapshot",
         cause: e.to_string(),

@@ -13,12 +13,19 @@ use alloy_primitives::{Address, B256, Bytes, U64};
 use alloy_rpc_client::RpcClient;
 use serde::Deserialize;
 
-use super::ChainError;
+use serde_json::json;
+
+use super::{ChainError, call};
 use crate::revert::ContractError;
 use crate::rpc::{TxReceipt, TxRequest};
 
 /// How far back to look for the transaction that replaced ours.
 pub const REPLACEMENT_SEARCH_BLOCKS: u64 = 50;
+
+/// Polls in a row in which the node knows neither the transaction nor a use of its nonce before
+/// it is taken as dropped (evicted from the mempool, or never broadcast): 30 s at the page's
+/// 1 s polls, time for a slow node to hear of a fresh transaction.
+pub const DROPPED_AFTER_UNSEEN_POLLS: u32 = 30;
 
 /// Why a transaction was not sent.
 #[derive(Debug)]
@@ -79,7 +86,7 @@ impl From<ChainError> for TxError {
 
 /// Runs `tx` as a call on the latest block: a revert comes back decoded, before anyone signs.
 pub async fn simulate(reader: &RpcClient, tx: &TxRequest) -> Result<(), TxError> {
-    match reader.request::<_, Bytes>("eth_call", (tx, "latest")).await {
+    match call::<Bytes>(reader, "eth_call", json!([tx, "latest"])).await {
         Ok(_) => Ok(()),
         Err(error) => {
             let revert = error
@@ -116,8 +123,7 @@ pub async fn send(
     tx: &TxRequest,
     chain_id: u64,
 ) -> Result<Submission, TxError> {
-    let actual = sender
-        .request_noparams::<U64>("eth_chainId")
+    let actual = call::<U64>(sender, "eth_chainId", json!([]))
         .await
         .map_err(ChainError::Rpc)?
         .to::<u64>();
@@ -127,22 +133,19 @@ pub async fn send(
             actual,
         });
     }
-    let start_block = reader
-        .request_noparams::<U64>("eth_blockNumber")
+    let start_block = call::<U64>(reader, "eth_blockNumber", json!([]))
         .await
         .map_err(ChainError::Rpc)?
         .to::<u64>();
     let expected_nonce = match tx.from {
-        Some(from) => reader
-            .request::<_, U64>("eth_getTransactionCount", (from, "pending"))
+        Some(from) => call::<U64>(reader, "eth_getTransactionCount", json!([from, "pending"]))
             .await
             .ok(),
         None => None,
     };
     // A contract wallet (a Safe) may answer with no hash: the transaction waits for its
     // co-signers and will be mined, if ever, under a hash nobody knows yet.
-    let hash = sender
-        .request::<_, Option<B256>>("eth_sendTransaction", [tx])
+    let hash = call::<Option<B256>>(sender, "eth_sendTransaction", json!([tx]))
         .await
         .map_err(ChainError::Rpc)?;
     Ok(match hash {
@@ -168,7 +171,7 @@ pub enum Submission {
 /// Whether `account` is a contract (a Safe, a smart account): its transactions may wait for
 /// co-signers and reach the chain under another hash, so the pool's state is what to follow.
 pub async fn is_contract(reader: &RpcClient, account: Address) -> Result<bool, ChainError> {
-    let code: Bytes = reader.request("eth_getCode", (account, "latest")).await?;
+    let code: Bytes = call(reader, "eth_getCode", json!([account, "latest"])).await?;
     Ok(!code.is_empty())
 }
 
@@ -182,6 +185,9 @@ pub enum Outcome {
     Reverted { receipt: TxReceipt },
     /// Replaced by another transaction of the same nonce that does something else.
     Cancelled,
+    /// Neither it nor another transaction of its nonce reached the node for
+    /// [`DROPPED_AFTER_UNSEEN_POLLS`] polls: it is not mined and nothing replaced it.
+    Dropped,
 }
 
 /// The fields of a transaction the follower needs.
@@ -203,8 +209,10 @@ struct BlockWithTxs {
 /// Polls for the receipt every `poll_ms` (through `sleep`, which may also wait for the tab to
 /// be visible). When the transaction disappears and the account's nonce has moved past it, it
 /// was replaced: a transaction of the same nonce with the same call is a speed-up, followed to
-/// its receipt; anything else is a cancellation. Read errors are retried: the transaction is
-/// out already, and only the chain can say how it ends.
+/// its receipt; anything else is a cancellation. When the node knows neither the transaction
+/// nor a use of its nonce for [`DROPPED_AFTER_UNSEEN_POLLS`] polls in a row, it was dropped.
+/// Read errors are retried (and are no evidence of a drop): the transaction is out already, and
+/// only the chain can say how it ends.
 pub async fn follow<S, F>(reader: &RpcClient, sent: &Sent, poll_ms: u32, sleep: S) -> Outcome
 where
     S: Fn(u32) -> F,
@@ -212,28 +220,41 @@ where
 {
     let mut nonce = sent.expected_nonce;
     let from = sent.tx.from.unwrap_or_default();
+    let mut unseen = 0;
     loop {
-        if let Ok(Some(receipt)) = reader
-            .request::<_, Option<TxReceipt>>("eth_getTransactionReceipt", [sent.hash])
-            .await
+        if let Ok(Some(receipt)) =
+            call::<Option<TxReceipt>>(reader, "eth_getTransactionReceipt", json!([sent.hash])).await
         {
             return ended(receipt, false);
         }
-        match reader
-            .request::<_, Option<SentTx>>("eth_getTransactionByHash", [sent.hash])
-            .await
-        {
-            Ok(Some(seen)) => nonce = Some(seen.nonce),
+        match call::<Option<SentTx>>(reader, "eth_getTransactionByHash", json!([sent.hash])).await {
+            Ok(Some(seen)) => {
+                nonce = Some(seen.nonce);
+                unseen = 0;
+            }
             Ok(None) => {
-                if let Some(nonce) = nonce {
-                    let count = reader
-                        .request::<_, U64>("eth_getTransactionCount", (from, "latest"))
-                        .await;
-                    if count.is_ok_and(|count| count > nonce)
-                        && let Some(outcome) = replacement(reader, sent, from, nonce).await
-                    {
-                        return outcome;
+                let count = match nonce {
+                    Some(_) => {
+                        call::<U64>(reader, "eth_getTransactionCount", json!([from, "latest"]))
+                            .await
+                            .ok()
                     }
+                    None => None,
+                };
+                match (nonce, count) {
+                    (Some(nonce), Some(count)) if count > nonce => {
+                        if let Some(outcome) = replacement(reader, sent, from, nonce).await {
+                            return outcome;
+                        }
+                    }
+                    // Unknown, and its nonce unused: one more poll of evidence of a drop.
+                    (Some(_), Some(_)) | (None, _) => {
+                        unseen += 1;
+                        if unseen >= DROPPED_AFTER_UNSEEN_POLLS {
+                            return Outcome::Dropped;
+                        }
+                    }
+                    (Some(_), None) => {}
                 }
             }
             Err(_) => {}
@@ -250,8 +271,7 @@ async fn replacement(
     from: Address,
     nonce: U64,
 ) -> Option<Outcome> {
-    let latest = reader
-        .request_noparams::<U64>("eth_blockNumber")
+    let latest = call::<U64>(reader, "eth_blockNumber", json!([]))
         .await
         .ok()?
         .to::<u64>();
@@ -259,10 +279,13 @@ async fn replacement(
         .start_block
         .max(latest.saturating_sub(REPLACEMENT_SEARCH_BLOCKS));
     for number in (first..=latest).rev() {
-        let block = reader
-            .request::<_, Option<BlockWithTxs>>("eth_getBlockByNumber", (U64::from(number), true))
-            .await
-            .ok()??;
+        let block = call::<Option<BlockWithTxs>>(
+            reader,
+            "eth_getBlockByNumber",
+            json!([U64::from(number), true]),
+        )
+        .await
+        .ok()??;
         let Some(replacement) = block
             .transactions
             .into_iter()
@@ -271,10 +294,13 @@ async fn replacement(
             continue;
         };
         if replacement.to == Some(sent.tx.to) && replacement.input == sent.tx.data {
-            let receipt = reader
-                .request::<_, Option<TxReceipt>>("eth_getTransactionReceipt", [replacement.hash])
-                .await
-                .ok()??;
+            let receipt = call::<Option<TxReceipt>>(
+                reader,
+                "eth_getTransactionReceipt",
+                json!([replacement.hash]),
+            )
+            .await
+            .ok()??;
             return Some(ended(receipt, true));
         }
         return Some(Outcome::Cancelled);
@@ -293,8 +319,7 @@ fn ended(receipt: TxReceipt, replaced: bool) -> Outcome {
 
 /// Blocks on top of `block`, itself included (1 when it is the head).
 pub async fn confirmations(reader: &RpcClient, block: u64) -> Result<u64, ChainError> {
-    let head = reader
-        .request_noparams::<U64>("eth_blockNumber")
+    let head = call::<U64>(reader, "eth_blockNumber", json!([]))
         .await?
         .to::<u64>();
     Ok((head + 1).saturating_sub(block))

@@ -361,6 +361,40 @@ mod transaction_flow {
     }
 
     #[tokio::test]
+    async fn a_dropped_transaction_is_said_once_its_nonce_stays_unused() {
+        use alloy::providers::Provider;
+        let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+        let node = client(&devnet);
+        let alice = devnet.accounts()[1];
+        let request = deposit(&devnet, alice, parse_ether("1").unwrap());
+        let _: () = devnet
+            .provider()
+            .raw_request("evm_setAutomine".into(), [false])
+            .await
+            .unwrap();
+        let tx::Submission::Sent(sent) = tx::send(&node, &node, &request, 31337).await.unwrap()
+        else {
+            panic!("a node account's transaction has a hash")
+        };
+        // The node forgets it before any block holds it: a hash the chain never mines.
+        let _: serde_json::Value = devnet
+            .provider()
+            .raw_request("anvil_dropTransaction".into(), [sent.hash])
+            .await
+            .unwrap();
+        let _: () = devnet
+            .provider()
+            .raw_request("evm_setAutomine".into(), [true])
+            .await
+            .unwrap();
+        assert_eq!(tx::follow(&node, &sent, 50, sleep).await, Outcome::Dropped);
+        assert_eq!(
+            devnet.token().sharesOf(alice).call().await.unwrap(),
+            U256::ZERO
+        );
+    }
+
+    #[tokio::test]
     async fn a_speed_up_is_followed_to_its_receipt_and_a_cancel_is_said() {
         let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
         let same_call = serde_json::json!({
