@@ -47,8 +47,9 @@ test('under a sub-path with its headers: CSP with every inline script hashed, SR
   const scripts = inlineScripts(html);
   assert.ok(scripts.length > 0, "Trunk's loader is inline");
   assert.deepEqual(csp['script-src'], ["'self'", "'wasm-unsafe-eval'", ...scripts.map((s) => `'sha256-${digest('sha256', s)}'`)]);
-  // The tests' build is strict: the configured RPC only.
-  assert.deepEqual(csp['connect-src'], ["'self'", new URL(config.rpcUrl).origin]);
+  // The policy that ships: the configured RPC, and for a staker's own RPC only TLS endpoints or a
+  // node on loopback (`cargo xtask dist --strict-connect` leaves the configured one alone).
+  assert.deepEqual(csp['connect-src'], ["'self'", new URL(config.rpcUrl).origin, 'https:', 'wss:', 'http://127.0.0.1:*', 'http://localhost:*']);
   // The same policy in the page for hosts without headers, less what a <meta> cannot carry.
   const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/);
   assert.ok(meta, 'a CSP <meta>');
