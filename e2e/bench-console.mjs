@@ -200,6 +200,9 @@ try {
     const during = bench.longTasks.filter((t) => t.start + t.duration >= clickAt && t.start <= paintedAt);
     const longest = during.reduce((m, t) => Math.max(m, t.duration), 0);
     console.log(`main-thread long tasks over ${LONG_TASK_MS} ms during the check: ${during.length}${during.length ? `, longest ${ms(longest)}, ${ms(during.reduce((n, t) => n + t.duration, 0))} in all` : ''}`);
+    console.log(`figure: import checks of ${checked} validators (deposit data + key shares), ${checkers.length} workers: click to report on screen (load average ${load.toFixed(1)} at the click) | ${s(total)} | ≤ 10 s`);
+    if (workerThreads.length) console.log(`figure: import checks of ${checked} validators, CPU per worker | ${workerThreads.map((t) => `${t.cpu.toFixed(1)} s`).join(' / ')} |`);
+    console.log(`figure: main-thread tasks over ${LONG_TASK_MS} ms during the import checks | ${during.length}${during.length ? ` (longest ${ms(longest)})` : ''} | 0`);
     const step = (t) => {
       const end = t.start + t.duration;
       const within = (at) => at !== undefined && at >= t.start && at <= end;
