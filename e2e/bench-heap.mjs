@@ -64,8 +64,17 @@ try {
 
   await refresh(WARM_UP);
   const before = await measure();
-  const ms = await refresh(REFRESHES);
+  // In steps, the wasm memory read at each: linear memory only grows, so a leak shows as steady
+  // growth step after step, an allocator's one-time growth as a single step.
+  const STEPS = 5;
+  let ms = 0;
+  const wasmAt = [];
+  for (let step = 0; step < STEPS; step++) {
+    ms += await refresh(REFRESHES / STEPS);
+    wasmAt.push(await page.evaluate(() => window.__wasmMemory?.buffer.byteLength ?? 0));
+  }
   const after = await measure();
+  console.log(`wasm memory every ${REFRESHES / STEPS} refreshes: ${wasmAt.map(mb).join(', ')} MB`);
   const growth = (after.js - before.js) / before.js;
   const shown = await page.locator('[data-testid=pooleth-balance]').innerText();
   console.log(`memory after ${REFRESHES} simulated block refreshes (${(ms / REFRESHES).toFixed(1)} ms each, balance still shown: ${/poolETH$/.test(shown)}): `
