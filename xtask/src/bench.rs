@@ -2,8 +2,9 @@
 //! fresh devnet, the cluster scan, the release bundle, the pages in headless Chromium (time to
 //! balance, requests per refresh, memory over 10,000 refreshes, the console's import checks),
 //! then one summary table of the headline figures (`docs/performance.md` keeps it).
-//! `cargo xtask bench console` prints only the bundle sizes and the console's import checks (a
-//! few minutes rather than the whole set).
+//! `cargo xtask bench console` prints only the bundle sizes and the console's import checks,
+//! `cargo xtask bench page` the bundle sizes and the staker page's figures (a few minutes each
+//! rather than the whole set).
 
 use std::path::Path;
 
@@ -17,17 +18,18 @@ use crate::{budget, contracts, dist, tools};
 const CONSOLE_VALIDATORS: usize = 1000;
 
 /// `only`: empty for every figure, `["console"]` for the bundle sizes and the console's import
-/// checks alone.
+/// checks alone, `["page"]` for the bundle sizes and the staker page's figures alone.
 pub fn run_command(only: &[String]) -> Result<()> {
-    let console_only = match only {
-        [] => false,
-        [what] if what == "console" => true,
-        _ => anyhow::bail!("cargo xtask bench [console]"),
+    let (console_only, page_only) = match only {
+        [] => (false, false),
+        [what] if what == "console" => (true, false),
+        [what] if what == "page" => (false, true),
+        _ => anyhow::bail!("cargo xtask bench [console | page]"),
     };
     tools::setup(tools::Needs::default())?;
     contracts::compile()?;
     let mut found: Vec<Figure> = Vec::new();
-    if !console_only {
+    if !console_only && !page_only {
         println!("## Gas (devnet, SSV v2 stand-in, 4 operators)\n");
         run_collecting(&mut crate::devnet::devnet_program("gas-report"), &mut found)?;
         println!("\n## Cluster snapshot scan (devnet, 10,000 SSV events)\n");
@@ -42,7 +44,9 @@ pub fn run_command(only: &[String]) -> Result<()> {
     if !console_only {
         browser_figures(&dist, &mut found)?;
     }
-    console_figures(&dist, &mut found)?;
+    if !page_only {
+        console_figures(&dist, &mut found)?;
+    }
     println!("\n## Summary\n\nMachine: {}\n", figures::machine());
     print!("{}", figures::table(&found));
     Ok(())

@@ -43,9 +43,11 @@ commands:
                       headers (_headers, nginx-security.conf, a CSP <meta>) for its RPC; P: the
                       public URL (default ./, any host; or /sub/path/); --strict-connect: the
                       page reaches no RPC but F's; --no-build: only redo the config and headers
-  bench [console]     print figures (gas, scans, bundle, page timings and memory, import checks)
+  bench [console | page]
+                      print figures (gas, scans, bundle, page timings and memory, import checks)
                       and their summary table (docs/performance.md keeps it); `console`: the
-                      bundle sizes and the console's import checks only
+                      bundle sizes and the console's import checks only; `page`: the bundle
+                      sizes and the staker page's figures only
   fuzz [--cases N] [FAMILY]...
                       long property runs over the parsers of outside input (amounts,
                       deposit_data, keyshares, config, logs, answers, revert; all when none is
