@@ -63,9 +63,10 @@ pub fn machine() -> String {
                 .and_then(|kb| kb.trim().trim_end_matches(" kB").parse::<u64>().ok())
         })
         .map_or(0, |kb| kb / 1024 / 1024);
-    let commit = crate::process::output(crate::process::cmd("git").args(["rev-parse", "--short", "HEAD"]))
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let commit =
+        crate::process::output(crate::process::cmd("git").args(["rev-parse", "--short", "HEAD"]))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| "unknown".into());
     format!("{model}, {cores} cores, {memory_gib} GiB; commit {commit}")
 }
 

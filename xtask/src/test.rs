@@ -14,12 +14,12 @@ use std::process::Command;
 
 use anyhow::{Result, bail};
 
+use crate::budget::{self, Bundle};
 use crate::devnet::DevnetProcess;
 use crate::headers::Connect;
 use crate::nginx::{Nginx, Site};
 use crate::process::{cmd, root};
 use crate::tools::{CHROMEDRIVER, CHROMIUM};
-use crate::budget::{self, Bundle};
 use crate::{contracts, dist, tools};
 
 /// Runs the named suites (`native`, `browser`, `e2e`), or all of them when none is named.

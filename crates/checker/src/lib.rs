@@ -285,9 +285,7 @@ mod tests {
     fn two_workers_answers_merge_into_the_report() {
         let (files, context) = import();
         let parts = Slice::parts(2)
-            .map(|slice| {
-                check_through_pieces(&mut Checker::default(), 42, &files, &context, slice)
-            })
+            .map(|slice| check_through_pieces(&mut Checker::default(), 42, &files, &context, slice))
             .collect();
         let report = PartialReport::merge(parts).unwrap();
         assert!(report.files[0].accepted(), "{:?}", report.files[0]);

@@ -366,8 +366,16 @@ mod tests {
             .map(|i| G2Affine::from(G2Projective::generator() * Scalar::from(i * 77)))
             .collect();
         let factors = [0u64, 1, 40320, u64::MAX];
-        let expected_g1: G1Projective = g1.iter().zip(factors).map(|(p, k)| p * Scalar::from(k)).sum();
-        let expected_g2: G2Projective = g2.iter().zip(factors).map(|(p, k)| p * Scalar::from(k)).sum();
+        let expected_g1: G1Projective = g1
+            .iter()
+            .zip(factors)
+            .map(|(p, k)| p * Scalar::from(k))
+            .sum();
+        let expected_g2: G2Projective = g2
+            .iter()
+            .zip(factors)
+            .map(|(p, k)| p * Scalar::from(k))
+            .sum();
         assert_eq!(weighted_sum_g1(&g1, &factors), expected_g1);
         assert_eq!(weighted_sum_g2(&g2, &factors), expected_g2);
         for k in factors {

@@ -83,7 +83,12 @@ pub fn ActivationPanel() -> impl IntoView {
                 {
                     Ok(ready) => {
                         let gas = operator::estimate_gas(&client, &ready.tx).await.ok();
-                        Prepared::Ready { tx: ready.tx, count: n, gas, funding: ready.funding }
+                        Prepared::Ready {
+                            tx: ready.tx,
+                            count: n,
+                            gas,
+                            funding: ready.funding,
+                        }
                     }
                     Err(ActivationRefused::FrontRun {
                         pubkey,

@@ -117,7 +117,12 @@ async fn main() -> Result<()> {
 
     let count = devnet.deposit_count().await?;
     let one = pool
-        .activateValidators(entries[..1].to_vec(), count, devnet.funding_quote().await.unwrap(), new_cluster())
+        .activateValidators(
+            entries[..1].to_vec(),
+            count,
+            devnet.funding_quote().await.unwrap(),
+            new_cluster(),
+        )
         .send()
         .await?
         .get_receipt()
@@ -128,7 +133,12 @@ async fn main() -> Result<()> {
 
     let count = devnet.deposit_count().await?;
     let ten = pool
-        .activateValidators(entries[1..].to_vec(), count, devnet.funding_quote().await.unwrap(), cluster)
+        .activateValidators(
+            entries[1..].to_vec(),
+            count,
+            devnet.funding_quote().await.unwrap(),
+            cluster,
+        )
         .send()
         .await?
         .get_receipt()
@@ -167,8 +177,12 @@ async fn main() -> Result<()> {
         };
         println!("figure: gas, {} | {} | {goal}", r.what, r.gas);
     }
-    println!("figure: gas, activation of 1 validator, the pool's own (guard + code) | {own_one} | ≤ 75,000");
-    println!("figure: gas, activation, the pool's code per validator beyond the first | {marginal} | ≤ 13,500");
+    println!(
+        "figure: gas, activation of 1 validator, the pool's own (guard + code) | {own_one} | ≤ 75,000"
+    );
+    println!(
+        "figure: gas, activation, the pool's code per validator beyond the first | {marginal} | ≤ 13,500"
+    );
     println!("| transaction | gas | split |");
     println!("|---|---:|---|");
     for r in rows {

@@ -230,7 +230,10 @@ async fn activate(
     let deposit = DevnetDepositContract::new(d.deposit_contract, provider.clone());
     let le = deposit.get_deposit_count().call().await?;
     let count = u64::from_le_bytes(le.as_ref().try_into().context("8 bytes")?);
-    let funding = pool.fundingPerValidator(d.operator_ids.clone()).call().await?;
+    let funding = pool
+        .fundingPerValidator(d.operator_ids.clone())
+        .call()
+        .await?;
     let receipt = pool
         .activateValidators(entries, count, funding, new_cluster())
         .send()

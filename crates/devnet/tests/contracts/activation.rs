@@ -314,7 +314,12 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
     stake(&devnet, 2, "32").await;
     devnet.mine(2).await.unwrap();
     let stale = pool
-        .activateValidators(more.split_off(0), deposit_count(&devnet).await, devnet.funding_quote().await.unwrap(), cluster)
+        .activateValidators(
+            more.split_off(0),
+            deposit_count(&devnet).await,
+            devnet.funding_quote().await.unwrap(),
+            cluster,
+        )
         .call()
         .await
         .unwrap_err();
@@ -336,7 +341,12 @@ async fn activation_guards_refuse_with_custom_errors() {
     let one = || vec![entries[0].clone()];
 
     let error = pool
-        .activateValidators(one(), root, devnet.funding_quote().await.unwrap(), fresh_cluster())
+        .activateValidators(
+            one(),
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster(),
+        )
         .call()
         .await
         .unwrap_err();
@@ -347,11 +357,21 @@ async fn activation_guards_refuse_with_custom_errors() {
 
     stake(&devnet, 1, "64").await;
     pool_devnet::assert_pool_error!(
-        pool.activateValidators(vec![], root, devnet.funding_quote().await.unwrap(), fresh_cluster()),
+        pool.activateValidators(
+            vec![],
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster()
+        ),
         ZeroCount
     );
     let error = pool
-        .activateValidators(vec![entries[1].clone()], root, devnet.funding_quote().await.unwrap(), fresh_cluster())
+        .activateValidators(
+            vec![entries[1].clone()],
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster(),
+        )
         .call()
         .await
         .unwrap_err();
@@ -368,7 +388,12 @@ async fn activation_guards_refuse_with_custom_errors() {
     shares[200] ^= 1;
     tampered.sharesData = shares.into();
     let error = pool
-        .activateValidators(vec![entries[0].clone(), tampered], root, devnet.funding_quote().await.unwrap(), fresh_cluster())
+        .activateValidators(
+            vec![entries[0].clone(), tampered],
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster(),
+        )
         .call()
         .await
         .unwrap_err();
@@ -380,14 +405,24 @@ async fn activation_guards_refuse_with_custom_errors() {
     }
     let three = vec![entries[0].clone(), entries[1].clone(), entries[1].clone()];
     pool_devnet::assert_pool_error!(
-        pool.activateValidators(three, root, devnet.funding_quote().await.unwrap(), fresh_cluster()),
+        pool.activateValidators(
+            three,
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster()
+        ),
         NotEnoughValidators
     );
 
     let stranger = devnet.accounts()[4];
     pool_devnet::assert_pool_error!(
-        pool.activateValidators(one(), root, devnet.funding_quote().await.unwrap(), fresh_cluster())
-            .from(stranger),
+        pool.activateValidators(
+            one(),
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster()
+        )
+        .from(stranger),
         AccessControlUnauthorizedAccount
     );
 
@@ -415,7 +450,12 @@ async fn activation_guards_refuse_with_custom_errors() {
         .mined()
         .await;
     pool_devnet::assert_pool_error!(
-        pool.activateValidators(one(), root, devnet.funding_quote().await.unwrap(), fresh_cluster()),
+        pool.activateValidators(
+            one(),
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster()
+        ),
         DepositCountChanged
     );
     let root = deposit_count(&devnet).await;
@@ -431,7 +471,12 @@ async fn activation_guards_refuse_with_custom_errors() {
         .mined()
         .await;
     pool_devnet::assert_pool_error!(
-        pool.activateValidators(one(), root, devnet.funding_quote().await.unwrap(), fresh_cluster()),
+        pool.activateValidators(
+            one(),
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster()
+        ),
         InsufficientFeeReserve
     );
     pool.fundFeeReserve()
@@ -444,7 +489,12 @@ async fn activation_guards_refuse_with_custom_errors() {
     let keeper_role = pool.KEEPER_ROLE().call().await.unwrap();
     pool.grantRole(keeper_role, stranger).mined().await;
     let receipt = pool
-        .activateValidators(one(), root, devnet.funding_quote().await.unwrap(), fresh_cluster())
+        .activateValidators(
+            one(),
+            root,
+            devnet.funding_quote().await.unwrap(),
+            fresh_cluster(),
+        )
         .from(stranger)
         .mined()
         .await;

@@ -86,7 +86,12 @@ async fn ceremony_validators_fill_the_registry_and_activate() {
         .await;
     let count = devnet.deposit_count().await.unwrap();
     let receipt = pool
-        .activateValidators(ceremony.validators[..1].to_vec(), count, devnet.funding_quote().await.unwrap(), new_cluster())
+        .activateValidators(
+            ceremony.validators[..1].to_vec(),
+            count,
+            devnet.funding_quote().await.unwrap(),
+            new_cluster(),
+        )
         .mined()
         .await;
     assert!(receipt.status());

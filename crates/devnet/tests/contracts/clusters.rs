@@ -38,7 +38,12 @@ async fn one_validator(fee_asset: FeeAsset) -> (Devnet, Cluster) {
         .unwrap();
     let count = devnet.deposit_count().await.unwrap();
     let receipt = pool
-        .activateValidators(vec![entry], count, devnet.funding_quote().await.unwrap(), new_cluster())
+        .activateValidators(
+            vec![entry],
+            count,
+            devnet.funding_quote().await.unwrap(),
+            new_cluster(),
+        )
         .mined()
         .await;
     assert!(receipt.status());

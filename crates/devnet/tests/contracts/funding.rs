@@ -7,7 +7,9 @@ use alloy::primitives::{U256, utils::parse_ether};
 use alloy::providers::Provider;
 use alloy::sol_types::{SolEvent, SolInterface};
 use pool_chain::bindings::PoolManager::{self, PoolManagerErrors};
-use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{self, DevnetSSVNetworkV2Errors as SsvErrors};
+use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
+    self, DevnetSSVNetworkV2Errors as SsvErrors,
+};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::{Mined, pool_error};
 use pool_devnet::{Devnet, DevnetOptions};
@@ -112,7 +114,10 @@ async fn a_surplus_stays_the_pools_in_its_cluster_and_the_reserve_bounds_the_fun
     // More than the reserve holds, per validator or through the count: refused by the pool.
     for (batch, each) in [
         (vec![entries[0].clone()], before.reserve + U256::from(1)),
-        (entries.clone(), before.reserve / U256::from(2) + U256::from(1)),
+        (
+            entries.clone(),
+            before.reserve / U256::from(2) + U256::from(1),
+        ),
     ] {
         let count = U256::from(batch.len());
         assert_eq!(
@@ -163,6 +168,12 @@ async fn a_surplus_stays_the_pools_in_its_cluster_and_the_reserve_bounds_the_fun
     assert_eq!(added.cluster.balance, quote * U256::from(2));
     let after = untouched(&devnet).await;
     assert_eq!(before.reserve - after.reserve, quote * U256::from(2));
-    assert_eq!(before.buffered - after.buffered, parse_ether("32").unwrap().to::<u128>());
-    assert_eq!(after.network_balance - before.network_balance, quote * U256::from(2));
+    assert_eq!(
+        before.buffered - after.buffered,
+        parse_ether("32").unwrap().to::<u128>()
+    );
+    assert_eq!(
+        after.network_balance - before.network_balance,
+        quote * U256::from(2)
+    );
 }

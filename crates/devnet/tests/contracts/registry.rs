@@ -95,7 +95,12 @@ async fn entries_wait_the_activation_delay() {
     devnet.mine(8).await.unwrap();
     let count = devnet.deposit_count().await.unwrap();
     let error = pool
-        .activateValidators(batch.clone(), count, devnet.funding_quote().await.unwrap(), new_cluster())
+        .activateValidators(
+            batch.clone(),
+            count,
+            devnet.funding_quote().await.unwrap(),
+            new_cluster(),
+        )
         .call()
         .await
         .unwrap_err();
@@ -111,7 +116,12 @@ async fn entries_wait_the_activation_delay() {
     devnet.mine(1).await.unwrap();
     // From block added_in + 10 on, it goes.
     let receipt = pool
-        .activateValidators(batch, count, devnet.funding_quote().await.unwrap(), new_cluster())
+        .activateValidators(
+            batch,
+            count,
+            devnet.funding_quote().await.unwrap(),
+            new_cluster(),
+        )
         .mined()
         .await;
     assert!(receipt.status());
@@ -197,7 +207,12 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
     assert_eq!(registered.index, U256::from(3));
     devnet.mine(2).await.unwrap();
     let receipt = pool
-        .activateValidators(fresh, devnet.deposit_count().await.unwrap(), devnet.funding_quote().await.unwrap(), cluster)
+        .activateValidators(
+            fresh,
+            devnet.deposit_count().await.unwrap(),
+            devnet.funding_quote().await.unwrap(),
+            cluster,
+        )
         .mined()
         .await;
     assert!(receipt.status());

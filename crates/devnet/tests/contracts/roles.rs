@@ -105,7 +105,12 @@ async fn try_call(
             .await
             .map(drop),
         Function::ActivateValidators => pool
-            .activateValidators(vec![entry], 0, devnet.funding_quote().await.unwrap(), new_cluster())
+            .activateValidators(
+                vec![entry],
+                0,
+                devnet.funding_quote().await.unwrap(),
+                new_cluster(),
+            )
             .from(from)
             .call()
             .await

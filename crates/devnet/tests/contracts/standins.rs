@@ -273,7 +273,12 @@ async fn remaining_pool_guards() {
     devnet.mine(2).await.unwrap();
     let count = devnet.deposit_count().await.unwrap();
     pool_devnet::assert_pool_error!(
-        pool.activateValidators(vec![a, b], count, devnet.funding_quote().await.unwrap(), new_cluster()),
+        pool.activateValidators(
+            vec![a, b],
+            count,
+            devnet.funding_quote().await.unwrap(),
+            new_cluster()
+        ),
         MixedOperatorSets
     );
 
@@ -307,7 +312,12 @@ async fn bulk_activation_is_capped_by_the_network_limit() {
     }
     let count = devnet.deposit_count().await.unwrap();
     let error = pool
-        .activateValidators(entries, count, devnet.funding_quote().await.unwrap(), new_cluster())
+        .activateValidators(
+            entries,
+            count,
+            devnet.funding_quote().await.unwrap(),
+            new_cluster(),
+        )
         .call()
         .await
         .unwrap_err();

@@ -39,7 +39,12 @@ fn where_an_imports_time_goes() {
     });
     time("the cheap checks alone (a part with no entry)", &mut || {
         // Slice 1 of a huge count covers no entry of this import: parsing, roots, pairing.
-        check_part(&files, &ceremony.context, SEED, Slice::new(count as u32 + 1, count as u32 + 2).unwrap());
+        check_part(
+            &files,
+            &ceremony.context,
+            SEED,
+            Slice::new(count as u32 + 1, count as u32 + 2).unwrap(),
+        );
     });
     time("JSON parsing of both files", &mut || {
         let _: serde_json::Value = serde_json::from_str(&files[0].text).unwrap();
