@@ -7,6 +7,7 @@
 //! - share maths rounds exactly as the pool contracts do, so the client agrees with the chain to
 //!   the wei.
 
+pub mod activation;
 pub mod bls;
 pub mod ceremony;
 pub mod cluster;
