@@ -13,16 +13,28 @@ use crate::rpc::TxRequest;
 /// One JSON-RPC batch being put together; [`Calls::send`] sends it.
 pub(super) struct Calls<'a> {
     batch: BatchRequest<'a>,
+    /// The block every call of the batch reads (`"latest"`, or a block number).
+    block: serde_json::Value,
 }
 
 impl<'a> Calls<'a> {
     pub(super) fn new(client: &'a RpcClient) -> Self {
         Calls {
             batch: client.new_batch(),
+            block: serde_json::json!("latest"),
         }
     }
 
-    /// Adds `call` on `to` at the latest block; await the waiter after [`Calls::send`].
+    /// A batch whose calls all read block `number`: figures that guard money are read at one
+    /// block, whatever lands while the batch is answered.
+    pub(super) fn at(client: &'a RpcClient, number: u64) -> Self {
+        Calls {
+            batch: client.new_batch(),
+            block: serde_json::json!(alloy_primitives::U64::from(number)),
+        }
+    }
+
+    /// Adds `call` on `to` at the batch's block; await the waiter after [`Calls::send`].
     pub(super) fn call<C: SolCall>(
         &mut self,
         to: Address,
@@ -31,7 +43,7 @@ impl<'a> Calls<'a> {
         self.batch
             .add_call(
                 "eth_call",
-                &(TxRequest::call(to, call.abi_encode()), "latest"),
+                &(TxRequest::call(to, call.abi_encode()), &self.block),
             )
             .map_err(|e| ChainError::Decode {
                 what: C::SIGNATURE,

@@ -10,6 +10,7 @@
 //! runtime, no global state, so the same code runs under `gloo-timers` and `tokio`. Errors are
 //! [`ChainError`]s that keep the transport's typed cause.
 
+pub mod beacon;
 mod calls;
 mod cluster_scan;
 mod deposits;
@@ -17,6 +18,7 @@ mod error;
 mod fees;
 mod operations;
 mod operators;
+pub mod planner;
 mod registry;
 mod roles;
 mod scan;
@@ -24,14 +26,18 @@ pub mod ssv;
 pub mod tx;
 
 pub use cluster_scan::{CLUSTER_REORG_MARGIN, ClusterCursor, FoundCluster, latest_cluster};
-pub use deposits::{DepositedKey, decode_deposit, deposit_count, scan_deposits};
+pub use deposits::{
+    DepositCursor, DepositedKey, decode_deposit, deposit_count, deposit_count_at, scan_deposits,
+};
 pub use error::ChainError;
 pub use fees::fee_market;
 pub use operations::{FeeAsset, Operations, PoolAddresses, funding_quote, read_operations};
 pub use operators::{
     OperatorKey, OperatorProblem, OperatorState, operator_key_text, operator_keys, operator_states,
 };
-pub use registry::{PendingEntry, RegistryEntry, RegistryView, pending_entries, registry_entries};
+pub use registry::{
+    PendingEntry, RegistryCursor, RegistryEntry, RegistryView, pending_entries, registry_entries,
+};
 pub use roles::{Roles, role_id, roles};
 pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};
 pub use ssv::{SsvViews, cluster_balance, fee_schedule, scan_clusters, ssv_registered};

@@ -14,7 +14,7 @@ use super::ChainError;
 use super::calls::{Calls, answer};
 use super::scan::{ScanError, scan_logs};
 use crate::bindings::PoolManager::{self, ValidatorData};
-use crate::history::{LogFilter, RawLog, Topic};
+use crate::history::{LogFilter, REORG_MARGIN, RawLog, Topic};
 
 /// One registry entry, as its `ValidatorRegistered` event carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +132,83 @@ pub async fn registry_entries(
     Ok(view)
 }
 
+/// The registry kept across reads: the events deeper than [`REORG_MARGIN`] are applied once
+/// and kept (`settled`), the recent ones are read again at each refresh and applied over a copy,
+/// so a round reads the blocks since the last one and the margin, not the pool's whole life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryCursor {
+    pool: Address,
+    settled: RegistryView,
+    /// The first block not settled.
+    next: u64,
+    /// The registry as of the last refresh.
+    current: RegistryView,
+    read_to: Option<u64>,
+}
+
+impl RegistryCursor {
+    /// A cursor over `pool`'s registry events from its deployment block on.
+    pub fn new(pool: Address, deployment_block: u64) -> Self {
+        RegistryCursor {
+            pool,
+            settled: RegistryView::default(),
+            next: deployment_block,
+            current: RegistryView::default(),
+            read_to: None,
+        }
+    }
+
+    /// Brings the registry up to block `to`.
+    pub async fn refresh(
+        &mut self,
+        client: &RpcClient,
+        to: u64,
+        max_window: u64,
+    ) -> Result<&RegistryView, ScanError> {
+        let mut logs: Vec<RawLog> = Vec::new();
+        if self.next <= to {
+            scan_logs(
+                client,
+                self.next,
+                to,
+                max_window,
+                |range| registry_filters(self.pool, range),
+                |_, window| logs.extend(window.into_iter().flatten()),
+            )
+            .await?;
+        }
+        logs.sort_by_key(position);
+        let settle_through = to.saturating_sub(REORG_MARGIN);
+        let (deep, recent): (Vec<RawLog>, Vec<RawLog>) = logs.into_iter().partition(|log| {
+            log.block_number
+                .is_some_and(|b| b.to::<u64>() <= settle_through)
+        });
+        for log in &deep {
+            self.settled.apply(log);
+        }
+        if settle_through >= self.next {
+            self.next = settle_through + 1;
+        }
+        let mut current = self.settled.clone();
+        for log in &recent {
+            current.apply(log);
+        }
+        self.current = current;
+        self.read_to = Some(to);
+        Ok(&self.current)
+    }
+
+    /// The registry as of the last refresh.
+    pub fn view(&self) -> &RegistryView {
+        &self.current
+    }
+
+    /// The block the last refresh read up to.
+    pub fn read_to(&self) -> Option<u64> {
+        self.read_to
+    }
+}
+
 /// A registry entry waiting for activation, with what the console needs to say about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingEntry {
@@ -155,6 +232,17 @@ pub async fn pending_entries(
     view: &RegistryView,
     first_pending: u64,
 ) -> Result<Vec<PendingEntry>, ChainError> {
+    pending_entries_at(client, pool, view, first_pending, None).await
+}
+
+/// [`pending_entries`] read at `block` (`None`: the latest).
+pub(super) async fn pending_entries_at(
+    client: &RpcClient,
+    pool: Address,
+    view: &RegistryView,
+    first_pending: u64,
+    block: Option<u64>,
+) -> Result<Vec<PendingEntry>, ChainError> {
     let pending: Vec<&RegistryEntry> = view
         .entries
         .range(first_pending..)
@@ -163,7 +251,10 @@ pub async fn pending_entries(
     if pending.is_empty() {
         return Ok(Vec::new());
     }
-    let mut calls = Calls::new(client);
+    let mut calls = match block {
+        Some(block) => Calls::at(client, block),
+        None => Calls::new(client),
+    };
     let previous = match first_pending {
         0 => None,
         n => Some(calls.call(

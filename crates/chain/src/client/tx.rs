@@ -103,6 +103,26 @@ pub async fn simulate(reader: &RpcClient, tx: &TxRequest) -> Result<(), TxError>
     }
 }
 
+/// The gas the node estimates for `tx` at the latest block (`eth_estimateGas`): a simulation
+/// that also says how much gas the transaction needs. A revert comes back decoded.
+pub async fn simulate_gas(reader: &RpcClient, tx: &TxRequest) -> Result<u64, TxError> {
+    match call::<U64>(reader, "eth_estimateGas", json!([tx, "latest"])).await {
+        Ok(gas) => Ok(gas.to()),
+        Err(error) => {
+            let revert = error
+                .as_error_resp()
+                .and_then(|payload| payload.as_revert_data());
+            match revert {
+                Some(data) => Err(TxError::Reverted {
+                    error: ContractError::decode(&data),
+                    cause: ChainError::Rpc(error),
+                }),
+                None => Err(TxError::Rpc(ChainError::Rpc(error))),
+            }
+        }
+    }
+}
+
 /// A transaction handed to the sender, with what following it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
