@@ -108,6 +108,7 @@ fn config() -> NetworkConfig {
         refresh_interval_ms: Some(60_000),
         genesis_fork_version: None,
         ssv_genesis_block: None,
+        beacon_url: None,
     }
 }
 

@@ -8,10 +8,10 @@ use alloy_primitives::Bytes;
 use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pool_chain::client::{
-    OperatorProblem, operator_keys, operator_states, scan_deposits, ssv_registered,
-};
+use pool_chain::client::planner::{KeyCheckSetup, PlanRefusal, check_keys};
+use pool_chain::client::{OperatorProblem, operator_keys, operator_states, ssv_registered};
 use pool_chain::config::NetworkConfig;
+use pool_core::activation::deposits::Verdict;
 use pool_core::ceremony::{CheckContext, ImportReport, ImportedFile};
 use wasm_bindgen_futures::JsFuture;
 
@@ -234,19 +234,38 @@ async fn check_context(
     )
     .await
     .map_err(|e| chain(e.cause.into()))?;
-    let deposited = scan_deposits(
-        client,
-        ops.addresses.deposit_contract,
-        (config.deployment_block, head),
-        LOG_WINDOW,
-    )
-    .await
-    .map_err(|e| chain(e.cause.into()))?
-    .into_iter()
-    .filter(|d| pubkeys.contains(&d.pubkey))
-    .map(|d| (d.pubkey, d.withdrawal_credentials))
-    .collect();
+    // The same deposit check as the activation's: the beacon node's finalized state when
+    // configured, then the logs; a deposit whose signature does not verify fixes nothing.
     let asked: Vec<Bytes> = pubkeys.iter().cloned().collect();
+    let beacon = config
+        .beacon_url
+        .as_deref()
+        .map(crate::state::beacon::FetchBeacon::new);
+    let setup = KeyCheckSetup {
+        deposit_contract: ops.addresses.deposit_contract,
+        credentials: ops.addresses.withdrawal_credentials,
+        fork_version,
+        deployment_block: config.deployment_block,
+        max_log_window: LOG_WINDOW,
+    };
+    let (_, checks) = check_keys(client, beacon.as_ref(), &mut None, &setup, &asked, head)
+        .await
+        .map_err(|e| {
+            let cause = match e {
+                PlanRefusal::Beacon(e) => e.to_string(),
+                PlanRefusal::Scan(e) => e.to_string(),
+                PlanRefusal::Chain(e) => crate::errors::describe_chain(&e),
+                other => format!("{other:?}"),
+            };
+            format!("Could not check the keys against the chain's deposits: {cause}")
+        })?;
+    let deposited = checks
+        .into_iter()
+        .filter_map(|check| match check.verdict {
+            Verdict::Deposited { credentials, .. } => Some((check.pubkey, credentials)),
+            Verdict::Clear => None,
+        })
+        .collect();
     let on_ssv = ssv_registered(client, ops.addresses.ssv_views, config.pool_manager, &asked)
         .await
         .map_err(|e| chain(e.into()))?;

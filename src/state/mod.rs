@@ -1,6 +1,7 @@
 //! Data access, apart from the views: the wallet connection, the pool's numbers, the staker's
 //! stake transaction. Each piece is a `Copy` handle of signals, provided once as a context.
 
+pub mod beacon;
 pub mod checker;
 pub mod console;
 pub mod history;

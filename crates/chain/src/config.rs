@@ -36,6 +36,11 @@ pub struct NetworkConfig {
     /// unknown; later is only faster).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssv_genesis_block: Option<u64>,
+    /// A beacon node's standard REST API (optional): the activation check asks its finalized
+    /// state for keys deposited before the pool existed or waiting in `pending_deposits`.
+    /// Without it, activation is refused on every chain but the devnet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beacon_url: Option<String>,
 }
 
 /// Why a `config.json` cannot be used, naming the field at fault.
@@ -90,6 +95,9 @@ impl NetworkConfig {
         }
         if self.explorer_url.as_deref().is_some_and(|url| !http(url)) {
             return invalid("explorerUrl", "must be an http:// or https:// URL");
+        }
+        if self.beacon_url.as_deref().is_some_and(|url| !http(url)) {
+            return invalid("beaconUrl", "must be an http:// or https:// URL");
         }
         if self.pool_manager.is_zero() {
             return invalid(

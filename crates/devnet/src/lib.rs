@@ -216,6 +216,7 @@ impl Devnet {
             refresh_interval_ms: Some(1_000),
             genesis_fork_version: Some(pool_core::deposit::ForkVersion::DEVNET.0),
             ssv_genesis_block: None,
+            beacon_url: None,
         }
     }
 }

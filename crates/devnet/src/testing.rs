@@ -198,21 +198,51 @@ impl Devnet {
     /// for that pubkey with `thief`'s own 0x01 credentials, from anvil's account #4. Returns the
     /// pubkey.
     pub async fn front_run(&self, seed: u16, thief: Address) -> Result<alloy::primitives::Bytes> {
-        use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
-        let key = crate::fixtures::sample_validator(thief, seed, &self.deployment.operator_ids);
+        self.deposit_for(seed, thief, true).await
+    }
+
+    /// A 1 ETH deposit for sample key `seed` to `thief`'s credentials whose signature is
+    /// garbage (`signed` false) or the key's own: the beacon chain ignores the first (it fixes
+    /// nothing, the ether is burned) and lets the second fix the key's credentials for good.
+    pub async fn deposit_for(
+        &self,
+        seed: u16,
+        thief: Address,
+        signed: bool,
+    ) -> Result<alloy::primitives::Bytes> {
+        use pool_core::deposit::{DepositData, DepositMessage, eth1_withdrawal_credentials};
+        let secret = crate::fixtures::sample_key(seed);
         let credentials = eth1_withdrawal_credentials(thief);
-        let root = DepositData {
-            pubkey: alloy::primitives::FixedBytes::from_slice(&key.pubkey),
+        let message = DepositMessage {
+            pubkey: alloy::primitives::FixedBytes(secret.public_key()),
             withdrawal_credentials: credentials,
             amount: 1_000_000_000,
-            signature: alloy::primitives::FixedBytes::from_slice(&key.signature),
-        }
-        .root();
+        };
+        let signature = if signed {
+            secret.sign(
+                message
+                    .signing_root(pool_core::deposit::ForkVersion::DEVNET)
+                    .as_slice(),
+            )
+        } else {
+            [0xab; 96]
+        };
+        let data = DepositData {
+            pubkey: message.pubkey,
+            withdrawal_credentials: credentials,
+            amount: message.amount,
+            signature: alloy::primitives::FixedBytes(signature),
+        };
+        let root = data.root();
+        let key = (
+            alloy::primitives::Bytes::copy_from_slice(data.pubkey.as_slice()),
+            alloy::primitives::Bytes::copy_from_slice(&signature),
+        );
         let receipt = DevnetDepositContract::new(self.deployment.deposit_contract, self.provider())
             .deposit(
-                key.pubkey.clone(),
+                key.0.clone(),
                 alloy::primitives::Bytes::copy_from_slice(credentials.as_slice()),
-                key.signature.clone(),
+                key.1,
                 root,
             )
             .value(parse_ether("1")?)
@@ -222,7 +252,7 @@ impl Devnet {
             .get_receipt()
             .await?;
         ensure!(receipt.status(), "the front-running deposit reverted");
-        Ok(key.pubkey)
+        Ok(key.0)
     }
 
     /// Adds sample registry entries with `seeds` (see [`crate::fixtures::sample_validator`]),

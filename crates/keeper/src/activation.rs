@@ -1,27 +1,18 @@
-//! The activation duty: one round decides whether to activate, and what.
+//! The activation duty: one round asks the client layer's activation planner (the same one the
+//! operator console uses) for the call, at one block, and sends it.
 
-use alloy::primitives::{Bytes, U256};
+use alloy::primitives::U256;
 use alloy::providers::Provider;
-use alloy::sol_types::SolCall;
-use pool_chain::bindings::PoolManager::{self, PoolManagerErrors, ValidatorData};
-use pool_chain::client::tx::{self, TxError};
-use pool_chain::client::{ChainError, MAX_LOG_WINDOW, deposit_count, registry_entries};
+use pool_chain::bindings::PoolManager::{self, PoolManagerErrors};
+use pool_chain::client::ChainError;
+use pool_chain::client::planner::{ActivationPlan, PlanRefusal};
+use pool_chain::client::tx::TxError;
 use pool_chain::revert::ContractError;
-use pool_chain::rpc::TxRequest;
-use pool_core::deposit::DEPOSIT_WEI;
+use pool_core::activation::Waiting;
+use pool_core::activation::deposits::Verdict;
 
 use crate::decision::{Decision, Idle, describe};
 use crate::keeper::Keeper;
-
-/// SSV's per-transaction bulk limits: 80 / 40 / 30 / 20 for 4 / 7 / 10 / 13 operators.
-fn bulk_limit(operators: usize) -> u64 {
-    match operators {
-        4 => 80,
-        7 => 40,
-        10 => 30,
-        _ => 20,
-    }
-}
 
 impl Keeper {
     /// One round of the activation duty. Errors are faults of the node or the network (retry
@@ -43,95 +34,101 @@ impl Keeper {
                 figures.runway_left_days = days;
             }
         }
-        let deposit = U256::from(DEPOSIT_WEI);
-        if buffered < deposit {
-            return Ok(Decision::Idle(Idle::BufferBelowDeposit { buffered }));
-        }
-        if length == first {
-            return Ok(Decision::Idle(Idle::RegistryEmpty));
-        }
-        let affordable = (buffered / deposit).to::<u64>();
-        let mut entries = self
-            .registry_entries(first, (length - first).min(affordable), head)
-            .await?;
-        // One operator set per activation, within SSV's bulk limit.
-        let ids = entries[0].operatorIds.clone();
-        let same_set = entries.iter().take_while(|e| e.operatorIds == ids).count();
-        entries.truncate(same_set.min(bulk_limit(ids.len()) as usize));
-        // Only entries past their activation delay, counting the block this would land in.
-        let mut ready = 0;
-        for (offset, _) in entries.iter().enumerate() {
-            let index = first + offset as u64;
-            let entry = pool.getValidator(U256::from(index)).call().await?;
-            let ready_at = entry.readyAt.to::<u64>();
-            if ready_at > head + 1 {
-                if ready == 0 {
-                    return Ok(Decision::Idle(Idle::NotReady { index, ready_at }));
+        let plan = match self.plan(head).await {
+            Ok(plan) => plan,
+            Err(PlanRefusal::Simulation(error))
+                if error.contract_error().is_some_and(is_stale_cluster) =>
+            {
+                // The SSV network holds another snapshot than the events gave (a cluster event
+                // the scan missed, a reorganisation): scan it anew, once.
+                let ids = self.next_operator_ids(first).await;
+                self.planner.forget_cluster(&ids);
+                match self.plan(head).await {
+                    Err(PlanRefusal::Simulation(again))
+                        if again.contract_error().is_some_and(is_stale_cluster) =>
+                    {
+                        if let Ok(mut figures) = self.figures.lock() {
+                            figures.stale_cluster_rounds += 1;
+                        }
+                        return Ok(Decision::ClusterStale { operator_ids: ids });
+                    }
+                    Ok(plan) => plan,
+                    Err(refusal) => return self.decide(refusal, first).await,
                 }
-                break;
             }
-            ready += 1;
-        }
-        entries.truncate(ready);
-        // A key deposited with other credentials is a front-run: never send it, stop for a person.
-        let credentials = self.credentials;
-        let deposited = self.deposited(head).await?;
-        for (offset, entry) in entries.iter().enumerate() {
-            if let Some(other) = deposited.get(&entry.pubkey).filter(|c| **c != credentials) {
-                let (pubkey, credentials) = (entry.pubkey.clone(), *other);
-                self.stopped = true;
-                return Ok(Decision::FrontRun {
-                    index: first + offset as u64,
-                    pubkey,
-                    credentials,
-                });
-            }
-        }
-        // What the fee reserve can fund.
-        let funding = pool.fundingPerValidator(ids.clone()).call().await?;
-        let reserve = pool.feeReserve().call().await?;
-        let fundable = if funding.is_zero() {
-            u64::MAX
-        } else {
-            (reserve / funding).saturating_to::<u64>()
+            Err(refusal) => return self.decide(refusal, first).await,
         };
-        if fundable == 0 {
-            return Ok(Decision::Idle(Idle::FeeReserveShort {
-                reserve,
-                needed: funding,
-            }));
+        for (pubkey, deposit) in &plan.ignored {
+            self.log.line(
+                "ignored-deposit",
+                &format!(
+                    "a deposit for {pubkey} to credentials {} has a signature that does not verify: the beacon chain ignores it (its ether is burned) and it fixes nothing",
+                    deposit.withdrawal_credentials
+                ),
+                serde_json::json!({ "pubkey": pubkey, "credentials": deposit.withdrawal_credentials,
+                    "amount_gwei": deposit.amount_gwei }),
+            );
         }
-        entries.truncate(fundable.min(entries.len() as u64) as usize);
-        let count = entries.len() as u64;
+        self.send_plan(plan).await
+    }
 
-        // A fresh cluster snapshot and deposit count, then simulate and send.
-        let cluster: PoolManager::Cluster = self.cluster(&ids, head).await?.into();
-        let expected = deposit_count(&self.reader, self.deposit_contract).await?;
-        let calldata: Bytes = PoolManager::activateValidatorsCall {
-            validators: entries,
-            expectedDepositCount: expected,
-            perValidatorFunding: funding,
-            cluster,
-        }
-        .abi_encode()
-        .into();
-        let request = TxRequest {
-            from: Some(self.account),
-            to: self.pool,
-            value: None,
-            data: calldata.clone(),
-        };
-        if let Err(error) = tx::simulate(&self.reader, &request).await {
-            return self.refused(error, first).await;
-        }
+    /// The registry entries `first..first + count` as registered up to `head` (read
+    /// incrementally, with the planner's registry).
+    pub(crate) async fn registry_entries(
+        &mut self,
+        first: u64,
+        count: u64,
+        head: u64,
+    ) -> anyhow::Result<Vec<PoolManager::ValidatorData>> {
+        let view = self.planner.refresh_registry(&self.reader, head).await?;
+        view.range(first, count)
+            .map_err(|index| anyhow::anyhow!("no ValidatorRegistered event for entry {index}"))
+    }
+
+    /// The planner's answer at `head`.
+    async fn plan(&mut self, head: u64) -> Result<ActivationPlan, PlanRefusal> {
+        self.planner
+            .plan_at(&self.reader, self.beacon.as_ref(), self.account, None, head)
+            .await
+    }
+
+    /// The operator set of registry entry `index` as the planner last read it.
+    async fn next_operator_ids(&self, index: u64) -> Vec<u64> {
+        self.planner
+            .registry()
+            .entries
+            .get(&index)
+            .map(|e| e.data.operatorIds.clone())
+            .unwrap_or_default()
+    }
+
+    async fn send_plan(&mut self, plan: ActivationPlan) -> anyhow::Result<Decision> {
+        let (first, count) = (plan.first, plan.count());
         if self.dry_run {
             return Ok(Decision::WouldActivate {
                 first,
                 count,
-                calldata,
+                calldata: plan.calldata,
             });
         }
-        let receipt = self.send_to_pool(calldata).await?;
+        let pool = PoolManager::new(self.pool, self.provider.clone());
+        let receipt = match self.send_to_pool(plan.calldata).await {
+            Ok(receipt) => receipt,
+            Err(error) => {
+                // The send's own gas estimate reverted (another keeper activated these entries
+                // since the plan): nothing was sent. Any other failure may have sent it: a
+                // fault, and the next round re-reads before anything is sent again.
+                let reverted = error
+                    .downcast_ref::<alloy::transports::TransportError>()
+                    .and_then(|e| e.as_error_resp())
+                    .and_then(|payload| payload.as_revert_data())
+                    .is_some();
+                if reverted && pool.activatedValidators().call().await?.to::<u64>() != first {
+                    return Ok(Decision::AnotherKeeperWasFaster);
+                }
+                return Err(error);
+            }
+        };
         if receipt.status() {
             if let Ok(mut figures) = self.figures.lock() {
                 figures.last_action_timestamp = Some(now());
@@ -142,7 +139,9 @@ impl Keeper {
                 tx: receipt.transaction_hash,
             });
         }
-        // Mined but reverted: someone was faster between the simulation and the block.
+        // Mined but reverted: someone was faster, or the chain moved after the plan's block (a
+        // deposit: the count it carried no longer holds). The next round plans anew, and a key
+        // deposited meanwhile is found then: it is never sent again.
         let moved = pool.activatedValidators().call().await?.to::<u64>() != first;
         Ok(if moved {
             Decision::AnotherKeeperWasFaster
@@ -153,24 +152,59 @@ impl Keeper {
         })
     }
 
-    /// The registry entries `first..first + count` as registered (the pool's events read by
-    /// [`pool_chain::client::registry_entries`]: an index dropped and registered again counts
-    /// its last entry).
-    pub(crate) async fn registry_entries(
-        &self,
-        first: u64,
-        count: u64,
-        head: u64,
-    ) -> anyhow::Result<Vec<ValidatorData>> {
-        let view = registry_entries(
-            &self.reader,
-            self.pool,
-            (self.deployment_block, head),
-            MAX_LOG_WINDOW,
-        )
-        .await?;
-        view.range(first, count)
-            .map_err(|index| anyhow::anyhow!("no ValidatorRegistered event for entry {index}"))
+    /// The decision for a plan refused.
+    async fn decide(&mut self, refusal: PlanRefusal, first: u64) -> anyhow::Result<Decision> {
+        Ok(match refusal {
+            PlanRefusal::Waiting(waiting) => Decision::Idle(match waiting {
+                Waiting::BufferBelowDeposit { buffered } => Idle::BufferBelowDeposit { buffered },
+                Waiting::RegistryEmpty => Idle::RegistryEmpty,
+                Waiting::RegistryMismatch { index } => Idle::RegistryMismatch { index },
+                Waiting::NotReady { index, ready_at } => Idle::NotReady { index, ready_at },
+                Waiting::FeeReserveShort { reserve, needed } => {
+                    Idle::FeeReserveShort { reserve, needed }
+                }
+            }),
+            PlanRefusal::KeyDeposited { index, check } => {
+                // A key whose credentials are fixed must never get the pool's 32 ETH: stop for
+                // a person (who drops it and everything after it).
+                self.stopped = true;
+                match check.verdict {
+                    Verdict::Deposited {
+                        credentials,
+                        to_pool: false,
+                        ..
+                    } => Decision::FrontRun {
+                        index,
+                        pubkey: check.pubkey,
+                        credentials,
+                    },
+                    _ => Decision::AlreadyDeposited {
+                        index,
+                        pubkey: check.pubkey,
+                    },
+                }
+            }
+            PlanRefusal::InvalidEntry { index, problem } => {
+                self.stopped = true;
+                Decision::InvalidEntry { index, problem }
+            }
+            PlanRefusal::Simulation(error) => return self.refused(error, first).await,
+            PlanRefusal::BeaconNeeded => Decision::Refused {
+                reason: "no beacon node is configured (--beacon URL): keys deposited before the pool existed cannot be checked, so nothing is activated on this chain".into(),
+            },
+            PlanRefusal::TooLarge { bytes, gas } => Decision::Refused {
+                reason: format!(
+                    "one validator's activation is {bytes} bytes{}: more than a node accepts",
+                    gas.map(|g| format!(" and {g} gas")).unwrap_or_default()
+                ),
+            },
+            PlanRefusal::MissingEntry(index) => {
+                anyhow::bail!("no ValidatorRegistered event for entry {index}")
+            }
+            PlanRefusal::Beacon(e) => return Err(e.into()),
+            PlanRefusal::Chain(e) => return Err(e.into()),
+            PlanRefusal::Scan(e) => return Err(e.into()),
+        })
     }
 
     /// The decision for a simulation that reverted.
@@ -273,6 +307,15 @@ impl Keeper {
         self.log.line(event, &message, fields);
         true
     }
+}
+
+fn is_stale_cluster(error: &ContractError) -> bool {
+    matches!(
+        error,
+        ContractError::Ssv(
+            pool_chain::revert::SsvNetwork::SsvNetworkErrors::IncorrectClusterState(_)
+        )
+    )
 }
 
 fn now() -> u64 {

@@ -14,6 +14,9 @@ pub enum Idle {
     NotReady { index: u64, ready_at: u64 },
     /// The fee reserve cannot fund even one more validator's cluster runway.
     FeeReserveShort { reserve: U256, needed: U256 },
+    /// The next entry's event data does not match the registry's hash chain (the node did not
+    /// return its event, or returned another).
+    RegistryMismatch { index: u64 },
 }
 
 /// What a round decided.
@@ -45,12 +48,42 @@ pub enum Decision {
         pubkey: Bytes,
         credentials: B256,
     },
+    /// A registry key already has a validator with the pool's own credentials: 32 ETH more
+    /// would only be swept back. The duty stops until a person drops it.
+    AlreadyDeposited {
+        index: u64,
+        pubkey: Bytes,
+    },
+    /// A registry entry fails the checks the beacon chain and SSV apply silently (its deposit
+    /// signature, its key shares' length or ownership signature): the duty stops until a
+    /// person drops it.
+    InvalidEntry {
+        index: u64,
+        problem: pool_core::activation::EntryProblem,
+    },
+    /// The SSV network refuses the cluster snapshot the events give, even after a fresh scan:
+    /// a person must look (a cluster event the scan does not decode?).
+    ClusterStale {
+        operator_ids: Vec<u64>,
+    },
     /// The pool refused the activation for a reason a person must look at.
     Refused {
         reason: String,
     },
     /// The duty is stopped (a front-run was found earlier).
     Stopped,
+}
+
+impl Decision {
+    /// Whether the duty stopped for a person (the program exits with the front-run code).
+    pub fn stops(&self) -> bool {
+        matches!(
+            self,
+            Decision::FrontRun { .. }
+                | Decision::AlreadyDeposited { .. }
+                | Decision::InvalidEntry { .. }
+        )
+    }
 }
 
 fn eth(wei: U256) -> String {
@@ -83,6 +116,34 @@ pub fn describe(decision: &Decision) -> (&'static str, String, serde_json::Value
                 eth(*needed)
             ),
             json!({ "reason": "fee-reserve", "reserve": reserve.to_string(), "needed": needed.to_string() }),
+        ),
+        Decision::Idle(Idle::RegistryMismatch { index }) => (
+            "idle",
+            format!("waiting: registry entry {index}'s event does not match the registry; re-reading"),
+            json!({ "reason": "registry-mismatch", "index": index }),
+        ),
+        Decision::AlreadyDeposited { index, pubkey } => (
+            "already-deposited",
+            format!(
+                "STOPPED: registry entry {index} ({pubkey}) already has a beacon deposit with the pool's credentials; \
+                 32 ETH more would only be swept back. Drop it (dropValidators({index})) and restart the keeper"
+            ),
+            json!({ "index": index, "pubkey": pubkey }),
+        ),
+        Decision::InvalidEntry { index, problem } => (
+            "invalid-entry",
+            format!(
+                "STOPPED: registry entry {index} would lose its 32 ETH or never run: {}. Drop it (dropValidators({index})) and restart the keeper",
+                entry_problem(problem)
+            ),
+            json!({ "index": index, "problem": format!("{problem:?}") }),
+        ),
+        Decision::ClusterStale { operator_ids } => (
+            "cluster-stale",
+            format!(
+                "the SSV network refuses the snapshot of cluster {operator_ids:?} rebuilt from its events, even after a fresh scan: nothing was sent; check the cluster's events"
+            ),
+            json!({ "operator_ids": operator_ids }),
         ),
         Decision::Activated { first, count, tx } => (
             "activated",
@@ -121,6 +182,20 @@ pub fn describe(decision: &Decision) -> (&'static str, String, serde_json::Value
             "stopped",
             "stopped after a front-run; drop the entry and restart".into(),
             json!({}),
+        ),
+    }
+}
+
+fn entry_problem(problem: &pool_core::activation::EntryProblem) -> String {
+    use pool_core::activation::EntryProblem as P;
+    match problem {
+        P::Malformed => "its pubkey or signature has the wrong length".into(),
+        P::DepositSignature => "its deposit signature does not verify for the pool's credentials on this network (the beacon chain would burn the deposit)".into(),
+        P::SharesLength { expected, actual } => {
+            format!("its key shares are {actual} bytes, not {expected}")
+        }
+        P::OwnershipSignature { nonce } => format!(
+            "its key shares are not signed for the pool as SSV registration {nonce} (SSV would never run it)"
         ),
     }
 }

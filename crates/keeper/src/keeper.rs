@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use alloy::network::EthereumWallet;
-use alloy::primitives::{Address, B256, Bytes};
+use alloy::primitives::{Address, B256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use alloy::rpc::client::RpcClient;
 use alloy::signers::local::PrivateKeySigner;
 use pool_chain::bindings::PoolManager;
-use pool_chain::client::{MAX_LOG_WINDOW, ScanError, scan_clusters, scan_deposits};
+use pool_chain::client::planner::{ActivationPlanner, PlannerConfig};
+use pool_chain::client::{MAX_LOG_WINDOW, ScanError, scan_clusters};
 use pool_chain::config::NetworkConfig;
 use pool_chain::history::REORG_MARGIN;
 
@@ -71,8 +72,13 @@ pub struct Keeper {
     pub ssv_network: Address,
     pub ssv_views: Address,
     pub deployment_block: u64,
+    /// The pool's 0x01 credentials (the oracle counts only validators paying to them).
+    #[allow(dead_code)]
     pub(crate) credentials: B256,
-    deposits: DepositLog,
+    /// The activation planner shared with the console, with its incremental reads.
+    pub(crate) planner: ActivationPlanner,
+    /// The beacon node the activation check asks about keys deposited before the pool.
+    pub(crate) beacon: Option<crate::beacon_http::BeaconHttp>,
     /// The last idle reason logged, so a waiting keeper says it once, not every round.
     pub(crate) last_idle: Option<String>,
     /// Set when a front-run key was found: the duty stops until a person drops it.
@@ -90,13 +96,6 @@ pub struct Keeper {
 struct ClusterCache {
     next: u64,
     latest: HashMap<Vec<u64>, pool_core::cluster::Cluster>,
-}
-
-/// The deposit contract's deposits seen so far (pubkey → credentials), read incrementally.
-#[derive(Debug, Default)]
-struct DepositLog {
-    next: u64,
-    credentials: HashMap<Bytes, B256>,
 }
 
 impl Keeper {
@@ -171,10 +170,21 @@ impl Keeper {
             account,
             pool: config.pool_manager,
             deployment_block: config.deployment_block,
-            deposits: DepositLog {
-                next: config.deployment_block,
-                credentials: HashMap::new(),
-            },
+            planner: ActivationPlanner::new(PlannerConfig {
+                chain_id: config.chain_id,
+                pool: config.pool_manager,
+                deployment_block: config.deployment_block,
+                ssv_genesis_block: config.ssv_genesis_block(),
+                fork_version: config.fork_version().ok_or_else(|| {
+                    StartError::Config(anyhow::anyhow!(
+                        "the configuration names no genesisForkVersion and chain {} is not a known network: deposit signatures cannot be checked",
+                        config.chain_id
+                    ))
+                })?,
+                max_log_window: MAX_LOG_WINDOW,
+                verify_entries: true,
+            }),
+            beacon: config.beacon_url.as_deref().map(crate::beacon_http::BeaconHttp::new),
             last_idle: None,
             stopped: false,
             last_oracle_wait: None,
@@ -251,28 +261,13 @@ impl Keeper {
             .collect()
     }
 
-    /// The credentials each pubkey was first deposited with, read up to `head`.
-    pub(crate) async fn deposited(
-        &mut self,
-        head: u64,
-    ) -> Result<&HashMap<Bytes, B256>, ScanError> {
-        if self.deposits.next <= head {
-            let found = scan_deposits(
-                &self.reader,
-                self.deposit_contract,
-                (self.deposits.next, head),
-                MAX_LOG_WINDOW,
-            )
-            .await?;
-            for deposit in found {
-                // The first deposit fixes a key's credentials; later ones do not change them.
-                self.deposits
-                    .credentials
-                    .entry(deposit.pubkey)
-                    .or_insert(deposit.withdrawal_credentials);
-            }
-            self.deposits.next = head + 1;
-        }
-        Ok(&self.deposits.credentials)
+    /// Whether a beacon node checks keys before activation.
+    pub fn has_beacon(&self) -> bool {
+        self.beacon.is_some()
+    }
+
+    /// Checks keys against this beacon node's finalized state before activating them.
+    pub fn set_beacon(&mut self, url: &str) {
+        self.beacon = Some(crate::beacon_http::BeaconHttp::new(url));
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod activation;
 pub mod beacon;
+pub mod beacon_http;
 pub mod decision;
 pub mod keeper;
 pub mod log;

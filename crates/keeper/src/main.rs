@@ -10,7 +10,7 @@ use pool_keeper::keeper::{Duties, StartError};
 use pool_keeper::log::Logger;
 use pool_keeper::metrics::{Figures, serve};
 use pool_keeper::options::{HELP, Options};
-use pool_keeper::{Decision, Keeper, signer};
+use pool_keeper::{Keeper, signer};
 
 const CONFIG: u8 = 2;
 const MISSING_ROLE: u8 = 3;
@@ -83,6 +83,19 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
         duties,
     )
     .await?;
+    if let Some(url) = &options.beacon {
+        keeper.set_beacon(url);
+    }
+    if options.activation
+        && !keeper.has_beacon()
+        && config.chain_id != pool_chain::client::planner::DEVNET_CHAIN_ID
+    {
+        return Err(StartError::Config(anyhow::anyhow!(
+            "the activation duty on chain {} needs a beacon node (--beacon URL or beaconUrl in the config): \
+             without one, keys deposited before the pool existed cannot be checked",
+            config.chain_id
+        )));
+    }
     let beacon = options
         .oracle
         .as_ref()
@@ -123,7 +136,7 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
             match keeper.round().await {
                 Ok(decision) => {
                     keeper.report(&decision);
-                    if matches!(decision, Decision::FrontRun { .. }) {
+                    if decision.stops() {
                         return Ok(ExitCode::from(FRONT_RUN));
                     }
                 }

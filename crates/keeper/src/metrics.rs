@@ -19,6 +19,8 @@ pub struct Figures {
     pub last_decision: String,
     pub rounds: u64,
     pub errors: u64,
+    /// Rounds that found the SSV network refusing the pool's cluster snapshot after a rescan.
+    pub stale_cluster_rounds: u64,
 }
 
 pub type SharedFigures = Arc<Mutex<Figures>>;
@@ -70,6 +72,10 @@ impl Figures {
         out.push_str(&format!(
             "# HELP keeper_rounds_total Rounds run.\n# TYPE keeper_rounds_total counter\nkeeper_rounds_total {}\n# HELP keeper_errors_total Rounds that failed.\n# TYPE keeper_errors_total counter\nkeeper_errors_total {}\n",
             self.rounds, self.errors
+        ));
+        out.push_str(&format!(
+            "# HELP keeper_stale_cluster_rounds_total Rounds in which the SSV network refused the pool's cluster snapshot even after a fresh scan.\n# TYPE keeper_stale_cluster_rounds_total counter\nkeeper_stale_cluster_rounds_total {}\n",
+            self.stale_cluster_rounds
         ));
         out
     }

@@ -17,7 +17,9 @@ usage: pool-keeper --config FILE [options]
                         (without --keystore: $POOL_KEEPER_PRIVATE_KEY, a hex private key)
   --duty DUTY           activation (the default) or oracle; repeat for both. Each needs its
                         role: KEEPER_ROLE, ORACLE_ROLE
-  --beacon URL          the beacon node's REST API (for the oracle duty)
+  --beacon URL          the beacon node's REST API: the oracle's source, and the activation
+                        check of keys deposited before the pool (default: the config's
+                        beaconUrl; required for activation on any chain but the devnet)
   --report-every SECS   the oracle reports at most this often (default 86400, a day; never
                         sooner than the pool's minimum interval)
   --once                one round, then exit (for cron)
@@ -61,6 +63,9 @@ pub struct Options {
     pub metrics: Option<SocketAddr>,
     pub activation: bool,
     pub oracle: Option<OracleOptions>,
+    /// The beacon node (`--beacon`, else the config's `beaconUrl`): the oracle's source, and
+    /// where the activation check finds keys deposited before the pool.
+    pub beacon: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +89,7 @@ impl Options {
             metrics: None,
             activation: false,
             oracle: None,
+            beacon: None,
         };
         let mut oracle = false;
         let mut beacon = None;
@@ -142,11 +148,12 @@ impl Options {
         }
         options.config = config.context("--config FILE is required (see --help)")?;
         if oracle {
-            let beacon = beacon.context("the oracle duty needs --beacon URL")?;
+            let beacon = beacon
+                .clone()
+                .context("the oracle duty needs --beacon URL")?;
             options.oracle = Some(OracleOptions { beacon, every });
-        } else if beacon.is_some() {
-            bail!("--beacon goes with --duty oracle");
         }
+        options.beacon = beacon;
         if !options.activation && options.oracle.is_none() {
             options.activation = true;
         }

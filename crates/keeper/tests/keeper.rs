@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use pool_chain::config::NetworkConfig;
 use pool_core::deposit::eth1_withdrawal_credentials;
-use pool_devnet::fixtures::sample_validator;
+use pool_devnet::fixtures::sample_entry;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 use pool_keeper::keeper::{Duties, StartError};
@@ -16,70 +16,7 @@ use pool_keeper::metrics::Figures;
 use pool_keeper::options::LogFormat;
 use pool_keeper::{Decision, Idle, Keeper};
 
-/// Anvil's account the keeper signs with (granted KEEPER_ROLE).
-const KEEPER: usize = 7;
-
-async fn devnet_with_entries(count: u16) -> Devnet {
-    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
-    let pool = devnet.pool();
-    let entries: Vec<_> = (1..=count)
-        .map(|seed| sample_validator(*pool.address(), seed, &devnet.deployment.operator_ids))
-        .collect();
-    if !entries.is_empty() {
-        pool.addValidators(entries).mined().await;
-    }
-    let role = pool.KEEPER_ROLE().call().await.unwrap();
-    for account in [KEEPER, KEEPER + 1] {
-        pool.grantRole(role, devnet.accounts()[account])
-            .mined()
-            .await;
-    }
-    devnet.mine(2).await.unwrap();
-    devnet
-}
-
-async fn keeper(devnet: &Devnet, account: usize, dry_run: bool) -> Result<Keeper, StartError> {
-    keeper_at(devnet, &devnet.rpc_url(), account, dry_run, Arc::default()).await
-}
-
-/// A keeper of the activation duty signing as anvil's `account`, through the node at `rpc`.
-async fn keeper_at(
-    devnet: &Devnet,
-    rpc: &str,
-    account: usize,
-    dry_run: bool,
-    figures: Arc<Mutex<Figures>>,
-) -> Result<Keeper, StartError> {
-    Keeper::connect(
-        &devnet.config(),
-        rpc,
-        devnet.signer(account),
-        dry_run,
-        Logger {
-            format: LogFormat::Json,
-        },
-        figures,
-        Duties::ACTIVATION,
-    )
-    .await
-}
-
-async fn stake(devnet: &Devnet, eth: &str) {
-    devnet
-        .stake(devnet.accounts()[1], parse_ether(eth).unwrap())
-        .await
-        .unwrap();
-}
-
-async fn activated(devnet: &Devnet) -> u64 {
-    devnet
-        .pool()
-        .activatedValidators()
-        .call()
-        .await
-        .unwrap()
-        .to::<u64>()
-}
+use support::pool::{KEEPER, activated, devnet_with_entries, keeper, keeper_at, stake};
 
 #[tokio::test]
 async fn crossing_32_eth_activates_and_70_eth_with_3_entries_activates_2() {
@@ -160,7 +97,7 @@ async fn idle_reasons_are_said_once_each() {
 
     // Entries arrive, but the fee reserve is empty.
     let pool = devnet.pool();
-    let entry = sample_validator(*pool.address(), 1, &devnet.deployment.operator_ids);
+    let entry = sample_entry(*pool.address(), 1, 0, &devnet.deployment.operator_ids);
     pool.addValidators(vec![entry]).mined().await;
     devnet.mine(2).await.unwrap();
     let reserve = pool.feeReserve().call().await.unwrap();
@@ -193,9 +130,10 @@ async fn an_entry_waits_out_its_activation_delay() {
     )
     .mined()
     .await;
-    pool.addValidators(vec![sample_validator(
+    pool.addValidators(vec![sample_entry(
         *pool.address(),
         1,
+        0,
         &devnet.deployment.operator_ids,
     )])
     .mined()

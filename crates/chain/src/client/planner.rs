@@ -20,7 +20,8 @@ use alloy_rpc_client::RpcClient;
 use alloy_sol_types::SolCall;
 use pool_core::activation::deposits::{KeyCheck, SeenDeposit, verdict};
 use pool_core::activation::{
-    Candidate, Facts, Limits, TX_BYTES_BUDGET, TX_GAS_BUDGET, Waiting, choose,
+    Candidate, EntryFields, EntryProblem, Facts, Limits, TX_BYTES_BUDGET, TX_GAS_BUDGET, Waiting,
+    check_entry, choose,
 };
 use pool_core::cluster::Cluster;
 use pool_core::deposit::ForkVersion;
@@ -52,6 +53,10 @@ pub struct PlannerConfig {
     pub fork_version: ForkVersion,
     /// Blocks per `eth_getLogs` at most.
     pub max_log_window: u64,
+    /// Whether each entry's deposit signature, key-shares length and ownership signature are
+    /// checked before it is planned (the keeper: entries may have been added outside the
+    /// console; the console checked its own files on import, in workers).
+    pub verify_entries: bool,
 }
 
 /// How far the deposit check reached.
@@ -116,6 +121,8 @@ pub enum PlanRefusal {
     /// Registry entry `index`'s key already has credentials fixed by a deposit (a front-run
     /// when they are not the pool's): it must never get the pool's 32 ETH.
     KeyDeposited { index: u64, check: KeyCheck },
+    /// Registry entry `index` fails the checks the beacon chain and SSV would apply silently.
+    InvalidEntry { index: u64, problem: EntryProblem },
     /// No beacon node is configured, and on this chain the logs since the pool's deployment do
     /// not show keys deposited before it: activation is refused.
     BeaconNeeded,
@@ -181,6 +188,22 @@ impl ActivationPlanner {
 
     pub fn config(&self) -> &PlannerConfig {
         &self.config
+    }
+
+    /// Brings the registry up to block `to` (the same incremental read the plans make).
+    pub async fn refresh_registry(
+        &mut self,
+        client: &RpcClient,
+        to: u64,
+    ) -> Result<&super::RegistryView, ScanError> {
+        self.registry
+            .refresh(client, to, self.config.max_log_window)
+            .await
+    }
+
+    /// The registry as the last plan read it.
+    pub fn registry(&self) -> &super::RegistryView {
+        self.registry.view()
     }
 
     /// Forgets the snapshot of `operator_ids`' cluster: the next plan scans it anew (after the
@@ -287,6 +310,25 @@ impl ActivationPlanner {
             .range(first, choice.count)
             .map_err(PlanRefusal::MissingEntry)?;
 
+        if self.config.verify_entries {
+            for (offset, entry) in entries.iter().enumerate() {
+                let index = first + offset as u64;
+                let fields = EntryFields {
+                    pubkey: &entry.pubkey,
+                    signature: &entry.signature,
+                    operators: entry.operatorIds.len(),
+                    shares_data: &entry.sharesData,
+                };
+                check_entry(
+                    fields,
+                    pool,
+                    addresses.credentials,
+                    index,
+                    self.config.fork_version,
+                )
+                .map_err(|problem| PlanRefusal::InvalidEntry { index, problem })?;
+            }
+        }
         let (coverage, checks) = self
             .check_keys(client, beacon, &addresses, &entries, block)
             .await?;
@@ -355,62 +397,14 @@ impl ActivationPlanner {
         block: u64,
     ) -> Result<(DepositCoverage, Vec<KeyCheck>), PlanRefusal> {
         let pubkeys: Vec<Bytes> = entries.iter().map(|e| e.pubkey.clone()).collect();
-        let (coverage, mut seen, logs_from) = match beacon {
-            Some(beacon) => {
-                let state = finalized_keys(beacon, &pubkeys).await?;
-                let from = state.execution_block + 1;
-                (
-                    DepositCoverage::Beacon {
-                        slot: state.slot,
-                        execution_block: state.execution_block,
-                    },
-                    state.seen,
-                    from,
-                )
-            }
-            None => (
-                DepositCoverage::LogsOnly {
-                    from: self.config.deployment_block,
-                },
-                HashMap::new(),
-                self.config.deployment_block,
-            ),
+        let setup = KeyCheckSetup {
+            deposit_contract: addresses.deposit_contract,
+            credentials: addresses.credentials,
+            fork_version: self.config.fork_version,
+            deployment_block: self.config.deployment_block,
+            max_log_window: self.config.max_log_window,
         };
-        let cursor = self
-            .deposits
-            .get_or_insert_with(|| DepositCursor::new(addresses.deposit_contract, logs_from));
-        cursor.start_at(logs_from);
-        cursor
-            .refresh(client, block, self.config.max_log_window)
-            .await?;
-        for deposit in cursor.deposits() {
-            if deposit.block.is_some_and(|b| b > block) || !pubkeys.contains(&deposit.pubkey) {
-                continue;
-            }
-            seen.entry(deposit.pubkey.clone())
-                .or_default()
-                .push(SeenDeposit {
-                    withdrawal_credentials: deposit.withdrawal_credentials,
-                    amount_gwei: deposit.amount_gwei,
-                    signature: deposit.signature.as_ref().try_into().ok(),
-                    source: pool_core::activation::deposits::DepositSource::Log {
-                        block: deposit.block.unwrap_or(block),
-                    },
-                });
-        }
-        let checks = pubkeys
-            .iter()
-            .map(|pubkey| {
-                let deposits = seen.get(pubkey).map(Vec::as_slice).unwrap_or(&[]);
-                verdict(
-                    pubkey,
-                    deposits,
-                    addresses.credentials,
-                    self.config.fork_version,
-                )
-            })
-            .collect();
-        Ok((coverage, checks))
+        check_keys(client, beacon, &mut self.deposits, &setup, &pubkeys, block).await
     }
 
     /// The pool's cluster of `ids` at `block`: scanned newest first the first time, then read
@@ -447,6 +441,81 @@ impl ActivationPlanner {
             }
         }
     }
+}
+
+/// What [`check_keys`] checks against.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyCheckSetup {
+    pub deposit_contract: Address,
+    /// The pool's 0x01 credentials.
+    pub credentials: B256,
+    pub fork_version: ForkVersion,
+    /// Where the deposit logs start when no beacon node is asked.
+    pub deployment_block: u64,
+    pub max_log_window: u64,
+}
+
+/// The one deposit check of the console's import, its activation and the keeper: every
+/// deposit the chain shows for `pubkeys` up to `block` (the finalized beacon state's validators
+/// and pending deposits when `beacon` is given, then the deposit contract's logs after it, read
+/// incrementally through `cursor`; without a beacon node, the logs since the deployment), and
+/// each key's verdict ([`verdict`]: the first deposit whose signature verifies fixes a key).
+pub async fn check_keys(
+    client: &RpcClient,
+    beacon: Option<&impl BeaconApi>,
+    cursor: &mut Option<DepositCursor>,
+    setup: &KeyCheckSetup,
+    pubkeys: &[Bytes],
+    block: u64,
+) -> Result<(DepositCoverage, Vec<KeyCheck>), PlanRefusal> {
+    let (coverage, mut seen, logs_from) = match beacon {
+        Some(beacon) => {
+            let state = finalized_keys(beacon, pubkeys).await?;
+            let from = state.execution_block + 1;
+            (
+                DepositCoverage::Beacon {
+                    slot: state.slot,
+                    execution_block: state.execution_block,
+                },
+                state.seen,
+                from,
+            )
+        }
+        None => (
+            DepositCoverage::LogsOnly {
+                from: setup.deployment_block,
+            },
+            HashMap::new(),
+            setup.deployment_block,
+        ),
+    };
+    let cursor =
+        cursor.get_or_insert_with(|| DepositCursor::new(setup.deposit_contract, logs_from));
+    cursor.start_at(logs_from);
+    cursor.refresh(client, block, setup.max_log_window).await?;
+    for deposit in cursor.deposits() {
+        if deposit.block.is_some_and(|b| b > block) || !pubkeys.contains(&deposit.pubkey) {
+            continue;
+        }
+        seen.entry(deposit.pubkey.clone())
+            .or_default()
+            .push(SeenDeposit {
+                withdrawal_credentials: deposit.withdrawal_credentials,
+                amount_gwei: deposit.amount_gwei,
+                signature: deposit.signature.as_ref().try_into().ok(),
+                source: pool_core::activation::deposits::DepositSource::Log {
+                    block: deposit.block.unwrap_or(block),
+                },
+            });
+    }
+    let checks = pubkeys
+        .iter()
+        .map(|pubkey| {
+            let deposits = seen.get(pubkey).map(Vec::as_slice).unwrap_or(&[]);
+            verdict(pubkey, deposits, setup.credentials, setup.fork_version)
+        })
+        .collect();
+    Ok((coverage, checks))
 }
 
 /// Encodes the call, shortened until its calldata fits [`TX_BYTES_BUDGET`] and the node's gas

@@ -226,3 +226,61 @@ fn a_validator_in_the_beacon_state_keeps_its_credentials() {
         Verdict::Deposited { to_pool: true, .. }
     ));
 }
+
+#[test]
+fn an_entry_is_checked_for_its_fork_owner_nonce_and_shares_length() {
+    use crate::deposit::signed_deposit;
+    use crate::keyshares::{ownership_message, shares_data_len};
+    let pool = Address::repeat_byte(0x44);
+    let credentials = eth1_withdrawal_credentials(pool);
+    let k = key(9);
+    let signature = signed_deposit(&k, credentials, ForkVersion::DEVNET).signature;
+    let mut shares = k.sign(&ownership_message(pool, 3)).to_vec();
+    shares.resize(shares_data_len(4), 0);
+    let pubkey = k.public_key();
+    fn fields<'a>(pubkey: &'a [u8], signature: &'a [u8], shares: &'a [u8]) -> EntryFields<'a> {
+        EntryFields {
+            pubkey,
+            signature,
+            operators: 4,
+            shares_data: shares,
+        }
+    }
+    let sig = signature.as_slice();
+    let check = |fields, nonce, fork| check_entry(fields, pool, credentials, nonce, fork);
+    assert_eq!(
+        check(fields(&pubkey, sig, &shares), 3, ForkVersion::DEVNET),
+        Ok(())
+    );
+    assert_eq!(
+        check(fields(&pubkey, sig, &shares), 4, ForkVersion::DEVNET),
+        Err(EntryProblem::OwnershipSignature { nonce: 4 })
+    );
+    assert_eq!(
+        check(fields(&pubkey, sig, &shares), 3, ForkVersion::MAINNET),
+        Err(EntryProblem::DepositSignature)
+    );
+    assert_eq!(
+        check(
+            fields(&pubkey, sig, &shares[..shares.len() - 1]),
+            3,
+            ForkVersion::DEVNET
+        ),
+        Err(EntryProblem::SharesLength {
+            expected: shares_data_len(4),
+            actual: shares_data_len(4) - 1
+        })
+    );
+    // Another pool's credentials: the deposit would pay elsewhere, and its signature fails here.
+    let other = eth1_withdrawal_credentials(Address::repeat_byte(0x45));
+    assert_eq!(
+        check_entry(
+            fields(&pubkey, sig, &shares),
+            pool,
+            other,
+            3,
+            ForkVersion::DEVNET
+        ),
+        Err(EntryProblem::DepositSignature)
+    );
+}

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pool;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
