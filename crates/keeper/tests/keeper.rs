@@ -8,6 +8,7 @@ use alloy::primitives::{Address, U256, utils::parse_ether};
 use pool_chain::config::NetworkConfig;
 use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_devnet::fixtures::sample_validator;
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 use pool_keeper::keeper::{Duties, StartError};
@@ -26,7 +27,7 @@ async fn devnet_with_entries(count: u16) -> Devnet {
         .map(|seed| sample_validator(*pool.address(), seed, &devnet.deployment.operator_ids))
         .collect();
     if !entries.is_empty() {
-        pool.addValidators(entries).mined().await;
+        pool.add_validators(entries).mined().await;
     }
     let role = pool.KEEPER_ROLE().call().await.unwrap();
     for account in [KEEPER, KEEPER + 1] {
@@ -161,7 +162,7 @@ async fn idle_reasons_are_said_once_each() {
     // Entries arrive, but the fee reserve is empty.
     let pool = devnet.pool();
     let entry = sample_validator(*pool.address(), 1, &devnet.deployment.operator_ids);
-    pool.addValidators(vec![entry]).mined().await;
+    pool.add_validators(vec![entry]).mined().await;
     devnet.mine(2).await.unwrap();
     let reserve = pool.feeReserve().call().await.unwrap();
     pool.withdrawFeeReserve(devnet.accounts()[0], reserve)
@@ -193,7 +194,7 @@ async fn an_entry_waits_out_its_activation_delay() {
     )
     .mined()
     .await;
-    pool.addValidators(vec![sample_validator(
+    pool.add_validators(vec![sample_validator(
         *pool.address(),
         1,
         &devnet.deployment.operator_ids,

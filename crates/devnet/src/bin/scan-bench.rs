@@ -42,6 +42,7 @@ use pool_chain::history::RawLog;
 use pool_chain::ssv::decode_cluster_event;
 use pool_core::cluster::Cluster;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::cluster_after;
 use pool_devnet::{CHAIN_ID, DevnetOptions};
 
@@ -220,7 +221,7 @@ async fn activate(
     ensure!(staked.status(), "the deposit reverted");
     let entries = vec![sample_validator(d.pool_manager, 1, &d.operator_ids)];
     let added = pool
-        .addValidators(entries.clone())
+        .add_validators(entries.clone())
         .send()
         .await?
         .get_receipt()
