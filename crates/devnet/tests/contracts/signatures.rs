@@ -3,7 +3,7 @@
 //! computes signing roots exactly as the core does.
 
 use alloy::primitives::{Address, Bytes, FixedBytes, U256};
-use bls12_381::G1Affine;
+use bls12_381::{G1Affine, G2Affine};
 use pool_chain::bindings::DepositSignatureVerifier;
 use pool_chain::bindings::PoolManager::{PoolManagerErrors, ValidatorData};
 use pool_chain::registry::bls_points;
@@ -163,6 +163,46 @@ async fn only_deposits_the_beacon_chain_accepts_enter_the_registry() {
     points[63] = 1; // x
     points[127] = 1; // y
     match refusal(&devnet, off_curve, Bytes::from(points)).await {
+        PoolManagerErrors::InvalidBlsPoint(e) => assert_eq!(e.index, index),
+        other => panic!("expected InvalidBlsPoint, got {other:?}"),
+    }
+
+    // Points on their curves but outside the prime-order subgroups (the cofactors are large:
+    // most x give one): the pairing precompile's subgroup checks refuse them.
+    let (outside_g1, outside_g1_point) = (1u8..)
+        .find_map(|k| {
+            let mut bytes = [0u8; 48];
+            bytes[0] = 0x80;
+            bytes[47] = k;
+            let point = Option::<G1Affine>::from(G1Affine::from_compressed_unchecked(&bytes))?;
+            bool::from(!point.is_torsion_free()).then_some((bytes, point))
+        })
+        .unwrap();
+    let mut small_key = sample_validator(pool_address, 13, &ops);
+    small_key.pubkey = Bytes::copy_from_slice(&outside_g1);
+    let small_key = rooted(small_key, pool_address);
+    let mut points = bls_points(&sample_validator(pool_address, 13, &ops)).to_vec();
+    points[..128].copy_from_slice(&encode_g1(&outside_g1_point));
+    match refusal(&devnet, small_key, Bytes::from(points)).await {
+        PoolManagerErrors::InvalidBlsPoint(e) => assert_eq!(e.index, index),
+        other => panic!("expected InvalidBlsPoint, got {other:?}"),
+    }
+    let outside_g2 = (1u8..)
+        .find_map(|k| {
+            let mut bytes = [0u8; 96];
+            bytes[0] = 0x80;
+            bytes[95] = k;
+            let point = Option::<G2Affine>::from(G2Affine::from_compressed_unchecked(&bytes))?;
+            bool::from(!point.is_torsion_free()).then_some(bytes)
+        })
+        .unwrap();
+    let mut small_signature = sample_validator(pool_address, 14, &ops);
+    small_signature.signature = Bytes::copy_from_slice(&outside_g2);
+    let small_signature = rooted(small_signature, pool_address);
+    // The core's points leave the signature's subgroup check to the chain.
+    let points = bls_points(&small_signature);
+    assert_eq!(points.len(), 384);
+    match refusal(&devnet, small_signature, points).await {
         PoolManagerErrors::InvalidBlsPoint(e) => assert_eq!(e.index, index),
         other => panic!("expected InvalidBlsPoint, got {other:?}"),
     }
