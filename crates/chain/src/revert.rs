@@ -379,6 +379,22 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_deposit_signature_names_its_entry() {
+        use crate::bindings::PoolManager;
+        let index = alloy_primitives::U256::from(3);
+        let data = PoolManager::InvalidDepositSignature { index }.abi_encode();
+        let text = explain_revert(&data).unwrap();
+        assert!(text.starts_with("Validator 3:"), "{text}");
+        assert!(text.contains("32 ETH would be lost"), "{text}");
+        let data = PoolManager::InvalidBlsPoint { index }.abi_encode();
+        assert!(
+            explain_revert(&data)
+                .unwrap()
+                .contains("not a valid BLS12-381 point")
+        );
+    }
+
+    #[test]
     fn a_stale_cluster_snapshot_is_explained() {
         let data = SsvNetwork::IncorrectClusterState {}.abi_encode();
         assert!(
