@@ -62,6 +62,9 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         uint16 maxLossBps;
         /// @dev Blocks a registry entry waits before it can be activated.
         uint64 activationDelay;
+        /// @dev GENESIS_FORK_VERSION of the network (mainnet 0x00000000, Hoodi 0x10000910): the
+        ///      registry refuses deposit signatures made for another.
+        bytes4 genesisForkVersion;
     }
 
     PoolETH public immutable poolETH;
@@ -172,7 +175,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     constructor(Config memory config)
         AccessControlDefaultAdminRules(config.adminTransferDelay, config.admin)
-        ValidatorRegistry(config.activationDelay)
+        ValidatorRegistry(config.activationDelay, config.genesisForkVersion)
     {
         if (
             address(config.depositContract) == address(0) || config.ssvNetwork == address(0)
@@ -340,9 +343,14 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     /// @notice Appends validators from the key ceremony; activatable `activationDelay` blocks
     ///         later, in order. Refuses an entry whose deposit data root is not that of its own
-    ///         pubkey and signature with the pool's credentials and 32 ETH.
-    function addValidators(ValidatorData[] calldata entries) external onlyRole(OPERATOR_ROLE) {
-        _addValidators(entries);
+    ///         pubkey and signature with the pool's credentials and 32 ETH, or whose signature
+    ///         does not sign that deposit for the pool's network (`points[i]`: entry i's pubkey
+    ///         and signature uncompressed, see `DepositSignatureVerifier`).
+    function addValidators(ValidatorData[] calldata entries, bytes[] calldata points)
+        external
+        onlyRole(OPERATOR_ROLE)
+    {
+        _addValidators(entries, points);
     }
 
     /// @notice Drops every pending entry from `fromIndex` on (a front-run key, data made for

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {DepositDataRoot} from "./DepositDataRoot.sol";
+import {DepositSignatureVerifier} from "./DepositSignatureVerifier.sol";
 
 /// @notice One validator from the key ceremony, as passed to `addValidators` and
 ///         `activateValidators` (the registry stores its hash; the event carries it whole).
@@ -15,7 +16,8 @@ struct ValidatorData {
 
 /// @title The pool's registry of validators from the key ceremony, in activation order.
 /// @notice Entries are appended (checked: lengths, operator set, the deposit data root of the
-///         pool's credentials and 32 ETH, no pubkey seen before), wait `activationDelay` blocks,
+///         pool's credentials and 32 ETH, the deposit's BLS signature for the pool's network,
+///         no pubkey seen before), wait `activationDelay` blocks,
 ///         then are activated strictly in order. Pending entries can be dropped from an index
 ///         onward; a dropped pubkey can never come back.
 /// @dev Entry i was made for the pool's i-th SSV registration (owner nonce i), so only a suffix
@@ -35,6 +37,8 @@ abstract contract ValidatorRegistry {
     /// @notice Blocks an entry waits after being added before it can be activated, during which
     ///         the admin (or anyone watching the deposit contract) can have it dropped.
     uint64 public immutable activationDelay;
+    /// @notice Checks each entry's deposit signature (BLS, EIP-2537) for the pool's network.
+    DepositSignatureVerifier public immutable depositVerifier;
 
     /// @dev The registry as a hash chain, in activation order, one word per entry:
     ///      link(i) = keccak256(link(i - 1) ‖ entryHash(entry i)) with its low 64 bits cleared
@@ -69,9 +73,24 @@ abstract contract ValidatorRegistry {
     error MixedOperatorSets(uint256 index);
     /// @dev Entry `index` was added too recently; activatable from block `readyAt`.
     error ValidatorNotReady(uint256 index, uint256 readyAt);
+    /// @dev `addValidators` got `points` uncompressed point sets for `entries` entries.
+    error BlsPointsCountMismatch(uint256 entries, uint256 points);
+    /// @dev The uncompressed points given for entry `index` are not its pubkey and signature
+    ///      (they must decompress them exactly: 128 + 256 bytes in the EIP-2537 encoding).
+    error BlsPointsMismatch(uint256 index);
+    /// @dev Entry `index`'s pubkey or signature is not a point of the BLS12-381 prime-order
+    ///      subgroup: the beacon chain would refuse the deposit.
+    error InvalidBlsPoint(uint256 index);
+    /// @dev Entry `index`'s signature is not its key's signature of a 32 ETH deposit to the
+    ///      pool's credentials on the pool's network: the beacon chain would ignore the deposit
+    ///      and the 32 ETH would be lost.
+    error InvalidDepositSignature(uint256 index);
 
-    constructor(uint64 activationDelay_) {
+    /// @param genesisForkVersion The GENESIS_FORK_VERSION of the network the pool runs on
+    ///        (mainnet 0x00000000, Hoodi 0x10000910): deposit signatures commit to it.
+    constructor(uint64 activationDelay_, bytes4 genesisForkVersion) {
         activationDelay = activationDelay_;
+        depositVerifier = new DepositSignatureVerifier(genesisForkVersion);
     }
 
     /// @dev Entries below this index are activated; only entries from it on may be dropped.
@@ -124,7 +143,11 @@ abstract contract ValidatorRegistry {
 
     // ------------------------------------------------------------------ changes
 
-    function _addValidators(ValidatorData[] calldata entries) internal {
+    /// @param points For each entry, its pubkey and signature uncompressed (384 bytes, see
+    ///        `DepositSignatureVerifier.POINTS_LENGTH`), so the signature check needs no square
+    ///        roots on chain.
+    function _addValidators(ValidatorData[] calldata entries, bytes[] calldata points) internal {
+        if (points.length != entries.length) revert BlsPointsCountMismatch(entries.length, points.length);
         bytes32 credentials = _credentials();
         uint256 index = registryChain.length;
         bytes32 link = index == 0 ? bytes32(0) : _linkAt(index - 1);
@@ -132,6 +155,7 @@ abstract contract ValidatorRegistry {
         for (uint256 i; i < entries.length; ++i) {
             ValidatorData calldata entry = entries[i];
             _checkEntry(entry, index, credentials);
+            _checkSignature(entry, points[i], index, credentials);
             bytes32 key = keccak256(entry.pubkey);
             uint256 seen = indexPlusOne[key];
             if (seen == DROPPED) revert DroppedValidator(entry.pubkey);
@@ -164,6 +188,38 @@ abstract contract ValidatorRegistry {
             mstore(0x40, freePointer)
         }
         if (root != entry.depositDataRoot) revert InvalidDepositDataRoot(index, root, entry.depositDataRoot);
+    }
+
+    /// @dev The deposit's BLS signature, checked by the verifier: one call with
+    ///      `verify(credentials ‖ pubkey ‖ signature ‖ points)`, encoded here in scratch memory.
+    function _checkSignature(ValidatorData calldata entry, bytes calldata points, uint256 index, bytes32 credentials)
+        private
+        view
+    {
+        if (points.length != 384) revert BlsPointsMismatch(index);
+        address verifier = address(depositVerifier);
+        bytes calldata pubkey = entry.pubkey;
+        bytes calldata signature = entry.signature;
+        uint256 result;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, shl(224, 0x8e760afe)) // verify(bytes)
+            mstore(add(ptr, 4), 0x20)
+            mstore(add(ptr, 36), 560)
+            let input := add(ptr, 68)
+            mstore(input, credentials)
+            calldatacopy(add(input, 32), pubkey.offset, 48)
+            calldatacopy(add(input, 80), signature.offset, 96)
+            calldatacopy(add(input, 176), points.offset, 384)
+            if iszero(staticcall(gas(), verifier, ptr, 628, 0x00, 0x20)) {
+                returndatacopy(0x00, 0x00, returndatasize())
+                revert(0x00, returndatasize())
+            }
+            result := mload(0x00)
+        }
+        if (result == 1) revert BlsPointsMismatch(index);
+        if (result == 2) revert InvalidBlsPoint(index);
+        if (result != 0) revert InvalidDepositSignature(index);
     }
 
     /// @dev Drops every entry from `fromIndex` on; they must all be pending.

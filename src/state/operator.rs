@@ -88,16 +88,18 @@ pub fn drop_validators(config: &NetworkConfig, from: Address, index: u64) -> TxR
     to_pool(config, from, data, None)
 }
 
-/// `addValidators(entries)`.
+/// `addValidators(entries, points)`, with each entry's pubkey and signature uncompressed for
+/// the pool's on-chain signature check.
 pub fn add_validators(
     config: &NetworkConfig,
     from: Address,
     entries: Vec<ValidatorData>,
 ) -> TxRequest {
+    let points = pool_chain::registry::bls_points_of(&entries);
     to_pool(
         config,
         from,
-        PoolManager::addValidatorsCall { entries }.abi_encode(),
+        PoolManager::addValidatorsCall { entries, points }.abi_encode(),
         None,
     )
 }

@@ -35,6 +35,15 @@ alloy_sol_types::sol!(
     "../../contracts/out/PoolETH.json"
 );
 
+// The registry's BLS verifier (`PoolManager.depositVerifier()`): tests and measurements.
+#[cfg(feature = "rpc")]
+alloy_sol_types::sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    DepositSignatureVerifier,
+    "../../contracts/out/DepositSignatureVerifier.json"
+);
+
 /// The devnet stand-ins (anvil only): deployment and tests.
 #[cfg(feature = "rpc")]
 pub mod devnet {

@@ -5,7 +5,7 @@
 //! event) checks it against the links `i - 1` and `i` read with `getValidator`, before asking
 //! the operator to activate it.
 
-use alloy_primitives::{B256, keccak256};
+use alloy_primitives::{B256, Bytes, keccak256};
 
 use crate::bindings::PoolManager::ValidatorData;
 
@@ -24,6 +24,27 @@ pub fn entry_hash(entry: &ValidatorData) -> B256 {
     fields.extend_from_slice(keccak256(&ids).as_slice());
     fields.extend_from_slice(keccak256(&entry.sharesData).as_slice());
     keccak256(&fields)
+}
+
+/// What `addValidators` takes beside `entry`: its pubkey and signature uncompressed in the
+/// EIP-2537 encoding (see [`pool_core::eip2537`]), for the on-chain signature check. Empty when
+/// they are not valid points (the pool then refuses the entry with `BlsPointsMismatch` naming
+/// its index; the console's checks refuse such an entry before it is sent).
+pub fn bls_points(entry: &ValidatorData) -> Bytes {
+    let (Ok(pubkey), Ok(signature)) = (
+        <[u8; 48]>::try_from(entry.pubkey.as_ref()),
+        <[u8; 96]>::try_from(entry.signature.as_ref()),
+    ) else {
+        return Bytes::new();
+    };
+    pool_core::eip2537::registry_points(&pubkey, &signature)
+        .map(Bytes::from)
+        .unwrap_or_default()
+}
+
+/// [`bls_points`] of each entry, in order: the `points` argument of `addValidators`.
+pub fn bls_points_of(entries: &[ValidatorData]) -> Vec<Bytes> {
+    entries.iter().map(bls_points).collect()
 }
 
 /// The registry link that follows `previous` (zero for the first entry) for `entry`: 192 bits

@@ -173,6 +173,27 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             other credentials or another amount.",
             e.index, e.given, e.expected
         ),
+        E::BlsPointsCountMismatch(e) => format!(
+            "{} entries came with {} sets of uncompressed points: each entry needs its own.",
+            e.entries, e.points
+        ),
+        E::BlsPointsMismatch(e) => format!(
+            "Validator {}: the uncompressed points sent with it are not its public key and \
+            deposit signature (the key or the signature is not a valid BLS12-381 point).",
+            e.index
+        ),
+        E::InvalidBlsPoint(e) => format!(
+            "Validator {}: its public key or deposit signature is not a valid BLS12-381 point \
+            (off the curve or outside its subgroup): the beacon chain would refuse the deposit.",
+            e.index
+        ),
+        E::InvalidDepositSignature(e) => format!(
+            "Validator {}: the deposit signature does not sign a 32 ETH deposit to the pool's \
+            withdrawal credentials on this network (a wrong key, other credentials, or deposit \
+            data made for another network): the beacon chain would ignore the deposit and the \
+            32 ETH would be lost.",
+            e.index
+        ),
         E::DuplicateValidator(e) => format!("Validator {} is already in the registry.", e.pubkey),
         E::DroppedValidator(e) => format!(
             "Validator {} was dropped from the registry and can never be added again.",
@@ -355,6 +376,22 @@ mod tests {
                 "{signature} in the v2 ABI"
             );
         }
+    }
+
+    #[test]
+    fn a_refused_deposit_signature_names_its_entry() {
+        use crate::bindings::PoolManager;
+        let index = alloy_primitives::U256::from(3);
+        let data = PoolManager::InvalidDepositSignature { index }.abi_encode();
+        let text = explain_revert(&data).unwrap();
+        assert!(text.starts_with("Validator 3:"), "{text}");
+        assert!(text.contains("32 ETH would be lost"), "{text}");
+        let data = PoolManager::InvalidBlsPoint { index }.abi_encode();
+        assert!(
+            explain_revert(&data)
+                .unwrap()
+                .contains("not a valid BLS12-381 point")
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod bls;
 pub mod ceremony;
 pub mod cluster;
 pub mod deposit;
+pub mod eip2537;
 pub mod funding;
 pub mod gas;
 pub mod keyshares;

@@ -314,6 +314,8 @@ pub async fn deploy(
         maxAprBps: MAX_APR_BPS,
         maxLossBps: MAX_LOSS_BPS,
         activationDelay: options.activation_delay,
+        // What the devnet ceremony signs with: the registry refuses signatures for another.
+        genesisForkVersion: pool_core::deposit::ForkVersion::DEVNET.0,
     };
     let manager = PoolManager::deploy(provider.clone(), config)
         .await
@@ -416,7 +418,7 @@ pub async fn fill_registry(
     let pool = PoolManager::new(deployment.pool_manager, provider.clone());
     for chunk in ceremony.validators.chunks(10) {
         let receipt = pool
-            .addValidators(chunk.to_vec())
+            .addValidators(chunk.to_vec(), pool_chain::registry::bls_points_of(chunk))
             .send()
             .await?
             .get_receipt()

@@ -274,7 +274,7 @@ impl Devnet {
             })
             .collect();
         let added = pool
-            .addValidators(entries.clone())
+            .add_validators(entries.clone())
             .send()
             .await?
             .get_receipt()
@@ -297,6 +297,25 @@ impl Devnet {
 /// Asserts that a contract call (a `CallBuilder`, before `.call()`) reverts with the pool's
 /// custom error `Variant`, in an async test:
 /// `assert_pool_error!(pool.setRunway(0), InvalidRunway);`
+/// `addValidators(entries, points)` with the points computed from the entries (their pubkeys
+/// and signatures uncompressed, see [`pool_chain::registry::bls_points`]).
+pub trait AddValidators<P, N: alloy::network::Network> {
+    fn add_validators(
+        &self,
+        entries: Vec<PoolManager::ValidatorData>,
+    ) -> alloy::contract::SolCallBuilder<&P, PoolManager::addValidatorsCall, N>;
+}
+
+impl<P: Provider<N>, N: alloy::network::Network> AddValidators<P, N> for PoolManagerInstance<P, N> {
+    fn add_validators(
+        &self,
+        entries: Vec<PoolManager::ValidatorData>,
+    ) -> alloy::contract::SolCallBuilder<&P, PoolManager::addValidatorsCall, N> {
+        let points = pool_chain::registry::bls_points_of(&entries);
+        self.addValidators(entries, points)
+    }
+}
+
 #[macro_export]
 macro_rules! assert_pool_error {
     ($call:expr, $variant:ident) => {{

@@ -24,6 +24,7 @@ use pool_core::activation::deposits::{DepositSource, Verdict};
 use pool_core::deposit::{DepositMessage, ForkVersion, eth1_withdrawal_credentials};
 use pool_devnet::Devnet;
 use pool_devnet::fixtures::{sample_entry, sample_key};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_keeper::Decision;
 use pool_keeper::beacon_http::BeaconHttp;
@@ -230,7 +231,7 @@ async fn an_entry_signed_for_another_nonce_is_never_sent() {
     let devnet = devnet_with_entries(0).await;
     let pool = devnet.pool();
     // Key shares made for SSV nonce 5, at registry index 0: SSV would never run it.
-    pool.addValidators(vec![sample_entry(
+    pool.add_validators(vec![sample_entry(
         *pool.address(),
         1,
         5,

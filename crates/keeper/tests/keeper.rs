@@ -8,6 +8,7 @@ use alloy::primitives::{Address, U256, utils::parse_ether};
 use pool_chain::config::NetworkConfig;
 use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_devnet::fixtures::sample_entry;
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 use pool_keeper::keeper::{Duties, StartError};
@@ -98,7 +99,7 @@ async fn idle_reasons_are_said_once_each() {
     // Entries arrive, but the fee reserve is empty.
     let pool = devnet.pool();
     let entry = sample_entry(*pool.address(), 1, 0, &devnet.deployment.operator_ids);
-    pool.addValidators(vec![entry]).mined().await;
+    pool.add_validators(vec![entry]).mined().await;
     devnet.mine(2).await.unwrap();
     let reserve = pool.feeReserve().call().await.unwrap();
     pool.withdrawFeeReserve(devnet.accounts()[0], reserve)
@@ -130,7 +131,7 @@ async fn an_entry_waits_out_its_activation_delay() {
     )
     .mined()
     .await;
-    pool.addValidators(vec![sample_entry(
+    pool.add_validators(vec![sample_entry(
         *pool.address(),
         1,
         0,

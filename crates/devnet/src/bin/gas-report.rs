@@ -10,6 +10,7 @@ use alloy::rpc::types::TransactionReceipt;
 use anyhow::{Context, Result};
 use pool_chain::bindings::{PoolETH, PoolManager};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::{Devnet, DevnetOptions};
 use serde_json::Value;
 
@@ -97,7 +98,7 @@ async fn main() -> Result<()> {
     let mut added = Vec::new();
     for chunk in entries.chunks(4) {
         let receipt = pool
-            .addValidators(chunk.to_vec())
+            .add_validators(chunk.to_vec())
             .send()
             .await?
             .get_receipt()
@@ -108,8 +109,10 @@ async fn main() -> Result<()> {
         "addValidators of 4 entries (4 operators)",
         added[0],
         format!(
-            "{} per entry, with the deposit data root recomputed (sha256)",
-            added[0] / 4
+            "{} per entry ({} for one more: 4 entries less 3), with the deposit data root \
+             recomputed (sha256) and the deposit's BLS signature checked on chain (EIP-2537)",
+            added[0] / 4,
+            added[0] - added[2]
         ),
     );
     deposit(accounts[4], "352").await?;

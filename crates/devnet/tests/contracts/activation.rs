@@ -10,6 +10,7 @@ use pool_chain::bindings::devnet::{
 };
 use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
 use pool_core::funding::{FeeSchedule, Precision};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::testing::pool_error;
 use pool_devnet::{BLOCKS_PER_DAY, Devnet, DevnetOptions, FeeAsset};
@@ -40,7 +41,7 @@ async fn register(devnet: &Devnet, count: u8) -> Vec<PoolManager::ValidatorData>
     let entries: Vec<_> = (1..=count)
         .map(|s| entry(*pool.address(), s, ops))
         .collect();
-    pool.addValidators(entries.clone()).mined().await;
+    pool.add_validators(entries.clone()).mined().await;
     // Past the activation delay.
     devnet
         .mine(pool.activationDelay().call().await.unwrap())
@@ -143,13 +144,13 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
     );
 
     pool_devnet::assert_pool_error!(
-        pool.addValidators(vec![entries[0].clone()]),
+        pool.add_validators(vec![entries[0].clone()]),
         DuplicateValidator
     );
 
     let mut short_key = entry(*pool.address(), 7, &ops);
     short_key.pubkey = Bytes::from(vec![1u8; 47]);
-    pool_devnet::assert_pool_error!(pool.addValidators(vec![short_key]), InvalidPubkeyLength);
+    pool_devnet::assert_pool_error!(pool.add_validators(vec![short_key]), InvalidPubkeyLength);
 
     for bad in [
         vec![2, 1, 3, 4],
@@ -159,7 +160,7 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
         vec![0, 1, 2, 3],
     ] {
         let error = pool
-            .addValidators(vec![entry(*pool.address(), 8, &bad)])
+            .add_validators(vec![entry(*pool.address(), 8, &bad)])
             .call()
             .await
             .unwrap_err();
@@ -171,11 +172,11 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
 
     let mut short_shares = entry(*pool.address(), 9, &ops);
     short_shares.sharesData = Bytes::from(vec![0u8; SHARES_LEN_4 - 1]);
-    pool_devnet::assert_pool_error!(pool.addValidators(vec![short_shares]), InvalidSharesLength);
+    pool_devnet::assert_pool_error!(pool.add_validators(vec![short_shares]), InvalidSharesLength);
 
     let stranger = devnet.accounts()[3];
     pool_devnet::assert_pool_error!(
-        pool.addValidators(vec![entry(*pool.address(), 10, &ops)])
+        pool.add_validators(vec![entry(*pool.address(), 10, &ops)])
             .from(stranger),
         AccessControlUnauthorizedAccount
     );
@@ -310,7 +311,7 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
 
     // A stale snapshot is refused by the SSV network.
     let mut more = vec![entry(owner, 20, &ops)];
-    pool.addValidators(more.clone()).mined().await;
+    pool.add_validators(more.clone()).mined().await;
     stake(&devnet, 2, "32").await;
     devnet.mine(2).await.unwrap();
     let stale = pool

@@ -7,6 +7,7 @@ use pool_core::bls::SecretKey;
 use pool_core::deposit::{DepositData, ForkVersion, verify_deposit_signature};
 use pool_devnet::fixtures::new_cluster;
 use pool_devnet::operators::{decrypt_share, operator_keys};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 
@@ -200,7 +201,7 @@ async fn the_console_checks_accept_a_ceremonys_files_and_the_registry_takes_thei
             (&made.operatorIds, &made.sharesData)
         );
     }
-    assert!(pool.addValidators(entries).mined().await.status());
+    assert!(pool.add_validators(entries).mined().await.status());
     assert_eq!(pool.validatorCount().call().await.unwrap(), U256::from(5));
 
     // The registered ceremony's files: every key already in the registry, nothing to add.

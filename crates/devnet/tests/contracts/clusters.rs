@@ -12,6 +12,7 @@ use pool_chain::revert::explain_revert;
 use pool_chain::ssv::{cluster_events_filter, decode_cluster_event};
 use pool_core::cluster::ClusterSnapshots;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::{Mined, cluster_after};
 use pool_devnet::{Devnet, DevnetOptions, FeeAsset};
 
@@ -27,7 +28,7 @@ async fn one_validator(fee_asset: FeeAsset) -> (Devnet, Cluster) {
     let ops = devnet.deployment.operator_ids.clone();
     pool.setRunway(100).mined().await;
     let entry = sample_validator(*pool.address(), 1, &ops);
-    pool.addValidators(vec![entry.clone()]).mined().await;
+    pool.add_validators(vec![entry.clone()]).mined().await;
     devnet
         .stake(devnet.accounts()[1], parse_ether("32").unwrap())
         .await

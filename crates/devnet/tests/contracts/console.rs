@@ -28,6 +28,7 @@ use pool_devnet::{Devnet, DevnetOptions, FeeAsset as DevnetFeeAsset};
 mod counting;
 
 use counting::CountingNode;
+use pool_devnet::testing::AddValidators as _;
 
 fn client(devnet: &Devnet) -> RpcClient {
     RpcClient::new_http(devnet.rpc_url().parse().unwrap())
@@ -125,7 +126,7 @@ async fn the_operations_view_is_the_contracts_getters() {
         devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
         let ops = devnet.deployment.operator_ids.clone();
         let pending = sample_validator(devnet.deployment.pool_manager, 2, &ops);
-        pool.addValidators(vec![pending]).mined().await;
+        pool.add_validators(vec![pending]).mined().await;
 
         let view = read_operations(&client(&devnet), devnet.deployment.pool_manager)
             .await
@@ -207,11 +208,14 @@ async fn the_registry_view_follows_drops_and_re_additions() {
         .await
         .unwrap();
     devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
-    pool.addValidators(vec![sample(2), sample(3), sample(4)])
+    pool.add_validators(vec![sample(2), sample(3), sample(4)])
         .mined()
         .await;
     pool.dropValidators(U256::from(2)).mined().await;
-    let readded = pool.addValidators(vec![sample(5), sample(6)]).mined().await;
+    let readded = pool
+        .add_validators(vec![sample(5), sample(6)])
+        .mined()
+        .await;
 
     // Windows of 2 blocks: the drop and the re-additions land in different windows.
     let view = registry_entries(&node, address, (0, head(&devnet).await), 2)

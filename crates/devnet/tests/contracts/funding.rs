@@ -11,6 +11,7 @@ use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
     self, DevnetSSVNetworkV2Errors as SsvErrors,
 };
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::{Mined, pool_error};
 use pool_devnet::{Devnet, DevnetOptions};
 
@@ -56,7 +57,7 @@ async fn ready() -> (Devnet, Vec<PoolManager::ValidatorData>) {
     let entries: Vec<_> = (1..=2)
         .map(|seed| sample_validator(devnet.deployment.pool_manager, seed, &ops))
         .collect();
-    pool.addValidators(entries.clone()).mined().await;
+    pool.add_validators(entries.clone()).mined().await;
     devnet
         .mine(pool.activationDelay().call().await.unwrap())
         .await

@@ -13,6 +13,7 @@ use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::Provider;
 use pool_chain::bindings::PoolManager::{self, Cluster};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::{Mined, cluster_after};
 use pool_devnet::{Devnet, DevnetOptions, MAX_APR_BPS, MAX_LOSS_BPS};
 use proptest::prelude::*;
@@ -207,7 +208,7 @@ async fn run(actions: Vec<Action>) {
                     })
                     .collect();
                 model.next_seed += count;
-                pool.addValidators(entries).mined().await;
+                pool.add_validators(entries).mined().await;
             }
             Action::Activate { count } => {
                 let (first, length) = registry_span(&devnet).await;

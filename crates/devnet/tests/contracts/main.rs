@@ -5,6 +5,7 @@
 //!   attack, a property test of balances;
 //! - `activation`: registry, activation (beacon deposit + SSV registration, v1 and v2), runway;
 //! - `registry`: deposit data roots checked on entry, the activation delay, drops;
+//! - `signatures`: deposit signatures checked on entry (EIP-2537), the verifier against the core;
 //! - `oracle`: reports bounded over time, sweeps, execution-layer rewards;
 //! - `roles`: every function against every role and a stranger;
 //! - `invariants`: a property test of the accounting invariants with the real bounds;
@@ -27,5 +28,6 @@ mod oracle;
 mod pool;
 mod registry;
 mod roles;
+mod signatures;
 mod standins;
 mod token;

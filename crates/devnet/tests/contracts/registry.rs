@@ -5,6 +5,7 @@ use alloy::primitives::{Address, Bytes, FixedBytes, U256, utils::parse_ether};
 use pool_chain::bindings::PoolManager::{self, PoolManagerErrors, ValidatorData};
 use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::{Mined, cluster_after, pool_error};
 use pool_devnet::{Devnet, DevnetOptions};
 
@@ -42,7 +43,7 @@ async fn deposit_data_for_other_credentials_or_amounts_never_enters() {
     // holder's own): the pool would deposit 32 ETH that pays out elsewhere.
     let elsewhere = signed_for(good.clone(), Address::repeat_byte(0xee), 32_000_000_000);
     let error = pool
-        .addValidators(vec![good.clone(), elsewhere])
+        .add_validators(vec![good.clone(), elsewhere])
         .call()
         .await
         .unwrap_err();
@@ -58,13 +59,13 @@ async fn deposit_data_for_other_credentials_or_amounts_never_enters() {
     }
     // Made for 1 ETH: the deposit contract would refuse 32 ETH with it.
     let one_eth = signed_for(good.clone(), devnet.deployment.pool_manager, 1_000_000_000);
-    pool_devnet::assert_pool_error!(pool.addValidators(vec![one_eth]), InvalidDepositDataRoot);
+    pool_devnet::assert_pool_error!(pool.add_validators(vec![one_eth]), InvalidDepositDataRoot);
     // A root that matches nothing.
     let mut garbage = good.clone();
     garbage.depositDataRoot = FixedBytes::repeat_byte(7);
-    pool_devnet::assert_pool_error!(pool.addValidators(vec![garbage]), InvalidDepositDataRoot);
+    pool_devnet::assert_pool_error!(pool.add_validators(vec![garbage]), InvalidDepositDataRoot);
 
-    let receipt = pool.addValidators(vec![good]).mined().await;
+    let receipt = pool.add_validators(vec![good]).mined().await;
     assert!(receipt.status());
     println!(
         "gas: addValidators, one entry with its root checked: {}",
@@ -86,7 +87,7 @@ async fn entries_wait_the_activation_delay() {
         .await
         .unwrap();
     let batch = entries(&devnet, 1..2);
-    let added = pool.addValidators(batch.clone()).mined().await;
+    let added = pool.add_validators(batch.clone()).mined().await;
     let added_in = added.block_number.unwrap();
     let entry = pool.getValidator(U256::ZERO).call().await.unwrap();
     assert_eq!(entry.readyAt, U256::from(added_in + 10));
@@ -138,7 +139,7 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
         .unwrap();
     // Entries 0..5; 0 is activated; 3 turns out bad (say a ceremony key holder front-ran it).
     let first = entries(&devnet, 1..6);
-    pool.addValidators(first.clone()).mined().await;
+    pool.add_validators(first.clone()).mined().await;
     devnet.mine(2).await.unwrap();
     let activated = pool
         .activateValidators(
@@ -182,7 +183,7 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
     // A dropped pubkey never comes back, not even with fresh shares.
     let mut again = first[3].clone();
     again.sharesData = Bytes::from(vec![9u8; again.sharesData.len()]);
-    pool_devnet::assert_pool_error!(pool.addValidators(vec![again]), DroppedValidator);
+    pool_devnet::assert_pool_error!(pool.add_validators(vec![again]), DroppedValidator);
 
     // The earlier pending entries activate as before, in order.
     let receipt = pool
@@ -200,7 +201,7 @@ async fn a_bad_entry_is_dropped_from_its_index_and_a_fresh_ceremony_continues() 
 
     // The next ceremony starts at the first dropped index (SSV nonce 3) and continues.
     let fresh = entries(&devnet, 100..101);
-    let receipt = pool.addValidators(fresh.clone()).mined().await;
+    let receipt = pool.add_validators(fresh.clone()).mined().await;
     let registered = receipt
         .decoded_log::<PoolManager::ValidatorRegistered>()
         .unwrap();

@@ -5,6 +5,7 @@ use alloy::primitives::{Address, U256, aliases::U48, utils::parse_ether};
 use alloy::providers::DynProvider;
 use pool_chain::bindings::PoolManager::{PoolManagerErrors, PoolManagerInstance};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::{ADMIN_TRANSFER_DELAY, Devnet, DevnetOptions};
 
@@ -93,7 +94,7 @@ async fn try_call(
             .await
             .map(drop),
         Function::AddValidators => pool
-            .addValidators(vec![entry])
+            .add_validators(vec![entry])
             .from(from)
             .call()
             .await

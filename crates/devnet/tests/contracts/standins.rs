@@ -10,6 +10,7 @@ use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
     self, DevnetSSVNetworkV2Errors as SsvErrors,
 };
 use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::testing::pool_error;
 use pool_devnet::{Devnet, DevnetOptions};
@@ -260,12 +261,14 @@ async fn remaining_pool_guards() {
     let address = *pool.address();
     let mut entry = sample_validator(address, 1, &[1, 2, 3, 4]);
     entry.signature = Bytes::from(vec![1u8; 95]);
-    pool_devnet::assert_pool_error!(pool.addValidators(vec![entry]), InvalidSignatureLength);
+    pool_devnet::assert_pool_error!(pool.add_validators(vec![entry]), InvalidSignatureLength);
 
     // Two operator sets cannot go in one activation.
     let a = sample_validator(address, 2, &[1, 2, 3, 4]);
     let b = sample_validator(address, 3, &[1, 2, 3, 5]);
-    pool.addValidators(vec![a.clone(), b.clone()]).mined().await;
+    pool.add_validators(vec![a.clone(), b.clone()])
+        .mined()
+        .await;
     pool.deposit()
         .value(parse_ether("64").unwrap())
         .mined()
@@ -301,7 +304,7 @@ async fn bulk_activation_is_capped_by_the_network_limit() {
         .map(|i| sample_validator(address, i, &[1, 2, 3, 4]))
         .collect();
     for chunk in entries.chunks(27) {
-        pool.addValidators(chunk.to_vec()).mined().await;
+        pool.add_validators(chunk.to_vec()).mined().await;
     }
     for account in 1..4 {
         pool.deposit()

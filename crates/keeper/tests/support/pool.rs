@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use alloy::primitives::utils::parse_ether;
 use pool_devnet::fixtures::sample_entry;
+use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 use pool_keeper::Keeper;
@@ -31,7 +32,7 @@ pub async fn devnet_with_entries(count: u16) -> Devnet {
         })
         .collect();
     if !entries.is_empty() {
-        pool.addValidators(entries).mined().await;
+        pool.add_validators(entries).mined().await;
     }
     let role = pool.KEEPER_ROLE().call().await.unwrap();
     for account in [KEEPER, KEEPER + 1] {
