@@ -30,9 +30,10 @@ async fn devnet_with_entries(count: u16) -> Devnet {
     }
     let role = pool.KEEPER_ROLE().call().await.unwrap();
     for account in [KEEPER, KEEPER + 1] {
-        pool.grantRole(role, devnet.accounts()[account])
-            .mined()
-            .await;
+        devnet
+            .grant_role(role, devnet.accounts()[account])
+            .await
+            .unwrap();
     }
     devnet.mine(2).await.unwrap();
     devnet
@@ -187,12 +188,13 @@ async fn an_entry_waits_out_its_activation_delay() {
     .await
     .unwrap();
     let pool = devnet.pool();
-    pool.grantRole(
-        pool.KEEPER_ROLE().call().await.unwrap(),
-        devnet.accounts()[KEEPER],
-    )
-    .mined()
-    .await;
+    devnet
+        .grant_role(
+            pool.KEEPER_ROLE().call().await.unwrap(),
+            devnet.accounts()[KEEPER],
+        )
+        .await
+        .unwrap();
     pool.addValidators(vec![sample_validator(
         *pool.address(),
         1,

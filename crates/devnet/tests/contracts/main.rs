@@ -17,10 +17,12 @@
 //!   operator states set through the stand-in network's own functions.
 
 mod activation;
+mod bounds;
 mod ceremony;
 mod client;
 mod clusters;
 mod console;
+mod deployment;
 mod funding;
 mod invariants;
 mod oracle;
