@@ -6,7 +6,10 @@
 //! - `activation`: registry, activation (beacon deposit + SSV registration, v1 and v2), runway;
 //! - `registry`: deposit data roots checked on entry, the activation delay, drops;
 //! - `oracle`: reports bounded over time, sweeps, execution-layer rewards;
-//! - `roles`: every function against every role and a stranger;
+//! - `bounds`: moves beyond the bounds clamped and carried, the daily loss rate, spare ether,
+//!   the first depositor and the vault;
+//! - `roles`: every function against every role and a stranger, delayed role grants;
+//! - `deployment`: the constructor's safe minimums off the devnet;
 //! - `invariants`: a property test of the accounting invariants with the real bounds;
 //! - `standins`: the deposit contract and SSV stand-ins and the remaining guards;
 //! - `ceremony`: the devnet key ceremony's files, activated for real;
