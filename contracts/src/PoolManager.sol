@@ -7,7 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {PoolMath} from "./PoolMath.sol";
+import {IPoolFigures, PoolMath} from "./PoolMath.sol";
 import {PoolETH} from "./PoolETH.sol";
 import {RewardsVault} from "./RewardsVault.sol";
 import {ValidatorData, ValidatorRegistry} from "./ValidatorRegistry.sol";
@@ -128,20 +128,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     uint256 public withdrawalsCredited;
     /// @dev keccak256(role, account) => (ready time << 64) | ready block of a proposed grant.
     mapping(bytes32 => uint256) private pendingGrants;
-
-    /// @notice Everything the staker page shows, read in one call (one RPC request per refresh,
-    ///         through a wallet as well as through a node).
-    struct Snapshot {
-        uint256 blockNumber;
-        uint256 totalPooledEther;
-        uint256 totalShares;
-        uint256 bufferedEther;
-        uint256 activatedValidators;
-        uint256 runway;
-        uint256 shares;
-        uint256 balance;
-        uint256 ethBalance;
-    }
 
     event ValidatorsActivated(uint256 indexed firstIndex, uint256 count, uint256 funding);
     /// @notice One oracle report: the beacon side at `timestamp` as reported (`reportedBalance`)
@@ -291,18 +277,17 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         if (msg.sender != address(rewardsVault)) revert NotRewardsVault(msg.sender);
     }
 
-    /// @notice The pool's figures and `account`'s position (zeros for the zero address).
-    function snapshot(address account) external view returns (Snapshot memory s) {
-        s.blockNumber = block.number;
-        s.totalPooledEther = totalPooledEther();
-        s.totalShares = poolETH.totalShares();
-        s.bufferedEther = bufferedEther;
-        s.activatedValidators = activatedValidators;
-        s.runway = runway;
-        if (account != address(0)) {
-            s.shares = poolETH.sharesOf(account);
-            s.balance = poolETH.balanceOf(account);
-            s.ethBalance = account.balance;
+    /// @notice The pool's figures and `account`'s position (zeros for the zero address), read
+    ///         in one call (one RPC request per refresh, through a wallet as well as through a
+    ///         node). Computed by PoolMath from this pool's getters; its answer is returned as is.
+    function snapshot(address account) external view returns (PoolMath.Snapshot memory) {
+        address math = address(poolMath);
+        bytes memory data = abi.encodeCall(PoolMath.snapshot, (IPoolFigures(address(this)), account));
+        assembly {
+            let ok := staticcall(gas(), math, add(data, 0x20), mload(data), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
         }
     }
 
@@ -679,6 +664,15 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     }
 
     // ------------------------------------------------------------------ role grants
+
+    /// @notice The admin transfer delay (and with it the role-grant delay in seconds) keeps its
+    ///         safe minimum off the devnet after deployment too.
+    function changeDefaultAdminDelay(uint48 newDelay) public override {
+        if (block.chainid != DEVNET_CHAIN_ID && newDelay < MIN_ADMIN_TRANSFER_DELAY) {
+            revert BelowSafeMinimum(2, newDelay, MIN_ADMIN_TRANSFER_DELAY);
+        }
+        super.changeDefaultAdminDelay(newDelay);
+    }
 
     /// @notice Roles are not granted at once: see proposeRoleGrant.
     function grantRole(bytes32, address) public pure override {

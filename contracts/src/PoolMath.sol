@@ -3,6 +3,22 @@ pragma solidity ^0.8.28;
 
 import {ISSVViews} from "./interfaces/ISSVNetwork.sol";
 
+/// @notice The pool manager's getters the snapshot reads.
+interface IPoolFigures {
+    function totalPooledEther() external view returns (uint256);
+    function bufferedEther() external view returns (uint88);
+    function activatedValidators() external view returns (uint24);
+    function runway() external view returns (uint64);
+    function poolETH() external view returns (IPoolShares);
+}
+
+/// @notice poolETH's getters the snapshot reads.
+interface IPoolShares {
+    function totalShares() external view returns (uint256);
+    function sharesOf(address account) external view returns (uint256);
+    function balanceOf(address account) external view returns (uint256);
+}
+
 /// @title The pool manager's calculations: an oracle report's outcome within the bounds, and the
 ///        SSV funding quote.
 /// @notice A calculator the pool manager deploys and calls (it holds no state and moves
@@ -18,6 +34,19 @@ contract PoolMath {
     uint256 private constant BPS = 10_000;
     uint256 private constant SECONDS_PER_YEAR = 365 days;
     uint256 private constant SECONDS_PER_DAY = 1 days;
+
+    /// @notice Everything the staker page shows, read in one call (`PoolManager.snapshot`).
+    struct Snapshot {
+        uint256 blockNumber;
+        uint256 totalPooledEther;
+        uint256 totalShares;
+        uint256 bufferedEther;
+        uint256 activatedValidators;
+        uint256 runway;
+        uint256 shares;
+        uint256 balance;
+        uint256 ethBalance;
+    }
 
     /// @notice What the pool knows when a report arrives (wei, seconds, basis points).
     struct Input {
@@ -105,5 +134,21 @@ contract PoolMath {
         if (collateral < minimum) collateral = minimum;
         uint256 funding = burnRate * runway + collateral;
         return ((funding + precision - 1) / precision) * precision;
+    }
+
+    /// @notice `pool`'s figures and `account`'s position (zeros for the zero address).
+    function snapshot(IPoolFigures pool, address account) external view returns (Snapshot memory s) {
+        IPoolShares token = pool.poolETH();
+        s.blockNumber = block.number;
+        s.totalPooledEther = pool.totalPooledEther();
+        s.totalShares = token.totalShares();
+        s.bufferedEther = pool.bufferedEther();
+        s.activatedValidators = pool.activatedValidators();
+        s.runway = pool.runway();
+        if (account != address(0)) {
+            s.shares = token.sharesOf(account);
+            s.balance = token.balanceOf(account);
+            s.ethBalance = account.balance;
+        }
     }
 }

@@ -78,5 +78,20 @@ async fn a_real_network_refuses_delays_below_their_safe_minimums() {
             .unwrap()
     );
     assert_eq!(pool.activationDelay().call().await.unwrap(), 300);
+    // Nor can the admin shorten its delay (and with it the role grants') below the minimum
+    // afterwards.
+    match pool_devnet::testing::pool_error(
+        pool.changeDefaultAdminDelay(alloy::primitives::aliases::U48::from(3_600))
+            .call()
+            .await
+            .unwrap_err(),
+    ) {
+        PoolManagerErrors::BelowSafeMinimum(e) => assert_eq!(e.setting, 2),
+        other => panic!("expected BelowSafeMinimum, got {other:?}"),
+    }
+    pool.changeDefaultAdminDelay(alloy::primitives::aliases::U48::from(2 * 86_400))
+        .call()
+        .await
+        .unwrap();
     // The devnet (chain 31337) keeps its short delays: every other test runs on them.
 }
