@@ -260,8 +260,10 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///      would repeat them for ~1,900 gas on every deposit.
     function deposit() external payable returns (uint256 shares) {
         if (msg.value == 0) revert ZeroDeposit();
+        uint256 pooled = totalPooledEther();
+        // Read beside the total (one slot): the pause costs no storage read of its own.
         if (depositsPaused) revert DepositsArePaused();
-        shares = poolETH.mintForDeposit(msg.sender, msg.value, totalPooledEther());
+        shares = poolETH.mintForDeposit(msg.sender, msg.value, pooled);
         bufferedEther += SafeCast.toUint88(msg.value);
     }
 
