@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {IPoolFigures, PoolMath} from "./PoolMath.sol";
 import {PoolETH} from "./PoolETH.sol";
 import {RewardsVault} from "./RewardsVault.sol";
 import {ValidatorData, ValidatorRegistry} from "./ValidatorRegistry.sol";
@@ -22,8 +23,10 @@ import {Cluster, ISSVNetworkOwner, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from
 ///      the withdrawals a report may credit, so ether forced into the contract cannot move the
 ///      share price by itself.
 ///      totalPooledEther = buffered + beaconBalance + 32 ETH * (activated - beaconValidators).
-///      Roles: the admin (two-step transfer with a delay) grants roles, sets the report bounds,
-///      withdraws the fee reserve and may drop pending entries; the operator adds and drops
+///      Roles: the admin (two-step transfer with a delay) grants roles (each grant proposed, then
+///      executed after a delay of at least activationDelay blocks and the admin transfer delay),
+///      sets the report bounds, pauses deposits, withdraws the fee reserve and may drop pending
+///      entries; the operator adds and drops
 ///      registry entries and manages the clusters; the keeper activates entries that have waited
 ///      `activationDelay` blocks; the oracle reports. No role can send buffered ether anywhere but
 ///      the deposit contract, with the pool's credentials.
@@ -37,17 +40,32 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     uint256 public constant DEPOSIT_SIZE = 32 ether;
     /// @notice The most the admin may allow the total to grow: 100 % a year.
     uint16 public constant MAX_APR_BPS_LIMIT = 10_000;
-    /// @notice The most the admin may allow one report to take off the total: 10 %.
+    /// @notice The most the admin may allow reports to take off the total: 10 % a day.
     uint16 public constant MAX_LOSS_BPS_LIMIT = 1_000;
     uint256 private constant BPS = 10_000;
     uint256 private constant SECONDS_PER_YEAR = 365 days;
     /// @dev SSV stores amounts with reduced precision: ETH in units of 1e5 wei, SSV of 1e7.
     uint256 private constant ETH_FEE_PRECISION = 1e5;
     uint256 private constant SSV_FEE_PRECISION = 1e7;
+    /// @dev The devnet (anvil's chain id), the only chain where the safe minimums below are
+    ///      waived (its tests run in seconds of chain time and a few blocks).
+    uint256 private constant DEVNET_CHAIN_ID = 31337;
+    /// @dev Safe minimums elsewhere: an hour of blocks to see and drop an entry before it can
+    ///      be activated (300 blocks of 12 s), an hour between reports (past finality, ~13 min,
+    ///      so that a report's reference state is after the previous report), a day before a new
+    ///      admin (or, through the role-grant delay, any new role holder) takes over.
+    uint64 private constant MIN_ACTIVATION_DELAY = 300;
+    uint64 private constant MIN_REPORT_INTERVAL = 1 hours;
+    uint48 private constant MIN_ADMIN_TRANSFER_DELAY = 1 days;
 
     /// @notice Deployment parameters.
     struct Config {
         address admin;
+        /// @dev The first holders of the operator, oracle and keeper roles (zero: none), granted
+        ///      at deployment; every later grant waits its delay (proposeRoleGrant).
+        address operator;
+        address oracle;
+        address keeper;
         /// @dev Seconds between the admin's proposal of a new admin and its acceptance.
         uint48 adminTransferDelay;
         IDepositContract depositContract;
@@ -56,11 +74,12 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         /// @dev zero: SSV v2, cluster fees in ETH; otherwise SSV v1.x, fees in this token.
         IERC20 ssvToken;
         uint64 runway;
-        /// @dev Seconds of chain time between two oracle reports, at least.
+        /// @dev Seconds of chain time between two oracle reports, at least (1 hour off the devnet).
         uint64 minReportInterval;
+        /// @dev Up: the most the total may grow a year. Down: the most it may fall a day.
         uint16 maxAprBps;
         uint16 maxLossBps;
-        /// @dev Blocks a registry entry waits before it can be activated.
+        /// @dev Blocks a registry entry waits before it can be activated (300 off the devnet).
         uint64 activationDelay;
         /// @dev GENESIS_FORK_VERSION of the network (mainnet 0x00000000, Hoodi 0x10000910): the
         ///      registry refuses deposit signatures made for another.
@@ -75,21 +94,26 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     address public immutable ssvNetwork;
     ISSVViews public immutable ssvViews;
     IERC20 public immutable ssvToken;
+    /// @notice The calculator of report outcomes and funding quotes (stateless; see PoolMath).
+    PoolMath public immutable poolMath;
     /// @notice 0x01 credentials pointing at this contract: principal and the beacon chain's
     ///         sweeps come back to the pool, and reports credit them to the buffer.
     bytes32 public immutable withdrawalCredentials;
     uint64 public immutable minReportInterval;
 
-    // One slot holds everything totalPooledEther() reads, so a deposit reads one slot and writes
-    // it back, and an activation updates its counters there (88 bits hold 309 million ETH, more
-    // than exists; 24 bits 16 million validators, 15 times all of Ethereum's).
+    // One slot holds everything totalPooledEther() reads and the pause flag, so a deposit reads
+    // one slot and writes it back, and an activation updates its counters there (88 bits hold
+    // 309 million ETH, more than exists; 24 bits 16 million validators, 15 times all of
+    // Ethereum's).
     uint88 public bufferedEther;
+    /// @notice The beacon balance the pool accounts for: the oracle's last figure, less a gain
+    ///         or plus a loss the bounds have not let in yet (carried to later reports).
     uint88 public beaconBalance;
     uint24 public activatedValidators;
     uint24 public beaconValidators;
-    /// @notice Validators the pool has registered with SSV: the SSV owner nonce of its next
-    ///         registration, which must be the next entry's registry index.
-    uint24 public ssvRegistrations;
+    /// @notice Set by the admin while an incident is open (a loss being carried in, a key
+    ///         suspected): deposits are refused, everything else goes on.
+    bool public depositsPaused;
     // Slot: report times, runway, report bounds.
     /// @notice Reference time of the last report (the beacon state it describes).
     uint64 public lastReportTimestamp;
@@ -101,37 +125,35 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     /// @notice Cluster funding set aside by the operator (ETH for v2, SSV for v1); not stakers'.
     uint256 public feeReserve;
-    /// @notice Ether withdrawn from the beacon chain to the pool and credited to the buffer, in
-    ///         total since deployment (the oracle reports the cumulative figure).
+    /// @notice Ether withdrawn from the beacon chain to the pool in total since deployment, as
+    ///         the last report stated it (the oracle reports this cumulative figure; each report
+    ///         credits the increase, as far as it reached the pool and the bounds allow).
     uint256 public withdrawalsCredited;
-
-    /// @notice Everything the staker page shows, read in one call (one RPC request per refresh,
-    ///         through a wallet as well as through a node).
-    struct Snapshot {
-        uint256 blockNumber;
-        uint256 totalPooledEther;
-        uint256 totalShares;
-        uint256 bufferedEther;
-        uint256 activatedValidators;
-        uint256 runway;
-        uint256 shares;
-        uint256 balance;
-        uint256 ethBalance;
-    }
+    /// @dev keccak256(role, account) => (ready time << 64) | ready block of a proposed grant.
+    mapping(bytes32 => uint256) private pendingGrants;
 
     event ValidatorsActivated(uint256 indexed firstIndex, uint256 count, uint256 funding);
-    /// @notice One oracle report: the beacon side at `timestamp`, the beacon withdrawals and
-    ///         execution-layer rewards it brought into the buffer, and the totals around it.
+    /// @notice One oracle report: the beacon side at `timestamp` as reported (`reportedBalance`)
+    ///         and as now accounted (`accountedBalance`: they differ while the bounds carry a
+    ///         move), the beacon withdrawals reported since the last report (`newWithdrawals`, a
+    ///         delta), the execution-layer rewards pulled from the vault, the spare ether
+    ///         credited from the pool's own balance, and the totals around it.
     event BeaconReported(
         uint64 indexed timestamp,
         uint64 beaconValidators,
-        uint256 beaconBalance,
-        uint256 withdrawals,
+        uint256 reportedBalance,
+        uint256 accountedBalance,
+        uint256 newWithdrawals,
         uint256 executionRewards,
+        uint256 spareEther,
         uint256 preTotalPooledEther,
         uint256 postTotalPooledEther,
         uint256 totalShares
     );
+    event DepositsPausedSet(bool paused);
+    /// @notice `account` may receive `role` from chain time `readyAt` and block `readyBlock` on.
+    event RoleGrantProposed(bytes32 indexed role, address indexed account, uint64 readyAt, uint64 readyBlock);
+    event RoleGrantCancelled(bytes32 indexed role, address indexed account);
     event RunwaySet(uint64 blocks);
     event ReportBoundsSet(uint16 maxAprBps, uint16 maxLossBps);
     event FeeReserveFunded(address indexed from, uint256 amount);
@@ -144,6 +166,17 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     error ZeroDeposit();
     error UseDeposit();
+    error DepositsArePaused();
+    /// @dev Roles are granted in two steps: proposeRoleGrant, then executeRoleGrant.
+    error RoleGrantDelayed();
+    error NoPendingGrant(bytes32 role, address account);
+    error RoleGrantNotReady(uint64 readyAt, uint64 readyBlock);
+    /// @dev Off the devnet, a delay below its safe minimum (0: activation delay, 1: report
+    ///      interval, 2: admin transfer delay).
+    error BelowSafeMinimum(uint8 setting, uint256 given, uint256 minimum);
+    /// @dev The activation's funding is below the pool's floor of its own quote: the SSV network
+    ///      fee for the runway plus the minimum liquidation collateral.
+    error FundingBelowFloor(uint256 given, uint256 floor);
     error ZeroAddress();
     error InvalidRunway();
     error InvalidBounds();
@@ -156,8 +189,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     error InsufficientFeeReserve(uint256 reserve, uint256 needed);
     /// @dev A deposit was made since the caller checked the deposit contract (a front-run).
     error DepositCountChanged(uint64 expected, uint64 actual);
-    /// @dev The pool's SSV owner nonce is not the next entry's index.
-    error SsvNonceMismatch(uint256 nonce, uint256 index);
     error BulkLimitExceeded(uint256 count, uint256 limit);
     error WrongFeeAsset();
     error EtherTransferFailed(address to);
@@ -167,10 +198,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     error InvalidValidatorCount(uint64 reported, uint64 previous, uint64 activated);
     /// @dev No validator is seen on the beacon chain, so none can have a balance.
     error BalanceWithoutValidators(uint256 balance);
-    error ReportOutOfBounds(int256 change, uint256 limit);
-    error WithdrawalsDecreased(uint256 reported, uint256 credited);
-    /// @dev The report credits more beacon withdrawals than the pool has received.
-    error WithdrawalsNotReceived(uint256 claimed, uint256 received);
     error NotRewardsVault(address caller);
 
     constructor(Config memory config)
@@ -183,6 +210,17 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         ) revert ZeroAddress();
         if (config.runway == 0) revert InvalidRunway();
         if (config.minReportInterval == 0) revert InvalidReportInterval();
+        if (block.chainid != DEVNET_CHAIN_ID) {
+            if (config.activationDelay < MIN_ACTIVATION_DELAY) {
+                revert BelowSafeMinimum(0, config.activationDelay, MIN_ACTIVATION_DELAY);
+            }
+            if (config.minReportInterval < MIN_REPORT_INTERVAL) {
+                revert BelowSafeMinimum(1, config.minReportInterval, MIN_REPORT_INTERVAL);
+            }
+            if (config.adminTransferDelay < MIN_ADMIN_TRANSFER_DELAY) {
+                revert BelowSafeMinimum(2, config.adminTransferDelay, MIN_ADMIN_TRANSFER_DELAY);
+            }
+        }
         _checkBounds(config.maxAprBps, config.maxLossBps);
         depositContract = config.depositContract;
         ssvNetwork = config.ssvNetwork;
@@ -196,6 +234,10 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         lastReportAt = uint64(block.timestamp);
         poolETH = new PoolETH(address(this));
         rewardsVault = new RewardsVault();
+        poolMath = new PoolMath();
+        if (config.operator != address(0)) _grantRole(OPERATOR_ROLE, config.operator);
+        if (config.oracle != address(0)) _grantRole(ORACLE_ROLE, config.oracle);
+        if (config.keeper != address(0)) _grantRole(KEEPER_ROLE, config.keeper);
         // Before any validator runs: by default the SSV operators would send execution-layer
         // rewards to the cluster owner, this contract, which refuses plain ether.
         ISSVNetworkOwner(config.ssvNetwork).setFeeRecipientAddress(address(rewardsVault));
@@ -221,7 +263,10 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///      would repeat them for ~1,900 gas on every deposit.
     function deposit() external payable returns (uint256 shares) {
         if (msg.value == 0) revert ZeroDeposit();
-        shares = poolETH.mintForDeposit(msg.sender, msg.value, totalPooledEther());
+        uint256 pooled = totalPooledEther();
+        // Read beside the total (one slot): the pause costs no storage read of its own.
+        if (depositsPaused) revert DepositsArePaused();
+        shares = poolETH.mintForDeposit(msg.sender, msg.value, pooled);
         bufferedEther += SafeCast.toUint88(msg.value);
     }
 
@@ -237,36 +282,42 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         if (msg.sender != address(rewardsVault)) revert NotRewardsVault(msg.sender);
     }
 
-    /// @notice The pool's figures and `account`'s position (zeros for the zero address).
-    function snapshot(address account) external view returns (Snapshot memory s) {
-        s.blockNumber = block.number;
-        s.totalPooledEther = totalPooledEther();
-        s.totalShares = poolETH.totalShares();
-        s.bufferedEther = bufferedEther;
-        s.activatedValidators = activatedValidators;
-        s.runway = runway;
-        if (account != address(0)) {
-            s.shares = poolETH.sharesOf(account);
-            s.balance = poolETH.balanceOf(account);
-            s.ethBalance = account.balance;
+    /// @notice The pool's figures and `account`'s position (zeros for the zero address), read
+    ///         in one call (one RPC request per refresh, through a wallet as well as through a
+    ///         node). Computed by PoolMath from this pool's getters; its answer is returned as is.
+    function snapshot(address account) external view returns (PoolMath.Snapshot memory) {
+        address math = address(poolMath);
+        bytes memory data = abi.encodeCall(PoolMath.snapshot, (IPoolFigures(address(this)), account));
+        assembly {
+            let ok := staticcall(gas(), math, add(data, 0x20), mload(data), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
         }
     }
 
     // ------------------------------------------------------------------ oracle
 
     /// @notice Reports the pool's validators as seen on the beacon chain at `timestamp` (a
-    ///         finalized state) and `withdrawals`, the ether withdrawn from the beacon chain to
-    ///         the pool up to then, in total since deployment (the sum of the execution blocks'
-    ///         withdrawals to this address). Credits the new withdrawals to the buffer (never more
-    ///         than has arrived), then pulls execution-layer rewards from the vault into the buffer
-    ///         (as much as the bound leaves room for; the rest waits for later reports).
-    /// @dev The bounds hold over time, not per call: reports are at least minReportInterval
-    ///      seconds of chain time apart; the beacon side (balance + new withdrawals - previous
-    ///      balance - 32 ETH per newly seen validator) may rise by at most maxAprBps a year over
-    ///      the chain time since the last report and fall by at most maxLossBps per report, both
-    ///      of the total before (taken as at least 32 ETH, so an empty pool can still report).
-    ///      A sweep lowers the balance by what it adds to the withdrawals: no change.
-    function reportBeacon(uint64 timestamp, uint64 validators, uint128 balance, uint128 withdrawals)
+    ///         finalized state): how many, their total `balance`, and `cumulativeWithdrawals`,
+    ///         the ether withdrawn from the beacon chain to the pool up to then, in total since
+    ///         deployment (the sum of the execution blocks' withdrawals to this address).
+    ///         Credits the new withdrawals that reached the pool to the buffer, then pulls
+    ///         execution-layer rewards from the vault, then credits spare ether the pool holds
+    ///         (coinbase payments, self-destructs), as far as the bounds leave room.
+    /// @dev Never refused for being too far from the accounts: the bounds clamp, they do not
+    ///      reject. Reports are at least minReportInterval seconds of chain time apart; the total
+    ///      moves by at most maxAprBps a year up (pro rata of the chain time since the last
+    ///      report) and maxLossBps a day down (pro rata, at most a day's worth per report), both
+    ///      of the total before (no floor). The beacon side (balance + new withdrawals that
+    ///      arrived - accounted balance - 32 ETH per newly seen validator) is applied first; what
+    ///      the bound does not let in is carried: the accounted `beaconBalance` stays above a
+    ///      reported loss or below a reported gain (a gain also as withdrawn ether left in the
+    ///      pool's balance, spare ether for later reports), and every later report moves it
+    ///      again as far as its own bounds allow. A sweep lowers the balance by what it adds to
+    ///      the withdrawals: no change. A cumulative figure below the last one is taken as the
+    ///      new reference (it credits nothing; it cannot credit ether that did not arrive).
+    function reportBeacon(uint64 timestamp, uint64 validators, uint128 balance, uint128 cumulativeWithdrawals)
         external
         nonReentrant
         onlyRole(ORACLE_ROLE)
@@ -277,23 +328,49 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
             revert InvalidValidatorCount(validators, previous, activatedValidators);
         }
         if (validators == 0 && balance != 0) revert BalanceWithoutValidators(balance);
-        uint256 newWithdrawals = _newWithdrawals(withdrawals);
         uint256 before = totalPooledEther();
-        int256 change = int256(uint256(balance) + newWithdrawals)
-            - int256(uint256(beaconBalance) + uint256(validators - previous) * DEPOSIT_SIZE);
-        uint256 room = _roomAfter(change, before, elapsed);
+        PoolMath.Outcome memory o = poolMath.settle(_reportInput(validators - previous, balance, cumulativeWithdrawals, before, elapsed));
+        uint256 newWithdrawals = cumulativeWithdrawals > withdrawalsCredited ? cumulativeWithdrawals - withdrawalsCredited : 0;
 
         beaconValidators = uint24(validators); // <= activatedValidators, a uint24
-        beaconBalance = SafeCast.toUint88(balance);
-        withdrawalsCredited = withdrawals;
+        beaconBalance = SafeCast.toUint88(o.beaconBalance);
+        withdrawalsCredited = cumulativeWithdrawals;
         lastReportTimestamp = timestamp;
         lastReportAt = uint64(block.timestamp);
-        bufferedEther += SafeCast.toUint88(newWithdrawals);
-        uint256 rewards = room == 0 ? 0 : rewardsVault.pull(room);
+        bufferedEther += SafeCast.toUint88(o.fromPool);
+        uint256 rewards = o.fromVault == 0 ? 0 : rewardsVault.pull(o.fromVault);
         bufferedEther += SafeCast.toUint88(rewards);
         emit BeaconReported(
-            timestamp, validators, balance, newWithdrawals, rewards, before, totalPooledEther(), poolETH.totalShares()
+            timestamp,
+            validators,
+            balance,
+            o.beaconBalance,
+            newWithdrawals,
+            rewards,
+            o.spareEther,
+            before,
+            totalPooledEther(),
+            poolETH.totalShares()
         );
+    }
+
+    function _reportInput(uint256 newlySeen, uint256 balance, uint256 cumulative, uint256 before, uint256 elapsed)
+        private
+        view
+        returns (PoolMath.Input memory r)
+    {
+        uint256 credited = withdrawalsCredited;
+        uint256 accounted = uint256(bufferedEther) + (address(ssvToken) == address(0) ? feeReserve : 0);
+        uint256 held = address(this).balance;
+        r.before = before;
+        r.expected = uint256(beaconBalance) + newlySeen * DEPOSIT_SIZE;
+        r.balance = balance;
+        r.newWithdrawals = cumulative > credited ? cumulative - credited : 0;
+        r.unaccounted = held > accounted ? held - accounted : 0;
+        r.vault = address(rewardsVault).balance;
+        r.elapsed = elapsed;
+        r.aprBps = maxAprBps;
+        r.lossBps = maxLossBps;
     }
 
     /// @notice The chain time from which the next report is accepted.
@@ -310,33 +387,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
             revert StaleReport(timestamp, lastReportTimestamp);
         }
         return block.timestamp - last;
-    }
-
-    /// @dev Beacon withdrawals new since the last report, which must have arrived: ether the
-    ///      pool holds beyond the buffer and (v2) the fee reserve.
-    function _newWithdrawals(uint256 withdrawals) private view returns (uint256 claimed) {
-        uint256 credited = withdrawalsCredited;
-        if (withdrawals < credited) revert WithdrawalsDecreased(withdrawals, credited);
-        claimed = withdrawals - credited;
-        if (claimed == 0) return 0;
-        uint256 accounted = uint256(bufferedEther) + (address(ssvToken) == address(0) ? feeReserve : 0);
-        uint256 held = address(this).balance;
-        uint256 received = held > accounted ? held - accounted : 0;
-        if (claimed > received) revert WithdrawalsNotReceived(claimed, received);
-    }
-
-    /// @dev Checks the beacon side's `change` against the bounds; returns how much more the
-    ///      total may grow in this report (room for execution-layer rewards).
-    function _roomAfter(int256 change, uint256 before, uint256 elapsed) private view returns (uint256) {
-        uint256 base = before < DEPOSIT_SIZE ? DEPOSIT_SIZE : before;
-        uint256 upward = (base * maxAprBps * elapsed) / (BPS * SECONDS_PER_YEAR);
-        if (change >= 0) {
-            if (uint256(change) > upward) revert ReportOutOfBounds(change, upward);
-            return upward - uint256(change);
-        }
-        uint256 downward = (before * maxLossBps) / BPS;
-        if (uint256(-change) > downward) revert ReportOutOfBounds(change, downward);
-        return upward + uint256(-change);
     }
 
     // ------------------------------------------------------------------ registry
@@ -378,16 +428,8 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///         burnRate * runway + max(burnRate * liquidationThreshold, minimumCollateral),
     ///         rounded up to the network's precision. In ETH for v2, in SSV for v1.
     function fundingPerValidator(uint64[] calldata operatorIds) external view returns (uint256) {
-        uint256 burnRate = ssvViews.getNetworkFee();
-        for (uint256 i; i < operatorIds.length; ++i) {
-            burnRate += ssvViews.getOperatorFee(operatorIds[i]);
-        }
-        uint256 collateral = burnRate * ssvViews.getLiquidationThresholdPeriod();
-        uint256 minimum = ssvViews.getMinimumLiquidationCollateral();
-        if (collateral < minimum) collateral = minimum;
         uint256 precision = address(ssvToken) == address(0) ? ETH_FEE_PRECISION : SSV_FEE_PRECISION;
-        uint256 funding = burnRate * runway + collateral;
-        return ((funding + precision - 1) / precision) * precision;
+        return poolMath.fundingPerValidator(ssvViews, operatorIds, runway, precision);
     }
 
     /// @notice Activates the next `validators.length` registry entries: 32 ETH each to the
@@ -401,9 +443,11 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     /// @param perValidatorFunding what each validator brings to its cluster, from the fee
     ///        reserve: the caller quotes it with `fundingPerValidator` (an `eth_call`, free) and
     ///        previews it. Reading the seven live fees here cost ~28,000 gas per activation and
-    ///        could fund differently from the preview if a fee moved in between. The network
-    ///        refuses a registration that leaves the cluster under its liquidation collateral;
-    ///        more than needed stays the pool's, in its cluster (`withdrawFromCluster`).
+    ///        could fund differently from the preview if a fee moved in between; instead the
+    ///        pool refuses less than a sound floor of its own quote, from two reads: the SSV
+    ///        network fee for the whole runway plus the minimum liquidation collateral
+    ///        (`FundingBelowFloor`). More than needed stays the pool's, in its cluster
+    ///        (`withdrawFromCluster`).
     /// @param cluster the cluster's latest snapshot, rebuilt from the SSV network's events.
     function activateValidators(
         ValidatorData[] calldata validators,
@@ -424,20 +468,32 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         if (count > limit) revert BulkLimitExceeded(count, limit);
 
         _checkEntries(validators, first);
+        uint256 floor = _fundingFloor();
+        if (perValidatorFunding < floor) revert FundingBelowFloor(perValidatorFunding, floor);
         uint256 funding = count * perValidatorFunding;
         if (feeReserve < funding) revert InsufficientFeeReserve(feeReserve, funding);
 
-        uint256 nonce = ssvRegistrations;
-        if (nonce != first) revert SsvNonceMismatch(nonce, first);
-
         bufferedEther -= uint88(needed); // needed <= bufferedEther
         activatedValidators += SafeCast.toUint24(count);
-        ssvRegistrations = uint24(nonce + count); // == activatedValidators
         feeReserve -= funding;
 
         _depositAll(validators);
         _registerWithSsv(validators, funding, cluster);
         emit ValidatorsActivated(first, count, funding);
+    }
+
+    /// @notice Validators the pool has registered with SSV: its SSV owner nonce, which is the
+    ///         next entry's registry index (every activation registers what it deposits).
+    function ssvRegistrations() external view returns (uint256) {
+        return activatedValidators;
+    }
+
+    /// @notice The least an activation may fund each validator with: the network fee for the
+    ///         runway plus the minimum liquidation collateral, a lower bound of
+    ///         `fundingPerValidator` for any operator set (operator fees and the threshold's
+    ///         collateral only add to it).
+    function _fundingFloor() private view returns (uint256) {
+        return ssvViews.getNetworkFee() * runway + ssvViews.getMinimumLiquidationCollateral();
     }
 
     /// @dev The deposit contract's `get_deposit_count()`: 8 bytes, little-endian.
@@ -599,14 +655,80 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         emit RunwaySet(blocks);
     }
 
-    /// @notice Sets how far oracle reports may move total pooled ether: up by at most `aprBps`
-    ///         a year (pro rata of the chain time between reports), down by at most `lossBps` per
-    ///         report; at most MAX_APR_BPS_LIMIT and MAX_LOSS_BPS_LIMIT.
+    /// @notice Sets how fast oracle reports may move total pooled ether: up by at most `aprBps`
+    ///         a year, down by at most `lossBps` a day (both pro rata of the chain time between
+    ///         reports, a day's worth at most per report down); at most MAX_APR_BPS_LIMIT and
+    ///         MAX_LOSS_BPS_LIMIT. Moves beyond them are carried, not refused.
     function setReportBounds(uint16 aprBps, uint16 lossBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _checkBounds(aprBps, lossBps);
         maxAprBps = aprBps;
         maxLossBps = lossBps;
         emit ReportBoundsSet(aprBps, lossBps);
+    }
+
+    /// @notice Refuses (or again accepts) deposits, e.g. while a loss the bounds carry is being
+    ///         reported in, so that nobody buys at a price known to be too high.
+    function setDepositsPaused(bool paused) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        depositsPaused = paused;
+        emit DepositsPausedSet(paused);
+    }
+
+    // ------------------------------------------------------------------ role grants
+
+    /// @notice The admin transfer delay (and with it the role-grant delay in seconds) keeps its
+    ///         safe minimum off the devnet after deployment too.
+    function changeDefaultAdminDelay(uint48 newDelay) public override {
+        if (block.chainid != DEVNET_CHAIN_ID && newDelay < MIN_ADMIN_TRANSFER_DELAY) {
+            revert BelowSafeMinimum(2, newDelay, MIN_ADMIN_TRANSFER_DELAY);
+        }
+        super.changeDefaultAdminDelay(newDelay);
+    }
+
+    /// @notice Roles are not granted at once: see proposeRoleGrant.
+    function grantRole(bytes32, address) public pure override {
+        revert RoleGrantDelayed();
+    }
+
+    /// @notice Proposes to grant `role` to `account`; executable after activationDelay blocks
+    ///         and defaultAdminDelay() seconds, so a stolen admin key cannot make itself
+    ///         operator and keeper and activate its own keys before anyone can react (the
+    ///         admin role itself moves only by the two-step transfer).
+    function proposeRoleGrant(bytes32 role, address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (role == DEFAULT_ADMIN_ROLE) revert AccessControlEnforcedDefaultAdminRules();
+        if (account == address(0)) revert ZeroAddress();
+        uint64 readyAt = uint64(block.timestamp) + uint64(defaultAdminDelay());
+        uint64 readyBlock = uint64(block.number) + activationDelay;
+        pendingGrants[keccak256(abi.encode(role, account))] = (uint256(readyAt) << 64) | readyBlock;
+        emit RoleGrantProposed(role, account, readyAt, readyBlock);
+    }
+
+    /// @notice Grants a proposed role once its delay has passed.
+    function executeRoleGrant(bytes32 role, address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        bytes32 key = keccak256(abi.encode(role, account));
+        (uint64 readyAt, uint64 readyBlock) = _pendingGrant(key, role, account);
+        if (block.timestamp < readyAt || block.number < readyBlock) revert RoleGrantNotReady(readyAt, readyBlock);
+        delete pendingGrants[key];
+        _grantRole(role, account);
+    }
+
+    /// @notice Withdraws a proposed grant.
+    function cancelRoleGrant(bytes32 role, address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        bytes32 key = keccak256(abi.encode(role, account));
+        _pendingGrant(key, role, account);
+        delete pendingGrants[key];
+        emit RoleGrantCancelled(role, account);
+    }
+
+    /// @notice When a proposed grant becomes executable (zeros: none proposed).
+    function pendingRoleGrant(bytes32 role, address account) external view returns (uint64 readyAt, uint64 readyBlock) {
+        uint256 word = pendingGrants[keccak256(abi.encode(role, account))];
+        return (uint64(word >> 64), uint64(word));
+    }
+
+    function _pendingGrant(bytes32 key, bytes32 role, address account) private view returns (uint64, uint64) {
+        uint256 word = pendingGrants[key];
+        if (word == 0) revert NoPendingGrant(role, account);
+        return (uint64(word >> 64), uint64(word));
     }
 
     function _checkBounds(uint16 aprBps, uint16 lossBps) private pure {

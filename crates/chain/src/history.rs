@@ -332,9 +332,11 @@ mod tests {
             PoolManager::BeaconReported {
                 timestamp,
                 beaconValidators: 1,
-                beaconBalance: U256::from(32),
-                withdrawals: U256::ZERO,
+                reportedBalance: U256::from(32),
+                accountedBalance: U256::from(32),
+                newWithdrawals: U256::ZERO,
                 executionRewards: U256::from(1),
+                spareEther: U256::ZERO,
                 preTotalPooledEther: U256::from(100),
                 postTotalPooledEther: U256::from(101),
                 totalShares: U256::from(100),

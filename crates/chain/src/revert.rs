@@ -144,10 +144,38 @@ fn explain_manager(error: PoolManagerErrors) -> String {
     match error {
         E::ZeroDeposit(_) => "The pool refused an amount of zero.".into(),
         E::UseDeposit(_) => "The pool refuses plain transfers: use the deposit button.".into(),
+        E::DepositsArePaused(_) => {
+            "Deposits are paused by the pool's admin while an incident is looked into.".into()
+        }
+        E::RoleGrantDelayed(_) => {
+            "Roles are granted in two steps: propose the grant, then execute it after its delay."
+                .into()
+        }
+        E::NoPendingGrant(e) => format!("No grant of role {} to {} is pending.", e.role, e.account),
+        E::RoleGrantNotReady(e) => format!(
+            "The proposed grant can be executed from chain time {} and block {}.",
+            e.readyAt, e.readyBlock
+        ),
+        E::BelowSafeMinimum(e) => format!(
+            "The {} ({}) is below its safe minimum ({}) for a real network.",
+            match e.setting {
+                0 => "activation delay in blocks",
+                1 => "minimum report interval in seconds",
+                _ => "admin transfer delay in seconds",
+            },
+            e.given,
+            e.minimum
+        ),
+        E::FundingBelowFloor(e) => format!(
+            "The SSV funding per validator ({}) is below the pool's floor ({}): the network fee \
+            for the runway plus the minimum liquidation collateral.",
+            format_ether(e.given),
+            format_ether(e.floor)
+        ),
         E::ZeroAddress(_) => "An address given to the pool is the zero address.".into(),
         E::InvalidRunway(_) => "The runway must be at least one block.".into(),
         E::InvalidBounds(_) => "Report bounds must be above zero, at most 100 % a year up and \
-            10 % per report down."
+            10 % a day down."
             .into(),
         E::InvalidReportInterval(_) => {
             "The minimum time between oracle reports must be at least one second.".into()
@@ -235,11 +263,6 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             check that none of these keys was front-run, then try again."
                 .into()
         }
-        E::SsvNonceMismatch(e) => format!(
-            "The pool's next SSV registration is number {} but the next validator is entry {}: \
-            its key shares were made for another nonce.",
-            e.nonce, e.index
-        ),
         E::ValidatorDataMismatch(e) => format!(
             "These are not the next {} validators of the registry (from index {}) exactly as \
             registered: activate in registry order, with the data the registry holds.",
@@ -267,16 +290,6 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             "The report gives a beacon balance of {} ETH but no validator of the pool on the beacon chain.",
             format_ether(e.balance)
         ),
-        E::WithdrawalsDecreased(e) => format!(
-            "The report's total of beacon withdrawals ({} ETH) is below what was already credited ({} ETH).",
-            format_ether(e.reported),
-            format_ether(e.credited)
-        ),
-        E::WithdrawalsNotReceived(e) => format!(
-            "The report credits {} ETH of new beacon withdrawals but only {} ETH has reached the pool.",
-            format_ether(e.claimed),
-            format_ether(e.received)
-        ),
         E::NotRewardsVault(e) => format!(
             "Only the pool's rewards vault pays rewards in ({}).",
             e.caller
@@ -284,10 +297,6 @@ fn explain_manager(error: PoolManagerErrors) -> String {
         E::InvalidValidatorCount(e) => format!(
             "The report counts {} validators; it must be between {} and {} (activated).",
             e.reported, e.previous, e.activated
-        ),
-        E::ReportOutOfBounds(e) => format!(
-            "The report would move the pool's total by {} wei, beyond the {} wei one report may move it.",
-            e.change, e.limit
         ),
         E::AccessControlUnauthorizedAccount(e) => {
             format!(

@@ -60,10 +60,15 @@ pub struct DevnetOptions {
     pub activation_delay: u64,
     /// Seconds of chain time between two oracle reports, at least.
     pub min_report_interval: u64,
+    /// Seconds before a new admin can accept the role (and before a proposed role grant).
+    pub admin_transfer_delay: u64,
+    /// The chain id anvil runs with: [`CHAIN_ID`] unless a test plays a real network (where
+    /// the pool refuses delays below its safe minimums).
+    pub chain_id: u64,
 }
 
-/// The devnet pool's report bounds: up to 10 % a year, down 5 % per report, as a mainnet
-/// deployment would start (the contract caps them at 100 % and 10 %).
+/// The devnet pool's report bounds: up to 10 % a year, down 5 % a day, as a mainnet deployment
+/// would start (the contract caps them at 100 % a year and 10 % a day).
 pub const MAX_APR_BPS: u16 = 1_000;
 pub const MAX_LOSS_BPS: u16 = 500;
 /// Seconds before a new admin can accept the role.
@@ -82,6 +87,8 @@ impl Default for DevnetOptions {
             activation_delay: 2,
             // The devnet may report every minute; a real deployment about once a day.
             min_report_interval: 60,
+            admin_transfer_delay: ADMIN_TRANSFER_DELAY,
+            chain_id: CHAIN_ID,
         }
     }
 }
@@ -151,7 +158,7 @@ impl Devnet {
         let anvil = Anvil::at(&options.anvil)
             .host("127.0.0.1")
             .port(options.port)
-            .chain_id(CHAIN_ID)
+            .chain_id(options.chain_id)
             .try_spawn()
             .with_context(|| {
                 format!(
@@ -205,7 +212,7 @@ impl Devnet {
     /// The app's `config.json` for this devnet.
     pub fn config(&self) -> NetworkConfig {
         NetworkConfig {
-            chain_id: CHAIN_ID,
+            chain_id: self.anvil.chain_id(),
             chain_name: "SSV pool devnet".into(),
             rpc_url: self.rpc_url(),
             explorer_url: None,
@@ -232,9 +239,10 @@ fn provider_for(anvil: &AnvilInstance) -> DynProvider {
         .erased()
 }
 
-/// Deploys the stand-ins and the pool from `accounts[0]`, which receives every pool role
-/// (admin, operator, oracle, keeper: one person runs the devnet; a real deployment separates
-/// them), registers the devnet operators and funds the fee reserve.
+/// Deploys the stand-ins and the pool from `accounts[0]`, which receives every pool role at
+/// deployment (admin, operator, oracle, keeper: one person runs the devnet; a real deployment
+/// separates them; later grants wait their delay), registers the devnet operators and funds the
+/// fee reserve.
 pub async fn deploy(
     provider: &DynProvider,
     accounts: &[Address],
@@ -304,7 +312,10 @@ pub async fn deploy(
 
     let config = PoolManager::Config {
         admin: deployer,
-        adminTransferDelay: alloy::primitives::aliases::U48::from(ADMIN_TRANSFER_DELAY),
+        operator: deployer,
+        oracle: deployer,
+        keeper: deployer,
+        adminTransferDelay: alloy::primitives::aliases::U48::from(options.admin_transfer_delay),
         depositContract: deposit_contract,
         ssvNetwork: ssv_network,
         ssvViews: ssv_views,
@@ -320,19 +331,6 @@ pub async fn deploy(
     let manager = PoolManager::deploy(provider.clone(), config)
         .await
         .context("deploying PoolManager")?;
-    let roles = [
-        manager.OPERATOR_ROLE().call().await?,
-        manager.ORACLE_ROLE().call().await?,
-        manager.KEEPER_ROLE().call().await?,
-    ];
-    for role in roles {
-        manager
-            .grantRole(role, deployer)
-            .send()
-            .await?
-            .get_receipt()
-            .await?;
-    }
     let pool_eth = manager
         .poolETH()
         .call()

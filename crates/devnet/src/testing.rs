@@ -163,10 +163,45 @@ impl Devnet {
         Ok(receipt)
     }
 
+    /// Grants `role` to `account` the only way the pool allows after deployment: proposed by
+    /// the admin (anvil's account #0), then executed once its delay has passed (the chain is
+    /// mined and its clock moved forward for it). Returns the execution's receipt.
+    pub async fn grant_role(
+        &self,
+        role: alloy::primitives::B256,
+        account: Address,
+    ) -> Result<TransactionReceipt> {
+        let pool = self.pool();
+        let proposed = pool
+            .proposeRoleGrant(role, account)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(proposed.status(), "proposeRoleGrant reverted");
+        let ready = pool.pendingRoleGrant(role, account).call().await?;
+        let now = self.now().await?;
+        if ready.readyAt > now {
+            self.set_next_block_time(ready.readyAt).await?;
+        }
+        let number = self.provider().get_block_number().await?;
+        self.mine(ready.readyBlock.saturating_sub(number).max(1))
+            .await?;
+        let receipt = pool
+            .executeRoleGrant(role, account)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(receipt.status(), "executeRoleGrant reverted");
+        Ok(receipt)
+    }
+
     /// A rebase by `change` wei within the real bounds: a gain is paid to the rewards vault and
     /// reported after enough chain time for the pool's annual bound to allow it; a loss (which
-    /// needs a validator on the beacon chain) is reported as a lower beacon balance, after the
-    /// minimum interval.
+    /// needs a validator on the beacon chain) is reported as a lower beacon balance, after
+    /// enough chain time for the daily loss bound to let it in (a loss beyond a day's worth is
+    /// carried in by further reports of the same balance, a day apart). Returns the last report.
     pub async fn rebase(&self, change: i128) -> Result<TransactionReceipt> {
         let pool = self.pool();
         let validators = pool.beaconValidators().call().await?.to::<u64>();
@@ -175,8 +210,11 @@ impl Devnet {
         if change >= 0 {
             let gain = U256::from(change as u128);
             self.pay_execution_rewards(gain).await?;
-            let total = pool.totalPooledEther().call().await?;
-            let base = total.max(parse_ether("32")?);
+            let base = pool.totalPooledEther().call().await?;
+            ensure!(
+                !base.is_zero(),
+                "an empty pool cannot gain (the bound is of its total)"
+            );
             let apr = U256::from(pool.maxAprBps().call().await?);
             let year = U256::from(pool_core::rewards::SECONDS_PER_YEAR);
             // ceil(gain * BPS * year / (base * apr)), plus a second for the rounding down.
@@ -189,8 +227,23 @@ impl Devnet {
                 validators > 0 && loss <= balance,
                 "a loss needs a beacon balance to lose"
             );
-            self.report(0, validators, balance - loss, withdrawals)
-                .await
+            let target = pool.totalPooledEther().call().await? - loss;
+            let day = 24 * 3600u64;
+            loop {
+                let total = pool.totalPooledEther().call().await?;
+                let bps = U256::from(pool.maxLossBps().call().await?);
+                let rest = total - target;
+                // ceil(rest * BPS * day / (total * bps)), plus a second for the rounding down.
+                let needed = (rest * U256::from(10_000) * U256::from(day)).div_ceil(total * bps)
+                    + U256::from(1);
+                let elapsed = needed.min(U256::from(day)).to::<u64>();
+                let receipt = self
+                    .report(elapsed, validators, balance - loss, withdrawals)
+                    .await?;
+                if pool.totalPooledEther().call().await? <= target {
+                    return Ok(receipt);
+                }
+            }
         }
     }
 

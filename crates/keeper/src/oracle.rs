@@ -165,7 +165,7 @@ impl Keeper {
             timestamp,
             validators,
             balance: balance.saturating_to(),
-            withdrawals: withdrawals.saturating_to(),
+            cumulativeWithdrawals: withdrawals.saturating_to(),
         }
         .abi_encode();
         let request = TxRequest {

@@ -125,12 +125,13 @@ async fn an_entry_waits_out_its_activation_delay() {
     .await
     .unwrap();
     let pool = devnet.pool();
-    pool.grantRole(
-        pool.KEEPER_ROLE().call().await.unwrap(),
-        devnet.accounts()[KEEPER],
-    )
-    .mined()
-    .await;
+    devnet
+        .grant_role(
+            pool.KEEPER_ROLE().call().await.unwrap(),
+            devnet.accounts()[KEEPER],
+        )
+        .await
+        .unwrap();
     pool.add_validators(vec![sample_entry(
         *pool.address(),
         1,

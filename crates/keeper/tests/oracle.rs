@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::Provider;
 use pool_devnet::fixtures::new_cluster;
-use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
 use pool_keeper::Keeper;
 use pool_keeper::beacon::Beacon;
@@ -154,12 +153,13 @@ async fn warp(devnet: &Devnet, seconds: u64) {
 async fn reports_move_the_price_by_rewards_and_not_by_sweeps() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
     let pool = devnet.pool();
-    pool.grantRole(
-        pool.ORACLE_ROLE().call().await.unwrap(),
-        devnet.accounts()[ORACLE],
-    )
-    .mined()
-    .await;
+    devnet
+        .grant_role(
+            pool.ORACLE_ROLE().call().await.unwrap(),
+            devnet.accounts()[ORACLE],
+        )
+        .await
+        .unwrap();
     devnet
         .stake(devnet.accounts()[1], parse_ether("40").unwrap())
         .await
@@ -277,20 +277,29 @@ async fn reports_move_the_price_by_rewards_and_not_by_sweeps() {
         "the swept ETH is in the buffer"
     );
 
-    // A balance the bounds cannot take: explained, sent never, not retried for the same state.
+    // A balance beyond the bounds (8 ETH more in a day): reported all the same, and the pool
+    // lets in only the day's bound (10 % a year), carrying the rest; the next one waits a day.
     warp(&devnet, DAY).await;
     finalize(40_000_000_000).await;
+    let before = devnet.totals().await.unwrap().total_pooled_ether;
+    let last = pool.lastReportAt().call().await.unwrap();
     match oracle.oracle_round(&beacon, DAY).await.unwrap() {
-        OracleDecision::Refused { reason, .. } => {
-            assert!(reason.contains("beyond the"), "{reason}")
+        OracleDecision::Reported { balance, .. } => {
+            assert_eq!(balance, parse_ether("40").unwrap())
         }
-        other => panic!("expected a refusal, got {other:?}"),
+        other => panic!("expected a report, got {other:?}"),
     }
+    let elapsed = pool.lastReportAt().call().await.unwrap() - last;
+    let bound = before * U256::from(pool_devnet::MAX_APR_BPS) * U256::from(elapsed)
+        / U256::from(10_000u64 * 365 * DAY);
     assert_eq!(
-        oracle.oracle_round(&beacon, DAY).await.unwrap(),
-        OracleDecision::NothingNew
+        devnet.totals().await.unwrap().total_pooled_ether,
+        before + bound
     );
-    assert_eq!(devnet.totals().await.unwrap(), after_rewards);
+    assert!(matches!(
+        oracle.oracle_round(&beacon, DAY).await.unwrap(),
+        OracleDecision::NotDue { .. }
+    ));
 }
 
 #[tokio::test]

@@ -39,9 +39,11 @@ fn report() -> PoolManager::BeaconReported {
     PoolManager::BeaconReported {
         timestamp: 1_700_000_000,
         beaconValidators: 8,
-        beaconBalance: U256::from(256u128 * 10u128.pow(18)),
-        withdrawals: U256::from(3u8),
+        reportedBalance: U256::from(256u128 * 10u128.pow(18)),
+        accountedBalance: U256::from(255u128 * 10u128.pow(18)),
+        newWithdrawals: U256::from(3u8),
         executionRewards: U256::from(4u8),
+        spareEther: U256::from(6u8),
         preTotalPooledEther: U256::from(10u8).pow(U256::from(20u8)),
         postTotalPooledEther: U256::from(10u8).pow(U256::from(20u8)) + U256::from(5u8),
         totalShares: U256::from(10u8).pow(U256::from(20u8)),

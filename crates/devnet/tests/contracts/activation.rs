@@ -488,7 +488,7 @@ async fn activation_guards_refuse_with_custom_errors() {
 
     // Another account with the keeper role may activate.
     let keeper_role = pool.KEEPER_ROLE().call().await.unwrap();
-    pool.grantRole(keeper_role, stranger).mined().await;
+    devnet.grant_role(keeper_role, stranger).await.unwrap();
     let receipt = pool
         .activateValidators(
             one(),

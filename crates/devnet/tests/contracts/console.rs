@@ -96,10 +96,10 @@ async fn roles_of_the_admin_and_of_a_stranger() {
         pool_chain::client::role_id("KEEPER_ROLE"),
         contract.KEEPER_ROLE().call().await.unwrap()
     );
-    contract
-        .grantRole(contract.KEEPER_ROLE().call().await.unwrap(), stranger)
-        .mined()
-        .await;
+    devnet
+        .grant_role(contract.KEEPER_ROLE().call().await.unwrap(), stranger)
+        .await
+        .unwrap();
     assert_eq!(
         roles(&node, pool, stranger).await.unwrap(),
         Roles {

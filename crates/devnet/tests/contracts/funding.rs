@@ -73,8 +73,13 @@ async fn ready() -> (Devnet, Vec<PoolManager::ValidatorData>) {
 async fn an_underfunded_activation_is_refused_by_the_network_and_moves_nothing() {
     let (devnet, entries) = ready().await;
     let pool = devnet.pool();
+    // A runway of one block: the pool's floor (network fee for the runway + minimum
+    // collateral) is then under the network's liquidation collateral (the threshold's worth of
+    // the whole burn rate), so the network's own check is what refuses.
+    pool.setRunway(1).mined().await;
     let before = untouched(&devnet).await;
-    let too_little = U256::from(100_000u64); // far under the liquidation collateral
+    let fees = pool_devnet::FeeAsset::Eth.parameters();
+    let too_little = U256::from(fees.network_fee) + U256::from(fees.minimum_collateral);
     assert!(too_little < devnet.funding_quote().await.unwrap());
 
     let call = pool.activateValidators(
@@ -177,4 +182,49 @@ async fn a_surplus_stays_the_pools_in_its_cluster_and_the_reserve_bounds_the_fun
         after.network_balance - before.network_balance,
         quote * U256::from(2)
     );
+}
+
+#[tokio::test]
+async fn funding_below_the_pools_floor_is_refused_where_the_network_would_take_it() {
+    let (devnet, entries) = ready().await;
+    let pool = devnet.pool();
+    let before = untouched(&devnet).await;
+    // Just above the network's liquidation collateral: SSV registers the validator, but its
+    // cluster would be liquidatable within days instead of funded for the runway.
+    let fees = pool_devnet::FeeAsset::Eth.parameters();
+    let burn = U256::from(fees.network_fee + 4 * fees.operator_fee);
+    let collateral = (burn * U256::from(fees.liquidation_threshold))
+        .max(U256::from(fees.minimum_collateral))
+        + U256::from(100_000u64);
+    let runway = U256::from(pool.runway().call().await.unwrap());
+    let floor = U256::from(fees.network_fee) * runway + U256::from(fees.minimum_collateral);
+    assert!(collateral < floor && floor <= devnet.funding_quote().await.unwrap());
+    match pool_error(
+        pool.activateValidators(
+            vec![entries[0].clone()],
+            before.deposits,
+            collateral,
+            new_cluster(),
+        )
+        .call()
+        .await
+        .unwrap_err(),
+    ) {
+        PoolManagerErrors::FundingBelowFloor(e) => {
+            assert_eq!((e.given, e.floor), (collateral, floor))
+        }
+        other => panic!("expected FundingBelowFloor, got {other:?}"),
+    }
+    assert_eq!(untouched(&devnet).await, before);
+    // The floor itself is accepted (the keeper may pay less than its quote, never less than it).
+    let receipt = pool
+        .activateValidators(
+            vec![entries[0].clone()],
+            before.deposits,
+            floor,
+            new_cluster(),
+        )
+        .mined()
+        .await;
+    assert!(receipt.status());
 }

@@ -1,7 +1,12 @@
 //! The pool's accounting invariants under random sequences of deposits, transfers, oracle
-//! reports (rewards, losses, sweeps, execution-layer rewards), forced ether, registry additions,
-//! activations and drops, with the pool's real bounds (nothing is widened for the test):
+//! reports (rewards, losses, sweeps, execution-layer rewards; true moves far beyond the bounds,
+//! which the pool clamps and carries), forced ether and donations to the vault, registry
+//! additions, activations and drops, with the pool's real bounds (nothing is widened for the
+//! test):
 //!
+//! - each report moves the total by at most the annual rate up and the daily rate down, and
+//!   books exactly what the clamp-and-carry rule gives (`settle`, written here apart from the
+//!   contract): what the vault and the pool's spare ether bring, the accounted balance;
 //! - the holders' shares add up to `totalShares`;
 //! - the contract holds at least the buffer plus the fee reserve (SSV v2: both in ETH);
 //! - total pooled ether is above zero once shares exist;
@@ -19,6 +24,7 @@ use pool_devnet::{Devnet, DevnetOptions, MAX_APR_BPS, MAX_LOSS_BPS};
 use proptest::prelude::*;
 
 const YEAR: u64 = 365 * 24 * 3600;
+const DAY: u64 = 24 * 3600;
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -31,9 +37,10 @@ enum Action {
         to: usize,
         per_mille: u64,
     },
-    /// A report `elapsed` seconds after the last: the beacon balance moves by `change_bps` of
-    /// the total (clamped to the bounds), `sweep_per_mille` of the balance above 32 ETH per
-    /// validator is swept to the pool first, and `rewards_milli_eth` reach the vault.
+    /// A report `elapsed` seconds after the last: the true beacon balance moves by `change_bps`
+    /// of the total (up to 30 %, far beyond the bounds: the pool clamps), `sweep_per_mille` of
+    /// the balance above 32 ETH per validator is swept to the pool first, and
+    /// `rewards_milli_eth` reach the vault.
     Report {
         elapsed: u64,
         change_bps: i64,
@@ -41,6 +48,10 @@ enum Action {
         rewards_milli_eth: u64,
     },
     Forced {
+        milli_eth: u64,
+    },
+    /// Ether sent to the rewards vault by anyone, between reports.
+    Donate {
         milli_eth: u64,
     },
     Add {
@@ -58,11 +69,12 @@ fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         3 => (0..4usize, 1u64..=80_000).prop_map(|(who, milli_eth)| Action::Deposit { who, milli_eth }),
         1 => (0..4usize, 0..4usize, 1u64..=1000).prop_map(|(from, to, per_mille)| Action::Transfer { from, to, per_mille }),
-        3 => (60u64..=60 * 86_400, -600i64..=600, 0u64..=1000, 0u64..=3_000).prop_map(
+        3 => (60u64..=60 * 86_400, -3_000i64..=3_000, 0u64..=1000, 0u64..=3_000).prop_map(
             |(elapsed, change_bps, sweep_per_mille, rewards_milli_eth)| Action::Report {
                 elapsed, change_bps, sweep_per_mille, rewards_milli_eth
             }),
         1 => (1u64..=5_000).prop_map(|milli_eth| Action::Forced { milli_eth }),
+        1 => (1u64..=5_000).prop_map(|milli_eth| Action::Donate { milli_eth }),
         2 => (1u16..=3).prop_map(|count| Action::Add { count }),
         2 => (1usize..=3).prop_map(|count| Action::Activate { count }),
         1 => (0usize..4).prop_map(|offset| Action::Drop { offset }),
@@ -73,7 +85,10 @@ fn action() -> impl Strategy<Value = Action> {
 struct Model {
     buffer: U256,
     fee_reserve: U256,
+    /// What the pool accounts for on the beacon side.
     beacon_balance: U256,
+    /// What the beacon chain really holds for the pool's seen validators.
+    true_balance: U256,
     withdrawals: U256,
     cluster: Cluster,
     next_seed: u16,
@@ -94,6 +109,7 @@ async fn run(actions: Vec<Action>) {
         buffer: U256::ZERO,
         fee_reserve: pool.feeReserve().call().await.unwrap(),
         beacon_balance: U256::ZERO,
+        true_balance: U256::ZERO,
         withdrawals: U256::ZERO,
         cluster: new_cluster(),
         next_seed: 1,
@@ -134,22 +150,19 @@ async fn run(actions: Vec<Action>) {
                 let activated = pool.activatedValidators().call().await.unwrap();
                 let seen = pool.beaconValidators().call().await.unwrap();
                 // Newly activated validators appear with their 32 ETH.
-                let mut balance = model.beacon_balance + thirty_two * U256::from(activated - seen);
+                let newly = thirty_two * U256::from(activated - seen);
+                let mut balance = model.true_balance + newly;
                 let last = pool.lastReportAt().call().await.unwrap();
                 let interval = pool.minReportInterval().call().await.unwrap();
                 let at = (last + elapsed.max(interval)).max(devnet.now().await.unwrap() + 1);
-                let base = total_before.max(thirty_two);
-                let upward = base * U256::from(MAX_APR_BPS) * U256::from(at - last)
-                    / U256::from(10_000 * YEAR);
-                let downward = total_before * U256::from(MAX_LOSS_BPS) / U256::from(10_000);
                 let wanted =
                     total_before * U256::from(change_bps.unsigned_abs()) / U256::from(10_000);
                 if activated == 0 {
                     balance = U256::ZERO; // nothing on the beacon chain to gain or lose
                 } else if change_bps >= 0 {
-                    balance += wanted.min(upward);
+                    balance += wanted;
                 } else {
-                    balance -= wanted.min(downward).min(balance);
+                    balance -= wanted.min(balance);
                 }
                 // The sweep takes part of what is above 32 ETH per validator (a loss below it
                 // is not swept).
@@ -165,6 +178,19 @@ async fn run(actions: Vec<Action>) {
                     .get_balance(devnet.deployment.rewards_vault)
                     .await
                     .unwrap();
+                let held = provider
+                    .get_balance(devnet.deployment.pool_manager)
+                    .await
+                    .unwrap();
+                let expected = settle(Settle {
+                    before: total_before,
+                    expected: model.beacon_balance + newly,
+                    balance,
+                    new_withdrawals: swept,
+                    unaccounted: held - model.buffer - model.fee_reserve,
+                    vault,
+                    elapsed: at - last,
+                });
                 devnet.set_next_block_time(at).await.unwrap();
                 let receipt = pool
                     .reportBeacon(
@@ -175,23 +201,30 @@ async fn run(actions: Vec<Action>) {
                     )
                     .mined()
                     .await;
-                assert!(receipt.status(), "a report within the bounds goes through");
+                assert!(receipt.status(), "a report goes through, whatever it says");
                 let event = receipt
                     .decoded_log::<PoolManager::BeaconReported>()
                     .unwrap();
-                // The beacon side moved by what was asked; the vault filled the room left.
-                let beacon_side = (balance + swept).to::<u128>() as i128
-                    - (model.beacon_balance + thirty_two * U256::from(activated - seen))
-                        .to::<u128>() as i128;
-                let room = if beacon_side >= 0 {
-                    upward - U256::from(beacon_side as u128)
-                } else {
-                    upward + U256::from(beacon_side.unsigned_abs())
-                };
-                assert_eq!(event.executionRewards, vault.min(room));
-                assert_eq!(event.withdrawals, swept);
-                model.buffer += swept + event.executionRewards;
-                model.beacon_balance = balance;
+                assert_eq!(
+                    (
+                        event.accountedBalance,
+                        event.executionRewards,
+                        event.spareEther
+                    ),
+                    (expected.beacon_balance, expected.from_vault, expected.spare),
+                    "the clamp-and-carry rule"
+                );
+                assert_eq!(event.newWithdrawals, swept);
+                assert_eq!(event.reportedBalance, balance);
+                let after = pool.totalPooledEther().call().await.unwrap();
+                let (up, down) = bounds(total_before, at - last);
+                assert!(
+                    after <= total_before + up && after + down >= total_before,
+                    "{total_before} -> {after} beyond +{up} / -{down}"
+                );
+                model.buffer += expected.from_pool + expected.from_vault;
+                model.beacon_balance = expected.beacon_balance;
+                model.true_balance = balance;
             }
             Action::Forced { milli_eth } => {
                 devnet.sweep(milli(milli_eth)).await.unwrap();
@@ -199,6 +232,17 @@ async fn run(actions: Vec<Action>) {
                     pool.totalPooledEther().call().await.unwrap(),
                     total_before,
                     "forced ether moves nothing"
+                );
+            }
+            Action::Donate { milli_eth } => {
+                devnet
+                    .pay_execution_rewards(milli(milli_eth))
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    pool.totalPooledEther().call().await.unwrap(),
+                    total_before,
+                    "a donation moves nothing by itself"
                 );
             }
             Action::Add { count } => {
@@ -270,6 +314,63 @@ async fn run(actions: Vec<Action>) {
             }
         }
         check(&devnet, &holders, &model).await;
+    }
+}
+
+/// What a report knows (see `PoolMath.settle`).
+struct Settle {
+    before: U256,
+    expected: U256,
+    balance: U256,
+    new_withdrawals: U256,
+    unaccounted: U256,
+    vault: U256,
+    elapsed: u64,
+}
+
+struct Settled {
+    beacon_balance: U256,
+    from_pool: U256,
+    spare: U256,
+    from_vault: U256,
+}
+
+/// The most a report may move `before` up and down after `elapsed` seconds.
+fn bounds(before: U256, elapsed: u64) -> (U256, U256) {
+    let up = before * U256::from(MAX_APR_BPS) * U256::from(elapsed) / U256::from(10_000 * YEAR);
+    let down =
+        before * U256::from(MAX_LOSS_BPS) * U256::from(elapsed.min(DAY)) / U256::from(10_000 * DAY);
+    (up, down)
+}
+
+/// The clamp-and-carry rule, from its specification: the beacon side (balance + withdrawals
+/// that arrived - what the pool accounts for) first, clamped to the bounds; then the vault, then
+/// spare ether, into the room left up; a loss beyond the bound after those is carried in the
+/// accounted balance, a gain beyond it below the reported balance (or, when the accounts hold
+/// less than the withdrawals, as withdrawn ether left spare).
+fn settle(r: Settle) -> Settled {
+    let (up, down) = bounds(r.before, r.elapsed);
+    let int = |v: U256| v.to::<u128>() as i128;
+    let backed = r.new_withdrawals.min(r.unaccounted);
+    let spare_held = r.unaccounted - backed;
+    let delta = int(r.balance) + int(backed) - int(r.expected);
+    let (mut from_vault, mut spare) = (U256::ZERO, U256::ZERO);
+    let applied = if delta >= int(up) {
+        int(up)
+    } else {
+        let room = U256::from((int(up) - delta) as u128);
+        from_vault = r.vault.min(room);
+        spare = spare_held.min(room - from_vault);
+        let gains = int(from_vault + spare);
+        delta.max(-int(down) - gains)
+    };
+    let level = U256::from((int(r.expected) + applied) as u128);
+    let credit = backed.min(level);
+    Settled {
+        beacon_balance: level - credit,
+        from_pool: credit + spare,
+        spare,
+        from_vault,
     }
 }
 

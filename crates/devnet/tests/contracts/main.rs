@@ -7,7 +7,10 @@
 //! - `registry`: deposit data roots checked on entry, the activation delay, drops;
 //! - `signatures`: deposit signatures checked on entry (EIP-2537), the verifier against the core;
 //! - `oracle`: reports bounded over time, sweeps, execution-layer rewards;
-//! - `roles`: every function against every role and a stranger;
+//! - `bounds`: moves beyond the bounds clamped and carried, the daily loss rate, spare ether,
+//!   the first depositor and the vault;
+//! - `roles`: every function against every role and a stranger, delayed role grants;
+//! - `deployment`: the constructor's safe minimums off the devnet;
 //! - `invariants`: a property test of the accounting invariants with the real bounds;
 //! - `standins`: the deposit contract and SSV stand-ins and the remaining guards;
 //! - `ceremony`: the devnet key ceremony's files, activated for real;
@@ -18,10 +21,12 @@
 //!   operator states set through the stand-in network's own functions.
 
 mod activation;
+mod bounds;
 mod ceremony;
 mod client;
 mod clusters;
 mod console;
+mod deployment;
 mod funding;
 mod invariants;
 mod oracle;

@@ -242,3 +242,69 @@ async fn forced_ether_does_not_move_the_share_price() {
     .await;
     assert_eq!(minted, parse_ether("1").unwrap());
 }
+
+#[tokio::test]
+async fn the_admin_pauses_deposits_during_an_incident_and_resumes_them() {
+    let devnet = devnet().await;
+    let pool = devnet.pool();
+    let alice = devnet.accounts()[1];
+    devnet
+        .stake(alice, parse_ether("1").unwrap())
+        .await
+        .unwrap();
+    let receipt = pool
+        .setDepositsPaused(true)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let event = receipt
+        .decoded_log::<PoolManager::DepositsPausedSet>()
+        .expect("a DepositsPausedSet event");
+    assert!(event.paused);
+    assert!(pool.depositsPaused().call().await.unwrap());
+    let error = pool
+        .deposit()
+        .from(alice)
+        .value(parse_ether("1").unwrap())
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        explain_revert(&error.as_revert_data().unwrap()).unwrap(),
+        "Deposits are paused by the pool's admin while an incident is looked into."
+    );
+    // Everything else goes on: reports, transfers.
+    devnet
+        .report(3600, 0, U256::ZERO, U256::ZERO)
+        .await
+        .unwrap();
+    let token = PoolETH::new(devnet.deployment.pool_eth, devnet.provider());
+    let receipt = token
+        .transfer(devnet.accounts()[2], parse_ether("0.5").unwrap())
+        .from(alice)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    pool.setDepositsPaused(false)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    devnet
+        .stake(alice, parse_ether("1").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        devnet.totals().await.unwrap().total_pooled_ether,
+        parse_ether("2").unwrap()
+    );
+}

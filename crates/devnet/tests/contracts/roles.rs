@@ -1,5 +1,7 @@
 //! Who may do what: every state-changing function of the pool against every role and a
-//! stranger (one table), and the admin role's two-step transfer with a delay.
+//! stranger (one table), the admin role's two-step transfer with a delay, and role grants that
+//! take effect only after a delay (so a stolen admin key cannot make itself operator and keeper
+//! and activate its own keys before anyone can react).
 
 use alloy::primitives::{Address, U256, aliases::U48, utils::parse_ether};
 use alloy::providers::DynProvider;
@@ -44,6 +46,10 @@ enum Function {
     BeginDefaultAdminTransfer,
     ChangeDefaultAdminDelay,
     ReceiveExecutionRewards,
+    ProposeRoleGrant,
+    ExecuteRoleGrant,
+    CancelRoleGrant,
+    SetDepositsPaused,
 }
 
 /// The matrix: each function and the roles that may call it.
@@ -59,7 +65,12 @@ const MATRIX: &[(Function, &[Role])] = &[
     (Function::SetRunway, &[Role::Operator]),
     (Function::SetReportBounds, &[Role::Admin]),
     (Function::WithdrawFeeReserve, &[Role::Admin]),
-    (Function::GrantRole, &[Role::Admin]),
+    // Closed to everyone: grants go through the proposal and its delay.
+    (Function::GrantRole, &[]),
+    (Function::ProposeRoleGrant, &[Role::Admin]),
+    (Function::ExecuteRoleGrant, &[Role::Admin]),
+    (Function::CancelRoleGrant, &[Role::Admin]),
+    (Function::SetDepositsPaused, &[Role::Admin]),
     (Function::RevokeRole, &[Role::Admin]),
     (Function::BeginDefaultAdminTransfer, &[Role::Admin]),
     (Function::ChangeDefaultAdminDelay, &[Role::Admin]),
@@ -171,6 +182,30 @@ async fn try_call(
             .call()
             .await
             .map(drop),
+        Function::ProposeRoleGrant => pool
+            .proposeRoleGrant(keeper, from)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::ExecuteRoleGrant => pool
+            .executeRoleGrant(keeper, from)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::CancelRoleGrant => pool
+            .cancelRoleGrant(keeper, from)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::SetDepositsPaused => pool
+            .setDepositsPaused(true)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
         Function::ReceiveExecutionRewards => pool
             .receiveExecutionRewards()
             .value(one)
@@ -203,6 +238,7 @@ fn is_access_error(error: &Refusal) -> bool {
                 | PoolManagerErrors::NotOperatorOrKeeper(_)
                 | PoolManagerErrors::NotOperatorOrAdmin(_)
                 | PoolManagerErrors::NotRewardsVault(_)
+                | PoolManagerErrors::RoleGrantDelayed(_)
         )
     )
 }
@@ -227,7 +263,7 @@ async fn every_function_against_every_role() {
     ];
     for (role, holder) in roles {
         pool.revokeRole(role, admin).mined().await;
-        pool.grantRole(role, holder).mined().await;
+        devnet.grant_role(role, holder).await.unwrap();
     }
     let who = [
         (Role::Admin, admin),
@@ -270,9 +306,10 @@ async fn the_admin_role_moves_in_two_steps_after_a_delay() {
         pool.defaultAdminDelay().call().await.unwrap(),
         U48::from(ADMIN_TRANSFER_DELAY)
     );
-    // Not by a plain grant.
+    // Not by a plain grant (closed for every role), nor by a delayed one.
+    pool_devnet::assert_pool_error!(pool.grantRole(admin_role, successor), RoleGrantDelayed);
     pool_devnet::assert_pool_error!(
-        pool.grantRole(admin_role, successor),
+        pool.proposeRoleGrant(admin_role, successor),
         AccessControlEnforcedDefaultAdminRules
     );
     pool.beginDefaultAdminTransfer(successor).mined().await;
@@ -298,4 +335,60 @@ async fn the_admin_role_moves_in_two_steps_after_a_delay() {
         pool.setReportBounds(100, 100).from(admin),
         AccessControlUnauthorizedAccount
     );
+}
+
+#[tokio::test]
+async fn role_grants_take_effect_only_after_their_delay() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    let thief = devnet.accounts()[6];
+    let (operator, keeper) = (
+        pool.OPERATOR_ROLE().call().await.unwrap(),
+        pool.KEEPER_ROLE().call().await.unwrap(),
+    );
+    // A stolen admin key cannot grant at once...
+    pool_devnet::assert_pool_error!(pool.grantRole(keeper, thief), RoleGrantDelayed);
+    // ... only propose, in the open.
+    let receipt = pool.proposeRoleGrant(operator, thief).mined().await;
+    let proposed = receipt
+        .decoded_log::<pool_chain::bindings::PoolManager::RoleGrantProposed>()
+        .expect("a RoleGrantProposed event");
+    pool.proposeRoleGrant(keeper, thief).mined().await;
+    let delay = pool.activationDelay().call().await.unwrap();
+    let block = receipt.block_number.unwrap();
+    let at = devnet.now().await.unwrap();
+    assert_eq!(proposed.readyBlock, block + delay);
+    assert!(proposed.readyAt >= at - 1 + ADMIN_TRANSFER_DELAY);
+    // Not before both delays: the activation delay in blocks (all a registry entry waits) and
+    // the admin transfer delay in seconds.
+    pool_devnet::assert_pool_error!(pool.executeRoleGrant(operator, thief), RoleGrantNotReady);
+    devnet.mine(delay + 1).await.unwrap();
+    pool_devnet::assert_pool_error!(pool.executeRoleGrant(operator, thief), RoleGrantNotReady);
+    devnet.warp(proposed.readyAt).await.unwrap();
+    // Meanwhile the real admin (or anyone who watched the events) cancelled one of them.
+    let cancelled = pool.cancelRoleGrant(keeper, thief).mined().await;
+    assert!(
+        cancelled
+            .decoded_log::<pool_chain::bindings::PoolManager::RoleGrantCancelled>()
+            .is_some()
+    );
+    pool_devnet::assert_pool_error!(pool.executeRoleGrant(keeper, thief), NoPendingGrant);
+    pool.executeRoleGrant(operator, thief).mined().await;
+    assert!(pool.hasRole(operator, thief).call().await.unwrap());
+    assert!(!pool.hasRole(keeper, thief).call().await.unwrap());
+    // Executed once: the proposal is gone.
+    pool_devnet::assert_pool_error!(pool.executeRoleGrant(operator, thief), NoPendingGrant);
+    // The admin role itself moves only by the two-step transfer; a stranger proposes nothing.
+    let admin_role = pool.DEFAULT_ADMIN_ROLE().call().await.unwrap();
+    pool_devnet::assert_pool_error!(
+        pool.proposeRoleGrant(admin_role, thief),
+        AccessControlEnforcedDefaultAdminRules
+    );
+    pool_devnet::assert_pool_error!(
+        pool.proposeRoleGrant(keeper, thief).from(thief),
+        AccessControlUnauthorizedAccount
+    );
+    // Revoking stays immediate.
+    pool.revokeRole(operator, thief).mined().await;
+    assert!(!pool.hasRole(operator, thief).call().await.unwrap());
 }

@@ -36,9 +36,10 @@ pub async fn devnet_with_entries(count: u16) -> Devnet {
     }
     let role = pool.KEEPER_ROLE().call().await.unwrap();
     for account in [KEEPER, KEEPER + 1] {
-        pool.grantRole(role, devnet.accounts()[account])
-            .mined()
-            .await;
+        devnet
+            .grant_role(role, devnet.accounts()[account])
+            .await
+            .unwrap();
     }
     devnet.mine(2).await.unwrap();
     devnet
