@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, openApp, rpc, screenshot, waitForText, ceremonyFiles, depositOnTheSide, stake, poolFigure,
+  launch, openApp, rpc, screenshot, waitForText, ceremonyFiles, depositOnTheSide, frontRunDeposits, stake, poolFigure,
 } from './harness.mjs';
 
 const OPERATOR = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'; // anvil #0: every devnet role
@@ -208,7 +208,10 @@ test('a key deposited on the side by a stranger is refused as front-run; the reg
   const registered = JSON.parse(ceremonyFiles('registered').depositData);
   const victim = registered[Number(first)];
   const theirs = '0x01' + '00'.repeat(11) + STRANGER.slice(2).toLowerCase();
-  await depositOnTheSide(config, STRANGER, '0x' + victim.pubkey, theirs, 1_000_000_000);
+  // Signed by the key, as a ceremony key holder would: only then does it fix the credentials.
+  const signed = frontRunDeposits().find((d) => d.pubkey === victim.pubkey);
+  assert.equal(signed.withdrawal_credentials, theirs.slice(2));
+  await depositOnTheSide(config, STRANGER, '0x' + victim.pubkey, theirs, 1_000_000_000, '0x' + signed.signature);
   await stake(config, STRANGER, 32n * 10n ** 18n);
 
   const { context, page, errors } = await openConsole(OPERATOR);

@@ -158,6 +158,12 @@ export function ceremonyFiles(which) {
   };
 }
 
+/** What the holder of each registered ceremony key would sign to front-run it: 1 ETH to the
+ * credentials of anvil's account #8, signed by the key (`pool-devnet` writes them). */
+export function frontRunDeposits() {
+  return JSON.parse(readFileSync(`${process.env.CEREMONY_DIR}/front-run.json`, 'utf8'));
+}
+
 const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
 const hex = (text) => Buffer.from(text.replace(/^0x/, ''), 'hex');
 
@@ -174,13 +180,12 @@ export function depositDataRoot(pubkey, credentials, amountGwei, signature) {
 
 /** A beacon deposit of `amountGwei` for `pubkey` to `credentials`, sent by `from` straight to the
  * deposit contract the pool uses (what a ceremony key holder front-running the pool does). */
-export async function depositOnTheSide(config, from, pubkey, credentials, amountGwei) {
+export async function depositOnTheSide(config, from, pubkey, credentials, amountGwei, signature = '0x' + '11'.repeat(96)) {
   const word = (v) => BigInt(v).toString(16).padStart(64, '0');
   const bytes = (h) => {
     const raw = h.replace(/^0x/, '');
     return word(raw.length / 2) + raw.padEnd(Math.ceil(raw.length / 64) * 64, '0');
   };
-  const signature = '0x' + '11'.repeat(96);
   const root = depositDataRoot(pubkey, credentials, amountGwei, signature);
   const args = [pubkey, credentials, signature];
   let offset = 4 * 32;

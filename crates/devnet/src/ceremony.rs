@@ -151,6 +151,30 @@ pub fn run(plan: &CeremonyPlan) -> Ceremony {
     }
 }
 
+/// What the holder of ceremony key `nonce` would sign to front-run the pool: a deposit of
+/// `amount_gwei` to `credentials`, signed by the key for the devnet (the beacon chain would let
+/// it fix the key's credentials). For the end-to-end tests' stranger.
+pub fn side_deposit(
+    nonce: u64,
+    credentials: alloy::primitives::B256,
+    amount_gwei: u64,
+) -> DepositDataJson {
+    let key = SecretKey::from_seed(&seed64(&format!("validator {nonce}")));
+    let message = pool_core::deposit::DepositMessage {
+        pubkey: alloy::primitives::FixedBytes(key.public_key()),
+        withdrawal_credentials: credentials,
+        amount: amount_gwei,
+    };
+    let signature = key.sign(message.signing_root(ForkVersion::DEVNET).as_slice());
+    let data = pool_core::deposit::DepositData {
+        pubkey: message.pubkey,
+        withdrawal_credentials: credentials,
+        amount: amount_gwei,
+        signature: alloy::primitives::FixedBytes(signature),
+    };
+    DepositDataJson::new(&data, ForkVersion::DEVNET, "devnet")
+}
+
 fn seed64(label: &str) -> [u8; 64] {
     let mut seed = [0u8; 64];
     seed[..32].copy_from_slice(&Sha256::digest(format!(

@@ -64,6 +64,16 @@ async fn main() -> anyhow::Result<()> {
     if let (Some(dir), Some(ceremony)) = (value("--ceremony-out"), &devnet.ceremony) {
         let dir = Path::new(dir);
         write_ceremony(dir, ceremony)?;
+        // What a ceremony key holder would sign to front-run each registered key: 1 ETH to the
+        // credentials of anvil's account #8 (the end-to-end tests' stranger).
+        let stranger = pool_core::deposit::eth1_withdrawal_credentials(devnet.accounts()[8]);
+        let side: Vec<_> = (0..ceremony.validators.len() as u64)
+            .map(|nonce| pool_devnet::ceremony::side_deposit(nonce, stranger, 1_000_000_000))
+            .collect();
+        std::fs::write(
+            dir.join("front-run.json"),
+            serde_json::to_string_pretty(&side)?,
+        )?;
         // A second ceremony, not registered: what the operator imports in the console.
         let registered = ceremony.validators.len() as u64;
         let plan = pool_devnet::ceremony_plan(&devnet.deployment, registered, NEXT_CEREMONY);
