@@ -203,7 +203,8 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let owner = Owner::new();
     let eth = U256::from(10u64).pow(U256::from(18));
-    let snapshot = PoolManager::Snapshot {
+    type Snapshot = <PoolManager::snapshotCall as alloy_sol_types::SolCall>::Return;
+    let snapshot = Snapshot {
         blockNumber: U256::from(42),
         totalPooledEther: eth * U256::from(11),
         totalShares: eth * U256::from(10),
