@@ -36,26 +36,6 @@ impl Keeper {
         }
         let plan = match self.plan(head).await {
             Ok(plan) => plan,
-            Err(PlanRefusal::Simulation(error))
-                if error.contract_error().is_some_and(is_stale_cluster) =>
-            {
-                // The SSV network holds another snapshot than the events gave (a cluster event
-                // the scan missed, a reorganisation): scan it anew, once.
-                let ids = self.next_operator_ids(first).await;
-                self.planner.forget_cluster(&ids);
-                match self.plan(head).await {
-                    Err(PlanRefusal::Simulation(again))
-                        if again.contract_error().is_some_and(is_stale_cluster) =>
-                    {
-                        if let Ok(mut figures) = self.figures.lock() {
-                            figures.stale_cluster_rounds += 1;
-                        }
-                        return Ok(Decision::ClusterStale { operator_ids: ids });
-                    }
-                    Ok(plan) => plan,
-                    Err(refusal) => return self.decide(refusal, first).await,
-                }
-            }
             Err(refusal) => return self.decide(refusal, first).await,
         };
         for (pubkey, deposit) in &plan.ignored {
@@ -90,16 +70,6 @@ impl Keeper {
         self.planner
             .plan_at(&self.reader, self.beacon.as_ref(), self.account, None, head)
             .await
-    }
-
-    /// The operator set of registry entry `index` as the planner last read it.
-    async fn next_operator_ids(&self, index: u64) -> Vec<u64> {
-        self.planner
-            .registry()
-            .entries
-            .get(&index)
-            .map(|e| e.data.operatorIds.clone())
-            .unwrap_or_default()
     }
 
     async fn send_plan(&mut self, plan: ActivationPlan) -> anyhow::Result<Decision> {
@@ -183,6 +153,12 @@ impl Keeper {
                         pubkey: check.pubkey,
                     },
                 }
+            }
+            PlanRefusal::ClusterStale { operator_ids } => {
+                if let Ok(mut figures) = self.figures.lock() {
+                    figures.stale_cluster_rounds += 1;
+                }
+                Decision::ClusterStale { operator_ids }
             }
             PlanRefusal::InvalidEntry { index, problem } => {
                 self.stopped = true;
@@ -307,15 +283,6 @@ impl Keeper {
         self.log.line(event, &message, fields);
         true
     }
-}
-
-fn is_stale_cluster(error: &ContractError) -> bool {
-    matches!(
-        error,
-        ContractError::Ssv(
-            pool_chain::revert::SsvNetwork::SsvNetworkErrors::IncorrectClusterState(_)
-        )
-    )
 }
 
 fn now() -> u64 {

@@ -409,3 +409,53 @@ async fn keys_the_finalized_beacon_state_shows_are_refused() {
 async fn keeper_fresh(devnet: &Devnet) -> pool_keeper::Keeper {
     keeper(devnet, KEEPER, false).await.unwrap()
 }
+
+#[tokio::test]
+async fn a_cluster_snapshot_the_network_refuses_is_scanned_anew() {
+    let devnet = devnet_with_entries(2).await;
+    stake(&devnet, "32").await;
+    let client = client(&devnet);
+    let keeper_account = devnet.accounts()[KEEPER];
+    let mut planner = planner(&devnet);
+    let before = rpc(&devnet, "evm_snapshot", json!([])).await;
+    // One activation: its SSV events give the cluster's next snapshot, which the planner's
+    // cursor keeps.
+    let plan = planner
+        .plan(&client, NO_BEACON, keeper_account, None)
+        .await
+        .unwrap();
+    let sent = devnet
+        .provider()
+        .send_transaction(
+            TransactionRequest::default()
+                .with_from(keeper_account)
+                .with_to(*devnet.pool().address())
+                .with_input(plan.calldata.clone())
+                .with_gas_limit(3_000_000),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(sent.status());
+    stake(&devnet, "32").await;
+    let second = planner
+        .plan(&client, NO_BEACON, keeper_account, None)
+        .await
+        .unwrap();
+    assert_eq!(second.cluster.validator_count, 1);
+    // A reorganisation takes the activation away; the chain grows past the cursor with no
+    // cluster event: the snapshot held is one the network never had.
+    assert_eq!(
+        rpc(&devnet, "evm_revert", json!([before])).await,
+        json!(true)
+    );
+    devnet.mine(10).await.unwrap();
+    let replanned = planner
+        .plan(&client, NO_BEACON, keeper_account, None)
+        .await
+        .unwrap();
+    assert_eq!((replanned.first, replanned.count()), (0, 1));
+    assert_eq!(replanned.cluster.validator_count, 0, "scanned anew");
+}

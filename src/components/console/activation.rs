@@ -250,6 +250,7 @@ fn refusal_words(refusal: &PlanRefusal) -> String {
         PlanRefusal::BeaconNeeded => "Refused: config.json names no \"beaconUrl\". Without a beacon node, keys deposited before the pool existed (or waiting in the beacon chain's pending deposits) cannot be checked, so nothing is activated on this network.".into(),
         PlanRefusal::Beacon(e) => format!("The beacon node could not be asked about the keys, so nothing was prepared: {e}."),
         PlanRefusal::Simulation(e) => format!("The activation would fail, so it was not prepared: {}", crate::errors::describe_tx(e)),
+        PlanRefusal::ClusterStale { operator_ids } => format!("The SSV network refuses the snapshot of cluster {operator_ids:?} rebuilt from its events, even after a fresh scan: nothing was prepared. Check the cluster's latest events (an event this version does not read?)."),
         PlanRefusal::TooLarge { bytes, .. } => format!("One validator's activation is {bytes} bytes: more than a node accepts."),
         PlanRefusal::Chain(e) => format!("Could not prepare the activation: {}", crate::errors::describe_chain(e)),
         PlanRefusal::Scan(e) => format!("Could not prepare the activation: {e}"),

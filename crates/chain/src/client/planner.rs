@@ -130,6 +130,9 @@ pub enum PlanRefusal {
     Beacon(BeaconError),
     /// The call would revert (the contract's error decoded), or could not be simulated.
     Simulation(TxError),
+    /// The SSV network refuses the cluster snapshot of `operator_ids` rebuilt from its events,
+    /// even after a fresh scan: a person must look (an event the scan does not decode?).
+    ClusterStale { operator_ids: Vec<u64> },
     /// Even one validator's call exceeds what a node accepts (bytes or gas).
     TooLarge { bytes: usize, gas: Option<u64> },
     /// A read failed.
@@ -173,11 +176,14 @@ pub struct ActivationPlanner {
     registry: RegistryCursor,
     deposits: Option<DepositCursor>,
     clusters: HashMap<Vec<u64>, ClusterCursor>,
+    /// The operator set of the last plan's first entry.
+    last_operator_ids: Vec<u64>,
 }
 
 impl ActivationPlanner {
     pub fn new(config: PlannerConfig) -> Self {
         ActivationPlanner {
+            last_operator_ids: Vec::new(),
             registry: RegistryCursor::new(config.pool, config.deployment_block),
             config,
             addresses: None,
@@ -229,8 +235,33 @@ impl ActivationPlanner {
         self.plan_at(client, beacon, from, wanted, block).await
     }
 
-    /// [`plan`](Self::plan) with every read at `block`.
+    /// [`plan`](Self::plan) with every read at `block`. A cluster snapshot the SSV network
+    /// refuses (`IncorrectClusterState`: an event the scan missed, a reorganisation) is scanned
+    /// anew once; still refused, it is [`PlanRefusal::ClusterStale`], never retried quietly.
     pub async fn plan_at(
+        &mut self,
+        client: &RpcClient,
+        beacon: Option<&impl BeaconApi>,
+        from: Address,
+        wanted: Option<u64>,
+        block: u64,
+    ) -> Result<ActivationPlan, PlanRefusal> {
+        match self.plan_once(client, beacon, from, wanted, block).await {
+            Err(PlanRefusal::Simulation(error)) if is_stale_cluster(&error) => {
+                let ids = self.last_operator_ids.clone();
+                self.forget_cluster(&ids);
+                match self.plan_once(client, beacon, from, wanted, block).await {
+                    Err(PlanRefusal::Simulation(again)) if is_stale_cluster(&again) => {
+                        Err(PlanRefusal::ClusterStale { operator_ids: ids })
+                    }
+                    other => other,
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn plan_once(
         &mut self,
         client: &RpcClient,
         beacon: Option<&impl BeaconApi>,
@@ -275,6 +306,7 @@ impl ActivationPlanner {
             Some(entry) => entry.operator_ids.clone(),
             None => Vec::new(),
         };
+        self.last_operator_ids = ids.clone();
         let funding = if ids.is_empty() {
             U256::ZERO
         } else {
@@ -441,6 +473,15 @@ impl ActivationPlanner {
             }
         }
     }
+}
+
+fn is_stale_cluster(error: &TxError) -> bool {
+    matches!(
+        error.contract_error(),
+        Some(crate::revert::ContractError::Ssv(
+            crate::revert::SsvNetwork::SsvNetworkErrors::IncorrectClusterState(_)
+        ))
+    )
 }
 
 /// What [`check_keys`] checks against.
