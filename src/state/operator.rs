@@ -125,12 +125,7 @@ impl Activatable {
         let candidates: Vec<Candidate> = reading
             .pending
             .iter()
-            .map(|e| Candidate {
-                index: e.index,
-                operator_ids: e.operator_ids.clone(),
-                ready_at: e.ready_at,
-                matches_registry: e.matches_registry,
-            })
+            .map(|e| e.candidate())
             .collect();
         Some(
             choose(&Facts {

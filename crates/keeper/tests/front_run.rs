@@ -56,6 +56,29 @@ fn client(devnet: &Devnet) -> RpcClient {
 
 const NO_BEACON: Option<&BeaconHttp> = None;
 
+/// Sends `calldata` to the pool from `from` with a fixed gas limit (no estimate: a call that
+/// reverts is still mined), and its receipt.
+async fn send_as(
+    devnet: &Devnet,
+    from: Address,
+    calldata: &Bytes,
+) -> alloy::rpc::types::TransactionReceipt {
+    devnet
+        .provider()
+        .send_transaction(
+            TransactionRequest::default()
+                .with_from(from)
+                .with_to(*devnet.pool().address())
+                .with_input(calldata.clone())
+                .with_gas_limit(3_000_000),
+        )
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_deposit_after_the_plans_block_reverts_the_activation_and_the_key_is_never_sent() {
     let devnet = devnet_with_entries(1).await;
@@ -106,20 +129,7 @@ async fn a_deposit_after_the_plans_block_reverts_the_activation_and_the_key_is_n
             _
         )))
     ));
-    let sent = devnet
-        .provider()
-        .send_transaction(
-            TransactionRequest::default()
-                .with_from(keeper_account)
-                .with_to(*devnet.pool().address())
-                .with_input(plan.calldata.clone())
-                .with_gas_limit(2_000_000),
-        )
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let sent = send_as(&devnet, keeper_account, &plan.calldata).await;
     assert!(!sent.status(), "mined and reverted");
 
     // The keeper's next round finds the key and stops: never sent, however often it runs.
@@ -424,20 +434,7 @@ async fn a_cluster_snapshot_the_network_refuses_is_scanned_anew() {
         .plan(&client, NO_BEACON, keeper_account, None)
         .await
         .unwrap();
-    let sent = devnet
-        .provider()
-        .send_transaction(
-            TransactionRequest::default()
-                .with_from(keeper_account)
-                .with_to(*devnet.pool().address())
-                .with_input(plan.calldata.clone())
-                .with_gas_limit(3_000_000),
-        )
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let sent = send_as(&devnet, keeper_account, &plan.calldata).await;
     assert!(sent.status());
     stake(&devnet, "32").await;
     let second = planner

@@ -322,12 +322,7 @@ impl ActivationPlanner {
         };
         let candidates: Vec<Candidate> = pending
             .iter()
-            .map(|e| Candidate {
-                index: e.index,
-                operator_ids: e.operator_ids.clone(),
-                ready_at: e.ready_at,
-                matches_registry: e.matches_registry,
-            })
+            .map(|e| e.candidate())
             .collect();
         let choice = choose(&Facts {
             block,

@@ -222,6 +222,18 @@ pub struct PendingEntry {
     pub matches_registry: bool,
 }
 
+impl PendingEntry {
+    /// The entry as the activation rules take it.
+    pub fn candidate(&self) -> pool_core::activation::Candidate {
+        pool_core::activation::Candidate {
+            index: self.index,
+            operator_ids: self.operator_ids.clone(),
+            ready_at: self.ready_at,
+            matches_registry: self.matches_registry,
+        }
+    }
+}
+
 /// The entries of `view` from `first_pending` (the pool's `activatedValidators`) on, with their
 /// readiness and their check against the registry's hash chain, read in one batch of
 /// `getValidator` (the entry before the first pending one too, whose link the chain starts
