@@ -3,9 +3,9 @@
 use alloy::primitives::{Bytes, U256};
 use alloy::providers::Provider;
 use alloy::sol_types::SolCall;
-use pool_chain::bindings::PoolManager::{self, PoolManagerErrors, ValidatorData};
+use pool_chain::bindings::PoolManager::{self, PoolManagerErrors};
 use pool_chain::client::tx::{self, TxError};
-use pool_chain::client::{ChainError, MAX_LOG_WINDOW, deposit_count, registry_entries};
+use pool_chain::client::{ChainError, deposit_count};
 use pool_chain::revert::ContractError;
 use pool_chain::rpc::TxRequest;
 use pool_core::deposit::DEPOSIT_WEI;
@@ -151,26 +151,6 @@ impl Keeper {
                 reason: "the activation reverted on chain; re-reading".into(),
             }
         })
-    }
-
-    /// The registry entries `first..first + count` as registered (the pool's events read by
-    /// [`pool_chain::client::registry_entries`]: an index dropped and registered again counts
-    /// its last entry).
-    pub(crate) async fn registry_entries(
-        &self,
-        first: u64,
-        count: u64,
-        head: u64,
-    ) -> anyhow::Result<Vec<ValidatorData>> {
-        let view = registry_entries(
-            &self.reader,
-            self.pool,
-            (self.deployment_block, head),
-            MAX_LOG_WINDOW,
-        )
-        .await?;
-        view.range(first, count)
-            .map_err(|index| anyhow::anyhow!("no ValidatorRegistered event for entry {index}"))
     }
 
     /// The decision for a simulation that reverted.

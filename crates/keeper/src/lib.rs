@@ -15,6 +15,7 @@ pub mod log;
 pub mod metrics;
 pub mod options;
 pub mod oracle;
+pub mod send;
 pub mod signer;
 
 pub use decision::{Decision, Idle};

@@ -19,6 +19,10 @@ pub struct Figures {
     pub last_decision: String,
     pub rounds: u64,
     pub errors: u64,
+    /// Transactions sent again with higher fees because they waited too long.
+    pub fee_bumps: u64,
+    /// Sends that ended without a mined transaction (dropped, replaced, given up).
+    pub sends_unmined: u64,
 }
 
 pub type SharedFigures = Arc<Mutex<Figures>>;
@@ -70,6 +74,10 @@ impl Figures {
         out.push_str(&format!(
             "# HELP keeper_rounds_total Rounds run.\n# TYPE keeper_rounds_total counter\nkeeper_rounds_total {}\n# HELP keeper_errors_total Rounds that failed.\n# TYPE keeper_errors_total counter\nkeeper_errors_total {}\n",
             self.rounds, self.errors
+        ));
+        out.push_str(&format!(
+            "# HELP keeper_fee_bumps_total Transactions sent again with higher fees (same nonce) after waiting too long.\n# TYPE keeper_fee_bumps_total counter\nkeeper_fee_bumps_total {}\n# HELP keeper_sends_unmined_total Sends that ended unmined: dropped by the node, replaced, or given up at the deadline.\n# TYPE keeper_sends_unmined_total counter\nkeeper_sends_unmined_total {}\n",
+            self.fee_bumps, self.sends_unmined
         ));
         out
     }

@@ -31,7 +31,9 @@ pub use operations::{FeeAsset, Operations, PoolAddresses, funding_quote, read_op
 pub use operators::{
     OperatorKey, OperatorProblem, OperatorState, operator_key_text, operator_keys, operator_states,
 };
-pub use registry::{PendingEntry, RegistryEntry, RegistryView, pending_entries, registry_entries};
+pub use registry::{
+    PendingEntry, RegistryCursor, RegistryEntry, RegistryView, pending_entries, registry_entries,
+};
 pub use roles::{Roles, role_id, roles};
 pub use scan::{MAX_LOG_WINDOW, ScanError, scan_logs};
 pub use ssv::{SsvViews, cluster_balance, fee_schedule, scan_clusters, ssv_registered};

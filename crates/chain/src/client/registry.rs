@@ -132,6 +132,90 @@ pub async fn registry_entries(
     Ok(view)
 }
 
+/// The registry kept across reads, for a program that reads it every round (the keeper): a
+/// refresh reads only the blocks after those read before. Events older than the reorg margin
+/// are applied for good; the newest `margin` blocks are read again at every refresh and applied
+/// over a copy, so an event a reorganisation removed or replaced there is never kept.
+#[derive(Debug, Clone)]
+pub struct RegistryCursor {
+    pool: Address,
+    /// The registry as the events of blocks before `next` leave it: final.
+    settled: RegistryView,
+    /// The first block not applied to `settled`.
+    next: u64,
+    /// `settled` with the events of the blocks above it as last read.
+    current: RegistryView,
+}
+
+impl RegistryCursor {
+    /// A cursor over `pool`'s registry from `from_block` (its deployment block) on.
+    pub fn new(pool: Address, from_block: u64) -> Self {
+        RegistryCursor {
+            pool,
+            settled: RegistryView::default(),
+            next: from_block,
+            current: RegistryView::default(),
+        }
+    }
+
+    /// The first block the next refresh reads.
+    pub fn next_block(&self) -> u64 {
+        self.next
+    }
+
+    /// The registry up to `head`: blocks from the last settled one on are read (windows of at
+    /// most `max_window`), the events of blocks up to `head - margin` become final. On error
+    /// nothing changes.
+    pub async fn refresh(
+        &mut self,
+        client: &RpcClient,
+        head: u64,
+        max_window: u64,
+        margin: u64,
+    ) -> Result<&RegistryView, ScanError> {
+        if self.next > head {
+            // The head went back (a reorganisation deeper than the blocks above the settled
+            // view, or another node): what is settled stands, the rest is not known.
+            self.current = self.settled.clone();
+            return Ok(&self.current);
+        }
+        let mut found: Vec<RawLog> = Vec::new();
+        let pool = self.pool;
+        scan_logs(
+            client,
+            self.next,
+            head,
+            max_window,
+            |range| registry_filters(pool, range),
+            |_, logs| found.extend(logs.into_iter().flatten()),
+        )
+        .await?;
+        found.sort_by_key(position);
+        let settle_to = head.saturating_sub(margin);
+        let mut current = None;
+        for log in &found {
+            let block = log.block_number.map_or(u64::MAX, |b| b.to::<u64>());
+            if block <= settle_to {
+                self.settled.apply(log);
+            } else {
+                current
+                    .get_or_insert_with(|| self.settled.clone())
+                    .apply(log);
+            }
+        }
+        if settle_to >= self.next {
+            self.next = settle_to + 1;
+        }
+        self.current = current.unwrap_or_else(|| self.settled.clone());
+        Ok(&self.current)
+    }
+
+    /// The registry as the last refresh left it.
+    pub fn view(&self) -> &RegistryView {
+        &self.current
+    }
+}
+
 /// A registry entry waiting for activation, with what the console needs to say about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingEntry {
