@@ -1,7 +1,7 @@
 //! The keeper's connection to the chain: a reader (the client layer's `RpcClient`), a signing
 //! provider for its own transactions, and the pool's addresses as the pool itself states them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use alloy::network::EthereumWallet;
@@ -56,12 +56,20 @@ impl std::error::Error for StartError {}
 pub struct Duties {
     pub activation: bool,
     pub oracle: bool,
+    /// Cluster upkeep (`fundCluster` from the fee reserve): the keeper role too.
+    pub upkeep: bool,
 }
 
 impl Duties {
     pub const ACTIVATION: Duties = Duties {
         activation: true,
         oracle: false,
+        upkeep: false,
+    };
+    pub const ORACLE: Duties = Duties {
+        activation: false,
+        oracle: true,
+        upkeep: false,
     };
 }
 
@@ -100,6 +108,8 @@ pub struct Keeper {
     clusters: ClusterCache,
     /// The pool's registry as its events leave it, read incrementally.
     registry: RegistryCursor,
+    /// Clusters whose fee-reserve alert was logged (once, until the reserve can pay).
+    pub(crate) upkeep_alerted: HashSet<Vec<u64>>,
 }
 
 /// The pool's cluster snapshots, per operator set, and the first block not read yet.
@@ -160,7 +170,7 @@ impl Keeper {
             ))
         };
         let mut needed = Vec::new();
-        if duties.activation {
+        if duties.activation || duties.upkeep {
             needed.push((
                 pool.KEEPER_ROLE().call().await.map_err(read)?,
                 "KEEPER_ROLE",
@@ -211,6 +221,7 @@ impl Keeper {
                 latest: HashMap::new(),
             },
             registry: RegistryCursor::new(config.pool_manager, config.deployment_block),
+            upkeep_alerted: HashSet::new(),
         })
     }
 

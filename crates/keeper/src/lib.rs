@@ -17,6 +17,7 @@ pub mod options;
 pub mod oracle;
 pub mod send;
 pub mod signer;
+pub mod upkeep;
 
 pub use decision::{Decision, Idle};
 pub use keeper::Keeper;

@@ -229,10 +229,7 @@ async fn reports_move_the_price_by_rewards_and_not_by_sweeps() {
             format: LogFormat::Json,
         },
         figures,
-        Duties {
-            activation: false,
-            oracle: true,
-        },
+        Duties::ORACLE,
     )
     .await
     .unwrap();
@@ -341,10 +338,7 @@ async fn the_oracle_duty_needs_the_oracle_role() {
             format: LogFormat::Text,
         },
         Arc::new(Mutex::new(Figures::default())),
-        Duties {
-            activation: false,
-            oracle: true,
-        },
+        Duties::ORACLE,
     )
     .await;
     match refused {
@@ -422,10 +416,7 @@ async fn only_the_pools_settled_validators_count_and_the_slot_time_reads_either_
             format: LogFormat::Json,
         },
         Arc::default(),
-        Duties {
-            activation: false,
-            oracle: true,
-        },
+        Duties::ORACLE,
     )
     .await
     .unwrap();
