@@ -207,3 +207,46 @@ impl Options {
         Ok(Some(options))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options> {
+        let mut all = vec!["--config".to_string(), "c.json".to_string()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        Options::parse(&all).map(|o| o.expect("not --help"))
+    }
+
+    #[test]
+    fn the_upkeep_duty_and_the_send_settings() {
+        let plain = parse(&[]).unwrap();
+        assert!(plain.activation && plain.upkeep_days.is_none());
+        assert_eq!(
+            (plain.send_deadline_seconds, plain.bump_after_seconds),
+            (600, 60)
+        );
+        // --upkeep-days alone is the upkeep duty alone.
+        let upkeep = parse(&["--upkeep-days", "12.5"]).unwrap();
+        assert_eq!(upkeep.upkeep_days, Some(12.5));
+        assert!(!upkeep.activation);
+        let both = parse(&["--duty", "upkeep", "--duty", "activation"]).unwrap();
+        assert_eq!(both.upkeep_days, Some(30.0));
+        assert!(both.activation);
+        let sends = parse(&["--send-deadline", "120", "--bump-after", "24"]).unwrap();
+        assert_eq!(
+            (sends.send_deadline_seconds, sends.bump_after_seconds),
+            (120, 24)
+        );
+        for bad in [
+            &["--upkeep-days", "0"][..],
+            &["--upkeep-days", "-3"],
+            &["--upkeep-days", "NaN"],
+            &["--send-deadline", "0"],
+            &["--bump-after", "x"],
+            &["--duty", "liquidate"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}
