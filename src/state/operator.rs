@@ -122,11 +122,7 @@ impl Activatable {
         let funding = cluster
             .fees
             .funding_per_validator(reading.ops.runway, reading.ops.fee_asset.precision());
-        let candidates: Vec<Candidate> = reading
-            .pending
-            .iter()
-            .map(|e| e.candidate())
-            .collect();
+        let candidates: Vec<Candidate> = reading.pending.iter().map(|e| e.candidate()).collect();
         Some(
             choose(&Facts {
                 block: reading.ops.block,

@@ -22,7 +22,8 @@ pub struct NetworkConfig {
     pub pool_manager: Address,
     /// The poolETH token contract.
     pub pool_eth: Address,
-    /// Block the pool was deployed at: where event history starts (0 when unknown).
+    /// Block the pool was deployed at: where event history starts. Required (not 0) on every
+    /// chain but the devnet: a scan from block 0 of a real chain reads millions of empty blocks.
     #[serde(default)]
     pub deployment_block: u64,
     /// How often the page reads the chain while visible, in milliseconds (default 4000).
@@ -32,8 +33,8 @@ pub struct NetworkConfig {
     /// for mainnet, Hoodi, Sepolia and Holesky by chain id, required for any other network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genesis_fork_version: Option<alloy_primitives::FixedBytes<4>>,
-    /// The block the SSV network was deployed at: where scans for operators start (0 when
-    /// unknown; later is only faster).
+    /// The block the SSV network was deployed at: where scans for operators and clusters start;
+    /// known for mainnet and Hoodi by chain id, required for any other chain but the devnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssv_genesis_block: Option<u64>,
     /// A beacon node's standard REST API (optional): the activation check asks its finalized
@@ -41,6 +42,18 @@ pub struct NetworkConfig {
     /// Without it, activation is refused on every chain but the devnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beacon_url: Option<String>,
+}
+
+/// The devnet's chain id (anvil's): the one chain whose history may start at block 0.
+pub const DEVNET_CHAIN_ID: u64 = 31_337;
+
+/// The SSV network's deployment block on the networks it publishes (BRIEF "Networks").
+fn known_ssv_genesis(chain_id: u64) -> Option<u64> {
+    match chain_id {
+        1 => Some(17_507_487),
+        560_048 => Some(1_065),
+        _ => None,
+    }
 }
 
 /// Why a `config.json` cannot be used, naming the field at fault.
@@ -120,6 +133,29 @@ impl NetworkConfig {
         {
             return invalid("refreshIntervalMs", "must be between 250 and 600000");
         }
+        if self.chain_id != DEVNET_CHAIN_ID {
+            if self.deployment_block == 0 {
+                return invalid(
+                    "deploymentBlock",
+                    "is 0: put the block the PoolManager was deployed in (every history scan starts there; from 0 it would read the whole chain)",
+                );
+            }
+            match self.ssv_genesis_block.or(known_ssv_genesis(self.chain_id)) {
+                None => {
+                    return invalid(
+                        "ssvGenesisBlock",
+                        "is missing: put the block the SSV network was deployed in on this chain",
+                    );
+                }
+                Some(0) => {
+                    return invalid(
+                        "ssvGenesisBlock",
+                        "is 0: put the block the SSV network was deployed in on this chain",
+                    );
+                }
+                Some(_) => {}
+            }
+        }
         Ok(())
     }
 
@@ -137,9 +173,12 @@ impl NetworkConfig {
             })
     }
 
-    /// Where the SSV network's history starts (0 when not configured).
+    /// Where the SSV network's history starts: the configured block, else the known network's
+    /// of this chain id, else 0 (the devnet, which [`NetworkConfig::validate`] alone allows).
     pub fn ssv_genesis_block(&self) -> u64 {
-        self.ssv_genesis_block.unwrap_or(0)
+        self.ssv_genesis_block
+            .or(known_ssv_genesis(self.chain_id))
+            .unwrap_or(0)
     }
 
     /// The chain id as the `0x`-prefixed hex the wallet RPC methods use.
@@ -191,7 +230,7 @@ mod tests {
     fn a_bad_value_is_named() {
         let good = serde_json::json!({"chainId": 1, "chainName": "Mainnet", "rpcUrl": "https://rpc.example",
             "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"});
+            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be", "deploymentBlock": 21000000});
         assert!(NetworkConfig::from_json(&good.to_string()).is_ok());
         let with = |key: &str, value: serde_json::Value| {
             let mut config = good.clone();
@@ -227,7 +266,7 @@ mod tests {
     fn the_fork_version_is_configured_or_known_by_chain() {
         let base = serde_json::json!({"chainId": 560048, "chainName": "Hoodi", "rpcUrl": "https://rpc.example",
             "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"});
+            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be", "deploymentBlock": 5000});
         let config =
             |value: serde_json::Value| NetworkConfig::from_json(&value.to_string()).unwrap();
         assert_eq!(
@@ -241,8 +280,59 @@ mod tests {
         assert_eq!(config(other).fork_version(), Some(ForkVersion::DEVNET));
     }
 
+    /// A real chain's history never starts at block 0: the pool's deployment block is required
+    /// on every chain but the devnet, and so is the SSV network's unless known by chain id.
+    #[test]
+    fn history_from_block_0_is_the_devnets_alone() {
+        let base = serde_json::json!({"chainId": 11155111, "chainName": "Sepolia", "rpcUrl": "https://rpc.example",
+            "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"});
+        let with = |pairs: &[(&str, serde_json::Value)]| {
+            let mut config = base.clone();
+            for (key, value) in pairs {
+                config[*key] = value.clone();
+            }
+            config.to_string()
+        };
+        assert_eq!(field_at_fault(&with(&[])), "deploymentBlock");
+        assert_eq!(
+            field_at_fault(&with(&[("deploymentBlock", 0.into())])),
+            "deploymentBlock"
+        );
+        assert_eq!(
+            field_at_fault(&with(&[("deploymentBlock", 7.into())])),
+            "ssvGenesisBlock"
+        );
+        assert_eq!(
+            field_at_fault(&with(&[
+                ("deploymentBlock", 7.into()),
+                ("ssvGenesisBlock", 0.into())
+            ])),
+            "ssvGenesisBlock"
+        );
+        let sepolia = NetworkConfig::from_json(&with(&[
+            ("deploymentBlock", 7.into()),
+            ("ssvGenesisBlock", 3.into()),
+        ]))
+        .unwrap();
+        assert_eq!(sepolia.ssv_genesis_block(), 3);
+        // Mainnet and Hoodi: the SSV network's block is known.
+        let mainnet = NetworkConfig::from_json(&with(&[
+            ("chainId", 1.into()),
+            ("deploymentBlock", 21_000_000.into()),
+        ]))
+        .unwrap();
+        assert_eq!(mainnet.ssv_genesis_block(), 17_507_487);
+        // The devnet starts at 0.
+        let devnet = NetworkConfig::from_json(&with(&[("chainId", 31337.into())])).unwrap();
+        assert_eq!(
+            (devnet.deployment_block, devnet.ssv_genesis_block()),
+            (0, 0)
+        );
+    }
+
     /// The example configs in `config/` parse, and are refused until the pool's own addresses
-    /// are filled in.
+    /// and its deployment block are filled in.
     #[test]
     fn the_examples_need_only_the_pools_addresses() {
         for (name, text) in [
@@ -253,6 +343,12 @@ mod tests {
             let mut filled: serde_json::Value = serde_json::from_str(text).unwrap();
             filled["poolManager"] = "0x5FbDB2315678afecb367f032d93F642f64180aa3".into();
             filled["poolEth"] = "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be".into();
+            assert_eq!(
+                field_at_fault(&filled.to_string()),
+                "deploymentBlock",
+                "{name}"
+            );
+            filled["deploymentBlock"] = 21_000_000.into();
             assert!(
                 NetworkConfig::from_json(&filled.to_string()).is_ok(),
                 "{name}"

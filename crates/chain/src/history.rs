@@ -30,7 +30,9 @@ pub enum Topic {
 
 /// Plans `eth_getLogs` ranges over `from..=to`: public RPCs cap the range a request may cover
 /// (and answer with an error past it), so the scan asks for at most `max_window` blocks, halves
-/// the window after an error and grows it back after each success.
+/// the window after a refusal ([`LogScan::failed`]) and grows it back after each success. A rate
+/// limit ([`LogScan::rate_limited`]: HTTP 429, "limit exceeded") says nothing of the range: the
+/// same range is asked again after a pause that doubles while the limit lasts.
 ///
 /// ```
 /// use pool_chain::history::LogScan;
@@ -44,6 +46,11 @@ pub enum Topic {
 /// assert_eq!(scan.next_range(), Some((96, 99)));
 /// scan.succeeded();
 /// assert_eq!(scan.next_range(), None);
+///
+/// let mut scan = LogScan::new(0, 99, 64);
+/// assert_eq!(scan.rate_limited(), Ok(500));     // HTTP 429: wait, same range
+/// assert_eq!(scan.rate_limited(), Ok(1_000));
+/// assert_eq!(scan.next_range(), Some((0, 63)));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogScan {
@@ -52,7 +59,16 @@ pub struct LogScan {
     window: u64,
     max_window: u64,
     done: bool,
+    /// Rate limits in a row on the current range.
+    rate_limits: u32,
 }
+
+/// The first pause after a rate limit, in milliseconds; it doubles while the limit lasts.
+pub const RATE_LIMIT_PAUSE_MS: u32 = 500;
+/// The longest pause after a rate limit, in milliseconds.
+pub const RATE_LIMIT_MAX_PAUSE_MS: u32 = 30_000;
+/// Rate limits in a row on one range before the scan gives up (about 1.5 minutes of pauses).
+pub const RATE_LIMIT_RETRIES: u32 = 8;
 
 /// The node refused even a one-block range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +85,7 @@ impl LogScan {
             window: max_window,
             max_window,
             done: from > to,
+            rate_limits: 0,
         }
     }
 
@@ -91,7 +108,22 @@ impl LogScan {
                 self.next = end + 1;
             }
             self.window = (self.window * 2).min(self.max_window);
+            self.rate_limits = 0;
         }
+    }
+
+    /// The last range was refused for the rate of requests, not its size: keep the window and
+    /// wait the returned milliseconds before asking again; after [`RATE_LIMIT_RETRIES`] in a
+    /// row, give up.
+    pub fn rate_limited(&mut self) -> Result<u32, ScanGaveUp> {
+        if self.rate_limits >= RATE_LIMIT_RETRIES {
+            return Err(ScanGaveUp { block: self.next });
+        }
+        let pause = RATE_LIMIT_PAUSE_MS
+            .saturating_mul(1 << self.rate_limits.min(16))
+            .min(RATE_LIMIT_MAX_PAUSE_MS);
+        self.rate_limits += 1;
+        Ok(pause)
     }
 
     /// The last range was refused: try half of it, unless it was a single block already.
@@ -100,6 +132,7 @@ impl LogScan {
             return Err(ScanGaveUp { block: self.next });
         }
         self.window /= 2;
+        self.rate_limits = 0;
         Ok(())
     }
 }
@@ -302,6 +335,30 @@ mod tests {
         assert!(scan.failed().is_ok());
         assert_eq!(scan.failed(), Err(ScanGaveUp { block: 0 }));
         assert_eq!(LogScan::new(5, 4, 10).next_range(), None, "an empty range");
+    }
+
+    #[test]
+    fn a_rate_limit_keeps_the_window_and_backs_off() {
+        let mut scan = LogScan::new(0, 1_000, 100);
+        scan.failed().unwrap();
+        assert_eq!(scan.next_range(), Some((0, 49)));
+        let pauses: Vec<u32> = (0..RATE_LIMIT_RETRIES)
+            .map(|_| scan.rate_limited().unwrap())
+            .collect();
+        assert_eq!(
+            pauses,
+            [500, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]
+        );
+        assert_eq!(
+            scan.next_range(),
+            Some((0, 49)),
+            "the same range, not halved"
+        );
+        assert_eq!(scan.rate_limited(), Err(ScanGaveUp { block: 0 }));
+        // An answer ends the limit: the next one starts from the first pause again.
+        scan.succeeded();
+        assert_eq!(scan.next_range(), Some((50, 149)));
+        assert_eq!(scan.rate_limited(), Ok(500));
     }
 
     fn log(block: u64, event: impl alloy_sol_types::SolEvent) -> RawLog {

@@ -97,6 +97,12 @@ impl FeeSchedule {
         by_period.max(self.minimum_collateral)
     }
 
+    /// What a cluster of `validators` needs added to pay `runway` more blocks of fees (the
+    /// keeper's upkeep top-up), rounded up to `precision`.
+    pub fn top_up(&self, validators: u32, runway: u64, precision: Precision) -> U256 {
+        precision.round_up(self.burn_rate() * U256::from(validators) * U256::from(runway))
+    }
+
     /// Blocks of runway a cluster balance still pays for, above its collateral.
     pub fn runway_left(&self, balance: U256, validators: u32) -> u64 {
         let burn = self.burn_rate() * U256::from(validators);
@@ -133,6 +139,28 @@ mod tests {
         let funding = fees.funding_per_validator(month, Precision::Eth);
         assert_eq!(funding, exact, "already a multiple of 10^5");
         assert_eq!(funding % U256::from(100_000u64), U256::ZERO);
+    }
+
+    #[test]
+    fn a_top_up_pays_the_runway_of_every_validator_in_whole_units() {
+        let fees = mainnet_v2();
+        let month = 30 * BLOCKS_PER_DAY;
+        let amount = fees.top_up(3, month, Precision::Eth);
+        assert_eq!(amount, U256::from(10_446_600_000u64 * 3 * month));
+        assert_eq!(amount % Precision::Eth.unit(), U256::ZERO);
+        // After it, the cluster's runway left grows by the runway.
+        let threshold = fees.liquidation_threshold(3);
+        let balance = threshold + U256::from(10_446_600_000u64 * 3 * 5);
+        assert_eq!(fees.runway_left(balance, 3), 5);
+        assert_eq!(fees.runway_left(balance + amount, 3), 5 + month);
+        // An odd burn rounds up to the network's unit.
+        let odd = FeeSchedule {
+            operator_fees: vec![U256::from(7u8)],
+            network_fee: U256::ZERO,
+            liquidation_threshold_period: 1,
+            minimum_collateral: U256::ZERO,
+        };
+        assert_eq!(odd.top_up(1, 3, Precision::Eth), U256::from(100_000u64));
     }
 
     #[test]

@@ -88,11 +88,10 @@ impl Keeper {
                 // The send's own gas estimate reverted (another keeper activated these entries
                 // since the plan): nothing was sent. Any other failure may have sent it: a
                 // fault, and the next round re-reads before anything is sent again.
-                let reverted = error
-                    .downcast_ref::<alloy::transports::TransportError>()
-                    .and_then(|e| e.as_error_resp())
-                    .and_then(|payload| payload.as_revert_data())
-                    .is_some();
+                let reverted = matches!(
+                    error.downcast_ref::<crate::send::SendError>(),
+                    Some(crate::send::SendError::WouldRevert(_))
+                );
                 if reverted && pool.activatedValidators().call().await?.to::<u64>() != first {
                     return Ok(Decision::AnotherKeeperWasFaster);
                 }

@@ -1,8 +1,12 @@
 //! The few Beacon API reads the oracle needs (standard `/eth/v1` and `/eth/v2` endpoints, as
-//! every consensus client serves them): the chain's clock, the finalized block, and the pool's
-//! validators' balances at a state.
+//! every consensus client serves them): the chain's clock (`SECONDS_PER_SLOT`, or
+//! `SLOT_DURATION_MS` in the configs that replaced it), the finalized block, the pool's
+//! validators' balances and credentials at a state, and the deposits still queued in it
+//! (Electra's `pending_deposits`).
 
-use alloy::primitives::{Bytes, U256};
+use std::collections::HashSet;
+
+use alloy::primitives::{B256, Bytes, U256};
 use alloy::transports::http::reqwest;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -29,6 +33,8 @@ pub struct BeaconValidator {
     pub pubkey: Bytes,
     pub balance_gwei: u64,
     pub status: String,
+    /// The credentials the state holds for it (fixed by the pubkey's first deposit).
+    pub withdrawal_credentials: B256,
 }
 
 fn number(value: &Value, what: &str) -> Result<u64> {
@@ -72,11 +78,42 @@ impl Beacon {
         )
     }
 
-    pub async fn seconds_per_slot(&self) -> Result<u64> {
-        number(
-            &self.get("/eth/v1/config/spec").await?["data"]["SECONDS_PER_SLOT"],
-            "SECONDS_PER_SLOT",
-        )
+    /// Milliseconds per slot: `SLOT_DURATION_MS` where the node's config has it, else
+    /// `SECONDS_PER_SLOT` (both exist in the wild: the specs replaced the second in 2026).
+    pub async fn slot_duration_ms(&self) -> Result<u64> {
+        let spec = self.get("/eth/v1/config/spec").await?;
+        let data = &spec["data"];
+        let ms = if !data["SLOT_DURATION_MS"].is_null() {
+            number(&data["SLOT_DURATION_MS"], "SLOT_DURATION_MS")?
+        } else if !data["SECONDS_PER_SLOT"].is_null() {
+            number(&data["SECONDS_PER_SLOT"], "SECONDS_PER_SLOT")?.saturating_mul(1_000)
+        } else {
+            bail!("the beacon node's config has neither SLOT_DURATION_MS nor SECONDS_PER_SLOT");
+        };
+        if ms == 0 {
+            bail!("the beacon node's config says a slot lasts 0 ms");
+        }
+        Ok(ms)
+    }
+
+    /// The pubkeys with a deposit still queued in the state at `slot` (Electra's
+    /// `pending_deposits`: a deposit waits there, for days or weeks under a long churn, before
+    /// its validator appears or its balance grows).
+    pub async fn pending_deposit_pubkeys(&self, slot: u64) -> Result<HashSet<Bytes>> {
+        let answer = self
+            .get(&format!("/eth/v1/beacon/states/{slot}/pending_deposits"))
+            .await?;
+        answer["data"]
+            .as_array()
+            .context("pending_deposits: no data list")?
+            .iter()
+            .map(|item| {
+                item["pubkey"]
+                    .as_str()
+                    .and_then(|p| p.parse::<Bytes>().ok())
+                    .context("pending_deposits: a pubkey that does not parse")
+            })
+            .collect()
     }
 
     pub async fn finalized(&self) -> Result<Finalized> {
@@ -111,10 +148,15 @@ impl Beacon {
                     .as_str()
                     .and_then(|p| p.parse().ok())
                     .context("validators: a pubkey that does not parse")?;
+                let withdrawal_credentials: B256 = item["validator"]["withdrawal_credentials"]
+                    .as_str()
+                    .and_then(|c| c.parse().ok())
+                    .context("validators: withdrawal credentials that do not parse")?;
                 found.push(BeaconValidator {
                     pubkey,
                     balance_gwei: number(&item["balance"], "balance")?,
                     status: item["status"].as_str().unwrap_or_default().to_string(),
+                    withdrawal_credentials,
                 });
             }
         }

@@ -1,7 +1,8 @@
 //! The keeper's connection to the chain: a reader (the client layer's `RpcClient`), a signing
 //! provider for its own transactions, and the pool's addresses as the pool itself states them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use alloy::network::EthereumWallet;
 use alloy::primitives::{Address, B256};
@@ -16,6 +17,10 @@ use pool_chain::history::REORG_MARGIN;
 
 use crate::log::Logger;
 use crate::metrics::SharedFigures;
+use crate::send::{InFlight, SendOptions};
+
+/// How long a duty's transaction may wait for its block by default: 50 slots.
+pub const DEFAULT_SEND_DEADLINE: Duration = Duration::from_secs(600);
 
 /// Why the keeper cannot start.
 #[derive(Debug)]
@@ -51,12 +56,20 @@ impl std::error::Error for StartError {}
 pub struct Duties {
     pub activation: bool,
     pub oracle: bool,
+    /// Cluster upkeep (`fundCluster` from the fee reserve): the keeper role too.
+    pub upkeep: bool,
 }
 
 impl Duties {
     pub const ACTIVATION: Duties = Duties {
         activation: true,
         oracle: false,
+        upkeep: false,
+    };
+    pub const ORACLE: Duties = Duties {
+        activation: false,
+        oracle: true,
+        upkeep: false,
     };
 }
 
@@ -66,6 +79,15 @@ pub struct Keeper {
     pub figures: SharedFigures,
     pub(crate) reader: RpcClient,
     pub(crate) provider: DynProvider,
+    /// The keeper's key, which signs every transaction it sends ([`Keeper::send`]).
+    pub(crate) wallet: EthereumWallet,
+    pub(crate) chain_id: u64,
+    /// How sends are followed, bumped and given up.
+    pub send_options: SendOptions,
+    /// How long a duty's send may wait for its block before it gives up (nonce kept).
+    pub send_deadline: Duration,
+    /// A transaction given up at its deadline, replaced by the next send.
+    pub(crate) in_flight: Option<InFlight>,
     pub account: Address,
     pub pool: Address,
     pub deposit_contract: Address,
@@ -89,6 +111,8 @@ pub struct Keeper {
     pub(crate) refused_at: Option<u64>,
     /// The pool's clusters as its SSV events leave them, read incrementally.
     clusters: ClusterCache,
+    /// Clusters whose fee-reserve alert was logged (once, until the reserve can pay).
+    pub(crate) upkeep_alerted: HashSet<Vec<u64>>,
 }
 
 /// The pool's cluster snapshots, per operator set, and the first block not read yet.
@@ -110,13 +134,18 @@ impl Keeper {
         figures: SharedFigures,
         duties: Duties,
     ) -> Result<Keeper, StartError> {
+        // A history from block 0 on a real chain (and other unusable values) stops here.
+        config
+            .validate()
+            .map_err(|e| StartError::Config(anyhow::anyhow!("{e}")))?;
         let url: alloy::transports::http::reqwest::Url = rpc
             .parse()
             .map_err(|e| StartError::Config(anyhow::anyhow!("the RPC URL {rpc}: {e}")))?;
         let account = signer.address();
         let reader = RpcClient::new_http(url.clone());
+        let wallet = EthereumWallet::from(signer);
         let provider = ProviderBuilder::new()
-            .wallet(EthereumWallet::from(signer))
+            .wallet(wallet.clone())
             .connect_http(url)
             .erased();
         let chain_id = provider
@@ -137,7 +166,7 @@ impl Keeper {
             ))
         };
         let mut needed = Vec::new();
-        if duties.activation {
+        if duties.activation || duties.upkeep {
             needed.push((
                 pool.KEEPER_ROLE().call().await.map_err(read)?,
                 "KEEPER_ROLE",
@@ -167,6 +196,11 @@ impl Keeper {
             credentials: pool.withdrawalCredentials().call().await.map_err(read)?,
             reader,
             provider,
+            wallet,
+            chain_id,
+            send_options: SendOptions::default(),
+            send_deadline: DEFAULT_SEND_DEADLINE,
+            in_flight: None,
             account,
             pool: config.pool_manager,
             deployment_block: config.deployment_block,
@@ -193,6 +227,7 @@ impl Keeper {
                 next: config.deployment_block,
                 latest: HashMap::new(),
             },
+            upkeep_alerted: HashSet::new(),
         })
     }
 
@@ -233,23 +268,20 @@ impl Keeper {
             .unwrap_or(pool_core::cluster::Cluster::NEW))
     }
 
-    /// Sends `calldata` to the pool from the keeper's account, signed locally, and waits for
-    /// the receipt.
+    /// [`Keeper::send`] with the keeper's deadline, for a duty that wants the mined receipt:
+    /// any other end is an error of the round (the next round re-reads and plans again).
     pub(crate) async fn send_to_pool(
-        &self,
+        &mut self,
         calldata: impl Into<alloy::primitives::Bytes>,
     ) -> anyhow::Result<alloy::rpc::types::TransactionReceipt> {
-        use alloy::network::TransactionBuilder;
-        let request = alloy::rpc::types::TransactionRequest::default()
-            .with_from(self.account)
-            .with_to(self.pool)
-            .with_input(calldata.into());
-        Ok(self
-            .provider
-            .send_transaction(request)
+        let sent = self.send(calldata, self.send_deadline).await?;
+        let Some(receipt) = sent.receipt() else {
+            anyhow::bail!("the transaction was not mined: {sent}");
+        };
+        self.provider
+            .get_transaction_receipt(receipt.transaction_hash)
             .await?
-            .get_receipt()
-            .await?)
+            .ok_or_else(|| anyhow::anyhow!("the receipt of {} is gone", receipt.transaction_hash))
     }
 
     /// The pool's clusters as last read, per operator set.

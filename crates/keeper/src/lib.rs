@@ -16,7 +16,9 @@ pub mod log;
 pub mod metrics;
 pub mod options;
 pub mod oracle;
+pub mod send;
 pub mod signer;
+pub mod upkeep;
 
 pub use decision::{Decision, Idle};
 pub use keeper::Keeper;

@@ -72,6 +72,7 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
     let duties = Duties {
         activation: options.activation,
         oracle: options.oracle.is_some(),
+        upkeep: options.upkeep_days.is_some(),
     };
     let mut keeper = Keeper::connect(
         &config,
@@ -83,6 +84,8 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
         duties,
     )
     .await?;
+    keeper.send_deadline = Duration::from_secs(options.send_deadline_seconds);
+    keeper.send_options.bump_after = Duration::from_secs(options.bump_after_seconds);
     if let Some(url) = &options.beacon {
         keeper.set_beacon(url);
     }
@@ -103,15 +106,19 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
     log.line(
         "started",
         &format!(
-            "keeping pool {} as {} (activation: {}, oracle: {}{})",
+            "keeping pool {} as {} (activation: {}, oracle: {}, upkeep: {}{})",
             keeper.pool,
             keeper.account,
             options.activation,
             beacon.is_some(),
+            match options.upkeep_days {
+                Some(days) => format!("under {days} days"),
+                None => "no".into(),
+            },
             if options.dry_run { ", dry run" } else { "" }
         ),
         serde_json::json!({ "pool": keeper.pool, "account": keeper.account, "dry_run": options.dry_run,
-            "activation": options.activation, "oracle": beacon.is_some() }),
+            "activation": options.activation, "oracle": beacon.is_some(), "upkeep_days": options.upkeep_days }),
     );
     let poll = Duration::from_secs(options.poll_seconds);
     let mut failures = 0u32;
@@ -128,6 +135,19 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
                         "error",
                         &format!("oracle round failed, will retry: {e:#}"),
                         serde_json::json!({ "duty": "oracle", "failures": failures + 1 }),
+                    );
+                }
+            }
+        }
+        if let Some(days) = options.upkeep_days {
+            match keeper.upkeep_round(days).await {
+                Ok(done) => keeper.report_upkeep(&done),
+                Err(e) => {
+                    failed = true;
+                    log.line(
+                        "error",
+                        &format!("upkeep round failed, will retry: {e:#}"),
+                        serde_json::json!({ "duty": "upkeep", "failures": failures + 1 }),
                     );
                 }
             }

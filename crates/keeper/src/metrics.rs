@@ -21,6 +21,14 @@ pub struct Figures {
     pub errors: u64,
     /// Rounds that found the SSV network refusing the pool's cluster snapshot after a rescan.
     pub stale_cluster_rounds: u64,
+    /// Transactions sent again with higher fees because they waited too long.
+    pub fee_bumps: u64,
+    /// Sends that ended without a mined transaction (dropped, replaced, given up).
+    pub sends_unmined: u64,
+    /// Clusters topped up by the upkeep duty.
+    pub cluster_top_ups: u64,
+    /// The upkeep duty found a cluster under its threshold that the fee reserve cannot top up.
+    pub fee_reserve_short: bool,
 }
 
 pub type SharedFigures = Arc<Mutex<Figures>>;
@@ -76,6 +84,15 @@ impl Figures {
         out.push_str(&format!(
             "# HELP keeper_stale_cluster_rounds_total Rounds in which the SSV network refused the pool's cluster snapshot even after a fresh scan.\n# TYPE keeper_stale_cluster_rounds_total counter\nkeeper_stale_cluster_rounds_total {}\n",
             self.stale_cluster_rounds
+        ));
+        out.push_str(&format!(
+            "# HELP keeper_fee_bumps_total Transactions sent again with higher fees (same nonce) after waiting too long.\n# TYPE keeper_fee_bumps_total counter\nkeeper_fee_bumps_total {}\n# HELP keeper_sends_unmined_total Sends that ended unmined: dropped by the node, replaced, or given up at the deadline.\n# TYPE keeper_sends_unmined_total counter\nkeeper_sends_unmined_total {}\n",
+            self.fee_bumps, self.sends_unmined
+        ));
+        out.push_str(&format!(
+            "# HELP keeper_cluster_top_ups_total Clusters topped up from the fee reserve by the upkeep duty.\n# TYPE keeper_cluster_top_ups_total counter\nkeeper_cluster_top_ups_total {}\n# HELP keeper_fee_reserve_short 1 when a cluster under the upkeep threshold cannot be topped up from the fee reserve: fund it before the cluster is liquidated.\n# TYPE keeper_fee_reserve_short gauge\nkeeper_fee_reserve_short {}\n",
+            self.cluster_top_ups,
+            u8::from(self.fee_reserve_short)
         ));
         out
     }

@@ -15,13 +15,21 @@ usage: pool-keeper --config FILE [options]
   --keystore FILE       the keeper's key, an encrypted JSON keystore; its password comes from
                         --password-file FILE or $POOL_KEEPER_PASSWORD
                         (without --keystore: $POOL_KEEPER_PRIVATE_KEY, a hex private key)
-  --duty DUTY           activation (the default) or oracle; repeat for both. Each needs its
-                        role: KEEPER_ROLE, ORACLE_ROLE
+  --duty DUTY           activation (the default), oracle or upkeep; repeat for several. Each
+                        needs its role: KEEPER_ROLE, ORACLE_ROLE, KEEPER_ROLE
   --beacon URL          the beacon node's REST API: the oracle's source, and the activation
                         check of keys deposited before the pool (default: the config's
                         beaconUrl; required for activation on any chain but the devnet)
   --report-every SECS   the oracle reports at most this often (default 86400, a day; never
                         sooner than the pool's minimum interval)
+  --upkeep-days N       the upkeep duty (implies --duty upkeep) tops a pool cluster up from the
+                        fee reserve, for the pool's runway, when it has less than N days of
+                        SSV fees left above its collateral (default 30), and alerts when the
+                        reserve cannot (metric keeper_fee_reserve_short)
+  --send-deadline SECS  how long a transaction may wait for its block before the keeper gives
+                        up on it for this round (default 600; the next send replaces it)
+  --bump-after SECS     a transaction still waiting after this is sent again, same nonce,
+                        fees +10% at least (default 60)
   --once                one round, then exit (for cron)
   --dry-run             say what would be sent; send nothing
   --poll-seconds N      seconds between rounds (default 12, a slot)
@@ -66,6 +74,10 @@ pub struct Options {
     /// The beacon node (`--beacon`, else the config's `beaconUrl`): the oracle's source, and
     /// where the activation check finds keys deposited before the pool.
     pub beacon: Option<String>,
+    /// The upkeep duty's threshold, in days of fees left.
+    pub upkeep_days: Option<f64>,
+    pub send_deadline_seconds: u64,
+    pub bump_after_seconds: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +102,12 @@ impl Options {
             activation: false,
             oracle: None,
             beacon: None,
+            upkeep_days: None,
+            send_deadline_seconds: 600,
+            bump_after_seconds: 60,
         };
+        let mut upkeep = false;
+        let mut upkeep_days = None;
         let mut oracle = false;
         let mut beacon = None;
         let mut every = 86_400;
@@ -112,8 +129,34 @@ impl Options {
                 "--duty" => match value()?.as_str() {
                     "activation" => options.activation = true,
                     "oracle" => oracle = true,
-                    other => bail!("--duty is activation or oracle, not {other}"),
+                    "upkeep" => upkeep = true,
+                    other => bail!("--duty is activation, oracle or upkeep, not {other}"),
                 },
+                "--upkeep-days" => {
+                    let days: f64 = value()?
+                        .parse()
+                        .context("--upkeep-days takes a number of days")?;
+                    if !(days.is_finite() && days > 0.0) {
+                        bail!("--upkeep-days must be more than 0");
+                    }
+                    upkeep_days = Some(days);
+                }
+                "--send-deadline" => {
+                    options.send_deadline_seconds = value()?
+                        .parse()
+                        .context("--send-deadline takes a number of seconds")?;
+                    if options.send_deadline_seconds == 0 {
+                        bail!("--send-deadline must be at least 1");
+                    }
+                }
+                "--bump-after" => {
+                    options.bump_after_seconds = value()?
+                        .parse()
+                        .context("--bump-after takes a number of seconds")?;
+                    if options.bump_after_seconds == 0 {
+                        bail!("--bump-after must be at least 1");
+                    }
+                }
                 "--beacon" => beacon = Some(value()?),
                 "--report-every" => {
                     every = value()?
@@ -154,7 +197,10 @@ impl Options {
             options.oracle = Some(OracleOptions { beacon, every });
         }
         options.beacon = beacon;
-        if !options.activation && options.oracle.is_none() {
+        if upkeep || upkeep_days.is_some() {
+            options.upkeep_days = Some(upkeep_days.unwrap_or(30.0));
+        }
+        if !options.activation && options.oracle.is_none() && options.upkeep_days.is_none() {
             options.activation = true;
         }
         if let Some(path) = keystore {
@@ -166,5 +212,48 @@ impl Options {
             bail!("--password-file goes with --keystore");
         }
         Ok(Some(options))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options> {
+        let mut all = vec!["--config".to_string(), "c.json".to_string()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        Options::parse(&all).map(|o| o.expect("not --help"))
+    }
+
+    #[test]
+    fn the_upkeep_duty_and_the_send_settings() {
+        let plain = parse(&[]).unwrap();
+        assert!(plain.activation && plain.upkeep_days.is_none());
+        assert_eq!(
+            (plain.send_deadline_seconds, plain.bump_after_seconds),
+            (600, 60)
+        );
+        // --upkeep-days alone is the upkeep duty alone.
+        let upkeep = parse(&["--upkeep-days", "12.5"]).unwrap();
+        assert_eq!(upkeep.upkeep_days, Some(12.5));
+        assert!(!upkeep.activation);
+        let both = parse(&["--duty", "upkeep", "--duty", "activation"]).unwrap();
+        assert_eq!(both.upkeep_days, Some(30.0));
+        assert!(both.activation);
+        let sends = parse(&["--send-deadline", "120", "--bump-after", "24"]).unwrap();
+        assert_eq!(
+            (sends.send_deadline_seconds, sends.bump_after_seconds),
+            (120, 24)
+        );
+        for bad in [
+            &["--upkeep-days", "0"][..],
+            &["--upkeep-days", "-3"],
+            &["--upkeep-days", "NaN"],
+            &["--send-deadline", "0"],
+            &["--bump-after", "x"],
+            &["--duty", "liquidate"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
     }
 }

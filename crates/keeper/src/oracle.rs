@@ -126,8 +126,8 @@ impl Keeper {
             return Ok(OracleDecision::NotDue { next_at });
         }
         let finalized = beacon.finalized().await?;
-        let timestamp =
-            beacon.genesis_time().await? + finalized.slot * beacon.seconds_per_slot().await?;
+        let timestamp = beacon.genesis_time().await?
+            + finalized.slot * beacon.slot_duration_ms().await? / 1_000;
         let last_timestamp = pool.lastReportTimestamp().call().await?;
         if timestamp <= last_timestamp || self.refused_at == Some(timestamp) {
             return Ok(OracleDecision::NothingNew);
@@ -140,7 +140,17 @@ impl Keeper {
             .into_iter()
             .map(|e| e.pubkey)
             .collect();
-        let seen = beacon.validators(finalized.slot, &pubkeys).await?;
+        // Counted: the pool's validators as the state holds them with the pool's credentials
+        // (a registry pubkey the state knows with other credentials is not the pool's), and
+        // not waiting for a deposit in `pending_deposits` (the pool's 32 ETH is still in
+        // transit: it stays counted at 32 ETH by the pool until the validator is seen).
+        let queued = beacon.pending_deposit_pubkeys(finalized.slot).await?;
+        let seen: Vec<_> = beacon
+            .validators(finalized.slot, &pubkeys)
+            .await?
+            .into_iter()
+            .filter(|v| v.withdrawal_credentials == self.credentials && !queued.contains(&v.pubkey))
+            .collect();
         let validators = seen.len() as u64;
         let balance = seen
             .iter()

@@ -34,6 +34,13 @@ struct BeaconState {
     execution_block: u64,
     /// pubkey (0x…, lower case) → balance in gwei.
     balances: HashMap<String, u64>,
+    /// The credentials of every validator (the pool's), but for those in `other_credentials`.
+    credentials: String,
+    other_credentials: HashMap<String, String>,
+    /// Pubkeys with a deposit in the state's `pending_deposits`.
+    pending: Vec<String>,
+    /// The config as the 2026 specs have it: `SLOT_DURATION_MS`, no `SECONDS_PER_SLOT`.
+    slot_duration_ms: bool,
 }
 
 /// A Beacon API on 127.0.0.1 answering from `state`.
@@ -55,8 +62,24 @@ async fn serve_beacon(state: Arc<Mutex<BeaconState>>) -> SocketAddr {
                             json!({ "data": { "genesis_time": "0", "genesis_validators_root": format!("0x{}", "00".repeat(32)), "genesis_fork_version": "0x00000000" } }),
                         )
                     } else if path == "/eth/v1/config/spec" {
+                        Some(if state.slot_duration_ms {
+                            json!({ "data": { "SLOT_DURATION_MS": "12000", "SLOTS_PER_EPOCH": "32" } })
+                        } else {
+                            json!({ "data": { "SECONDS_PER_SLOT": "12", "SLOTS_PER_EPOCH": "32" } })
+                        })
+                    } else if path
+                        == format!("/eth/v1/beacon/states/{}/pending_deposits", state.slot)
+                    {
+                        let data: Vec<Value> = state
+                            .pending
+                            .iter()
+                            .map(|pubkey| json!({
+                                "pubkey": pubkey, "withdrawal_credentials": state.credentials,
+                                "amount": "32000000000", "signature": format!("0x{}", "00".repeat(96)), "slot": "1"
+                            }))
+                            .collect();
                         Some(
-                            json!({ "data": { "SECONDS_PER_SLOT": "12", "SLOTS_PER_EPOCH": "32" } }),
+                            json!({ "version": "electra", "execution_optimistic": false, "finalized": true, "data": data }),
                         )
                     } else if path == "/eth/v2/beacon/blocks/finalized" {
                         Some(
@@ -72,9 +95,14 @@ async fn serve_beacon(state: Arc<Mutex<BeaconState>>) -> SocketAddr {
                             .split(',')
                             .filter_map(|id| {
                                 let id = id.to_lowercase();
+                                let credentials = state
+                                    .other_credentials
+                                    .get(&id)
+                                    .unwrap_or(&state.credentials);
                                 state.balances.get(&id).map(|gwei| json!({
                                     "index": "0", "balance": gwei.to_string(), "status": "active_ongoing",
-                                    "validator": { "pubkey": id, "effective_balance": "32000000000", "slashed": false }
+                                    "validator": { "pubkey": id, "effective_balance": "32000000000", "slashed": false,
+                                        "withdrawal_credentials": credentials }
                                 }))
                             })
                             .collect();
@@ -171,7 +199,15 @@ async fn reports_move_the_price_by_rewards_and_not_by_sweeps() {
         .pubkey
         .to_string();
 
-    let beacon_state = Arc::new(Mutex::new(BeaconState::default()));
+    let beacon_state = Arc::new(Mutex::new(BeaconState {
+        credentials: pool
+            .withdrawalCredentials()
+            .call()
+            .await
+            .unwrap()
+            .to_string(),
+        ..BeaconState::default()
+    }));
     let beacon = Beacon::new(&format!(
         "http://{}",
         serve_beacon(beacon_state.clone()).await
@@ -193,10 +229,7 @@ async fn reports_move_the_price_by_rewards_and_not_by_sweeps() {
             format: LogFormat::Json,
         },
         figures,
-        Duties {
-            activation: false,
-            oracle: true,
-        },
+        Duties::ORACLE,
     )
     .await
     .unwrap();
@@ -314,10 +347,7 @@ async fn the_oracle_duty_needs_the_oracle_role() {
             format: LogFormat::Text,
         },
         Arc::new(Mutex::new(Figures::default())),
-        Duties {
-            activation: false,
-            oracle: true,
-        },
+        Duties::ORACLE,
     )
     .await;
     match refused {
@@ -325,4 +355,101 @@ async fn the_oracle_duty_needs_the_oracle_role() {
         Err(other) => panic!("expected a missing role, got {other}"),
         Ok(_) => panic!("accepted without the role"),
     }
+}
+
+/// As real beacon nodes serve it: a config with `SLOT_DURATION_MS` only; a registry pubkey the
+/// state holds with someone else's credentials; a validator whose pool deposit still waits in
+/// `pending_deposits` (the state shows it with an earlier 1 ETH). Only the pool's validator
+/// that is there for good counts; the queued one stays in transit at 32 ETH.
+#[tokio::test]
+async fn only_the_pools_settled_validators_count_and_the_slot_time_reads_either_config() {
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    devnet
+        .grant_role(
+            pool.ORACLE_ROLE().call().await.unwrap(),
+            devnet.accounts()[ORACLE],
+        )
+        .await
+        .unwrap();
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("100").unwrap())
+        .await
+        .unwrap();
+    let activation = devnet.add_and_activate(1..4, new_cluster()).await.unwrap();
+    let pubkeys: Vec<String> = activation
+        .inner
+        .logs()
+        .iter()
+        .filter_map(|log| {
+            log.log_decode::<pool_chain::bindings::devnet::DevnetDepositContract::DepositEvent>()
+                .ok()
+        })
+        .map(|e| e.inner.data.pubkey.to_string())
+        .collect();
+    assert_eq!(pubkeys.len(), 3);
+    let credentials = pool
+        .withdrawalCredentials()
+        .call()
+        .await
+        .unwrap()
+        .to_string();
+    let thief = format!("0x01{}{}", "00".repeat(11), "ee".repeat(20));
+    let head = devnet.provider().get_block_number().await.unwrap();
+    let now = devnet.now().await.unwrap() + DAY;
+    devnet.warp(now).await.unwrap();
+    let state = BeaconState {
+        slot: now / 12,
+        execution_block: head,
+        balances: HashMap::from([
+            (pubkeys[0].clone(), 32_010_000_000),
+            (pubkeys[1].clone(), 32_000_000_000),
+            (pubkeys[2].clone(), 1_000_000_000),
+        ]),
+        credentials,
+        other_credentials: HashMap::from([(pubkeys[1].clone(), thief)]),
+        pending: vec![pubkeys[2].clone()],
+        slot_duration_ms: true,
+    };
+    let beacon_state = Arc::new(Mutex::new(state));
+    let beacon = Beacon::new(&format!(
+        "http://{}",
+        serve_beacon(beacon_state.clone()).await
+    ));
+    assert_eq!(beacon.slot_duration_ms().await.unwrap(), 12_000);
+    let mut oracle = Keeper::connect(
+        &devnet.config(),
+        &devnet.rpc_url(),
+        devnet.signer(ORACLE),
+        false,
+        Logger {
+            format: LogFormat::Json,
+        },
+        Arc::default(),
+        Duties::ORACLE,
+    )
+    .await
+    .unwrap();
+    let before = devnet.totals().await.unwrap().total_pooled_ether;
+    match oracle.oracle_round(&beacon, DAY).await.unwrap() {
+        OracleDecision::Reported {
+            timestamp,
+            validators,
+            balance,
+            ..
+        } => {
+            assert_eq!(timestamp, now / 12 * 12, "slot x 12 000 ms from genesis 0");
+            assert_eq!(validators, 1, "the pool's settled validator alone");
+            assert_eq!(balance, parse_ether("32.01").unwrap());
+        }
+        other => panic!("expected a report, got {other:?}"),
+    }
+    // The two others stay at 32 ETH each: the report added the first one's reward only.
+    assert_eq!(
+        devnet.totals().await.unwrap().total_pooled_ether,
+        before + parse_ether("0.01").unwrap()
+    );
+    // A node with the older config gives the same clock.
+    beacon_state.lock().unwrap().slot_duration_ms = false;
+    assert_eq!(beacon.slot_duration_ms().await.unwrap(), 12_000);
 }

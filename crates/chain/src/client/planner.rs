@@ -320,10 +320,7 @@ impl ActivationPlanner {
             calls.send().await?;
             answer::<P::fundingPerValidatorCall>(quote).await?
         };
-        let candidates: Vec<Candidate> = pending
-            .iter()
-            .map(|e| e.candidate())
-            .collect();
+        let candidates: Vec<Candidate> = pending.iter().map(|e| e.candidate()).collect();
         let choice = choose(&Facts {
             block,
             buffered,

@@ -203,6 +203,11 @@ impl RegistryCursor {
         &self.current
     }
 
+    /// The first block the next refresh reads (the settled view ends before it).
+    pub fn next_block(&self) -> u64 {
+        self.next
+    }
+
     /// The block the last refresh read up to.
     pub fn read_to(&self) -> Option<u64> {
         self.read_to

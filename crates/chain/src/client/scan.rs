@@ -1,7 +1,9 @@
 //! Windowed `eth_getLogs` scans: public RPCs cap the block range one request may cover, so a
 //! scan asks for at most a window of blocks, halves it when the node refuses, grows it back
 //! after each answer ([`LogScan`] plans the ranges), and reports each window as it lands so the
-//! caller can show progress and resume from where a failed scan stopped.
+//! caller can show progress and resume from where a failed scan stopped. A rate limit (HTTP
+//! 429, a JSON-RPC "limit exceeded") is no refusal of the range: the scan pauses (the one timer
+//! in the client layer: the browser's, or tokio's natively) and asks the same window again.
 
 use std::fmt;
 
@@ -62,6 +64,15 @@ where
                 sink(range, logs);
                 scan.succeeded();
             }
+            Err(cause) if is_rate_limit(&cause) => match scan.rate_limited() {
+                Ok(ms) => pause(ms).await,
+                Err(_) => {
+                    return Err(ScanError {
+                        resume_from: range.0,
+                        cause,
+                    });
+                }
+            },
             Err(cause) => {
                 if scan.failed().is_err() {
                     return Err(ScanError {
@@ -73,6 +84,48 @@ where
         }
     }
     Ok(())
+}
+
+/// Whether the node refused for the rate of requests rather than the range: HTTP 429, or a
+/// JSON-RPC error that says so (code 429, or -32005 and others with "limit exceeded", "rate
+/// limit", "too many requests"). Infura's -32005 "query returned more than 10000 results" is a
+/// range refusal: the code alone does not tell.
+pub fn is_rate_limit(error: &ChainError) -> bool {
+    use alloy_json_rpc::RpcError;
+    use alloy_transport::TransportErrorKind;
+    let said = |message: &str| {
+        let message = message.to_ascii_lowercase();
+        [
+            "rate limit",
+            "ratelimit",
+            "too many requests",
+            "request limit",
+        ]
+        .iter()
+        .any(|m| message.contains(m))
+            || message.trim() == "limit exceeded"
+            || message.contains("limit exceeded")
+                && !["result", "range", "block", "size"]
+                    .iter()
+                    .any(|m| message.contains(m))
+    };
+    match error {
+        ChainError::Rpc(RpcError::Transport(TransportErrorKind::HttpError(http))) => {
+            http.status == 429 || said(&http.body)
+        }
+        ChainError::Rpc(RpcError::ErrorResp(payload)) => {
+            payload.code == 429 || said(&payload.message)
+        }
+        _ => false,
+    }
+}
+
+/// Waits `ms` milliseconds.
+async fn pause(ms: u32) {
+    #[cfg(target_arch = "wasm32")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(target_arch = "wasm32"))]
+    tokio::time::sleep(std::time::Duration::from_millis(u64::from(ms))).await;
 }
 
 /// One batch: `eth_getLogs` for each filter.

@@ -238,49 +238,128 @@ where
     S: Fn(u32) -> F,
     F: Future<Output = ()>,
 {
-    let mut nonce = sent.expected_nonce;
-    let from = sent.tx.from.unwrap_or_default();
-    let mut unseen = 0;
+    let mut follower = Follower::new(sent.clone(), DROPPED_AFTER_UNSEEN_POLLS);
     loop {
-        if let Ok(Some(receipt)) =
-            call::<Option<TxReceipt>>(reader, "eth_getTransactionReceipt", json!([sent.hash])).await
-        {
-            return ended(receipt, false);
-        }
-        match call::<Option<SentTx>>(reader, "eth_getTransactionByHash", json!([sent.hash])).await {
-            Ok(Some(seen)) => {
-                nonce = Some(seen.nonce);
-                unseen = 0;
-            }
-            Ok(None) => {
-                let count = match nonce {
-                    Some(_) => {
-                        call::<U64>(reader, "eth_getTransactionCount", json!([from, "latest"]))
-                            .await
-                            .ok()
-                    }
-                    None => None,
-                };
-                match (nonce, count) {
-                    (Some(nonce), Some(count)) if count > nonce => {
-                        if let Some(outcome) = replacement(reader, sent, from, nonce).await {
-                            return outcome;
-                        }
-                    }
-                    // Unknown, and its nonce unused: one more poll of evidence of a drop.
-                    (Some(_), Some(_)) | (None, _) => {
-                        unseen += 1;
-                        if unseen >= DROPPED_AFTER_UNSEEN_POLLS {
-                            return Outcome::Dropped;
-                        }
-                    }
-                    (Some(_), None) => {}
-                }
-            }
-            Err(_) => {}
+        if let Some(outcome) = follower.poll(reader).await {
+            return outcome;
         }
         sleep(poll_ms).await;
     }
+}
+
+/// [`follow`] one poll at a time, for a sender that keeps its own clock (a deadline, a fee bump
+/// of a stuck transaction): the caller sleeps between polls. A sender that replaces its own
+/// transaction (same nonce, same call, higher fees) adds the new hash with
+/// [`Follower::also`]; whichever of them is mined ends the follow.
+#[derive(Debug, Clone)]
+pub struct Follower {
+    sent: Sent,
+    /// Every hash sent for this nonce, the newest last.
+    hashes: Vec<B256>,
+    nonce: Option<U64>,
+    unseen: u32,
+    dropped_after: u32,
+    seen: bool,
+}
+
+impl Follower {
+    /// Follows `sent`; it is taken as dropped after `dropped_after` polls in a row in which the
+    /// node knows none of its hashes and its nonce is unused.
+    pub fn new(sent: Sent, dropped_after: u32) -> Follower {
+        Follower {
+            nonce: sent.expected_nonce,
+            hashes: vec![sent.hash],
+            sent,
+            unseen: 0,
+            dropped_after: dropped_after.max(1),
+            seen: false,
+        }
+    }
+
+    /// Also follows `hash`, a replacement of ours of the same nonce and call.
+    pub fn also(&mut self, hash: B256) {
+        if !self.hashes.contains(&hash) {
+            self.hashes.push(hash);
+        }
+    }
+
+    /// Whether the last poll found one of the hashes waiting in the node.
+    pub fn seen(&self) -> bool {
+        self.seen
+    }
+
+    /// The nonce the transaction holds, as far as known.
+    pub fn nonce(&self) -> Option<U64> {
+        self.nonce
+    }
+
+    /// One poll: the outcome, or `None` while the transaction waits (or the node could not say).
+    pub async fn poll(&mut self, reader: &RpcClient) -> Option<Outcome> {
+        self.seen = false;
+        let from = self.sent.tx.from.unwrap_or_default();
+        for hash in self.hashes.iter().rev() {
+            if let Ok(Some(receipt)) =
+                call::<Option<TxReceipt>>(reader, "eth_getTransactionReceipt", json!([hash])).await
+            {
+                return Some(ended(receipt, *hash != self.sent.hash));
+            }
+        }
+        let mut read_failed = false;
+        for hash in self.hashes.iter().rev() {
+            match call::<Option<SentTx>>(reader, "eth_getTransactionByHash", json!([hash])).await {
+                Ok(Some(seen)) => {
+                    self.nonce = Some(seen.nonce);
+                    self.seen = true;
+                    break;
+                }
+                Ok(None) => {}
+                Err(_) => read_failed = true,
+            }
+        }
+        if self.seen {
+            self.unseen = 0;
+            return None;
+        }
+        if read_failed {
+            return None;
+        }
+        let count = match self.nonce {
+            Some(_) => call::<U64>(reader, "eth_getTransactionCount", json!([from, "latest"]))
+                .await
+                .ok(),
+            None => None,
+        };
+        match (self.nonce, count) {
+            (Some(nonce), Some(count)) if count > nonce => {
+                replacement(reader, &self.sent, from, nonce).await
+            }
+            // Unknown, and its nonce unused: one more poll of evidence of a drop.
+            (Some(_), Some(_)) | (None, _) => {
+                self.unseen += 1;
+                (self.unseen >= self.dropped_after).then_some(Outcome::Dropped)
+            }
+            (Some(_), None) => None,
+        }
+    }
+}
+
+/// Hands a transaction signed by the caller (its EIP-2718 encoding) to the node:
+/// `eth_sendRawTransaction`, its hash back.
+pub async fn send_raw(reader: &RpcClient, raw: &Bytes) -> Result<B256, ChainError> {
+    Ok(call::<B256>(reader, "eth_sendRawTransaction", json!([raw])).await?)
+}
+
+/// Whether a node's refusal of a transaction says its fees are too low to replace the one
+/// waiting with its nonce (geth and reth: "replacement transaction underpriced"; Nethermind:
+/// "ReplacementNotAllowed"/"FeeTooLowToCompete"; anvil: "replacement transaction underpriced").
+pub fn is_underpriced(error: &ChainError) -> bool {
+    let ChainError::Rpc(alloy_json_rpc::RpcError::ErrorResp(payload)) = error else {
+        return false;
+    };
+    let message = payload.message.to_ascii_lowercase();
+    message.contains("underpriced")
+        || message.contains("replacementnotallowed")
+        || message.contains("feetoolowtocompete")
 }
 
 /// The transaction of `from` with `nonce` mined since `sent` was: `None` while it cannot be

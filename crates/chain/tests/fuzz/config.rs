@@ -16,6 +16,8 @@ const FIELDS: &[&str] = &[
     "poolManager",
     "poolEth",
     "refreshIntervalMs",
+    "deploymentBlock",
+    "ssvGenesisBlock",
 ];
 
 /// Every key of the schema, the optional ones too.
@@ -45,6 +47,7 @@ fn seeds() -> Vec<Value> {
         serde_json::from_str(include_str!("../../../../config/mainnet.json")).unwrap();
     mainnet["poolManager"] = "0x5FbDB2315678afecb367f032d93F642f64180aa3".into();
     mainnet["poolEth"] = "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be".into();
+    mainnet["deploymentBlock"] = 21_000_000.into();
     vec![devnet, mainnet]
 }
 
