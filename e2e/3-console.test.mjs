@@ -159,6 +159,11 @@ test('import by picker and drop, add to the registry, resume after a refusal and
   try {
     await page.click('[data-testid=resume-submit]');
     await page.waitForFunction(() => window.__testWallet.calls.includes('eth_sendTransaction'), null, { timeout: 30000 });
+    // The wallet took it: close the tab once the node holds it (anvil estimates the batch's gas,
+    // BLS checks included, before it answers).
+    for (let i = 0; i < 300 && BigInt((await rpc('txpool_status', [])).pending) === 0n; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await page.close();
     await rpc('evm_mine', []);
   } finally {
