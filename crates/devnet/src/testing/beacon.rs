@@ -181,3 +181,65 @@ impl BeaconApi for FinalizedState {
         self.answer(path, value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pool_chain::client::beacon::finalized_keys;
+    use pool_core::activation::deposits::DepositSource;
+
+    fn deposit(byte: u8, block: u64) -> DepositedKey {
+        DepositedKey {
+            pubkey: Bytes::from(vec![byte; 48]),
+            withdrawal_credentials: B256::repeat_byte(byte),
+            amount_gwei: 32_000_000_000,
+            signature: Bytes::from(vec![byte; 96]),
+            index: byte as u64,
+            block: Some(block),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_state_holds_old_deposits_as_validators_recent_ones_pending_and_nothing_later() {
+        let deposits = [
+            deposit(1, 10),
+            deposit(2, 20),
+            deposit(3, 30),
+            deposit(1, 21),
+        ];
+        let state = FinalizedState::new(&deposits, 25, 10);
+        assert_eq!((state.validator_count(), state.pending_count()), (1, 2));
+        let keys: Vec<Bytes> = (1..=3).map(|b| Bytes::from(vec![b; 48])).collect();
+        let found = finalized_keys(&state, &keys).await.unwrap();
+        assert_eq!((found.slot, found.execution_block), (25, 25));
+        let sources = |b: u8| -> Vec<DepositSource> {
+            found
+                .seen
+                .get(&Bytes::from(vec![b; 48]))
+                .map(|seen| seen.iter().map(|s| s.source).collect())
+                .unwrap_or_default()
+        };
+        // Key 1: a validator, then its top-up waiting in the queue.
+        assert_eq!(
+            sources(1),
+            [
+                DepositSource::BeaconValidator,
+                DepositSource::PendingDeposit
+            ]
+        );
+        assert_eq!(sources(2), [DepositSource::PendingDeposit]);
+        assert!(sources(3).is_empty(), "deposited after the finalized block");
+        assert_eq!(found.requests as usize, state.requests());
+        assert!(state.bytes() > 0);
+    }
+
+    #[tokio::test]
+    async fn another_state_root_is_not_found() {
+        let state = FinalizedState::new(&[deposit(1, 10)], 25, 10);
+        let path = format!("/eth/v1/beacon/states/{}/pending_deposits", B256::ZERO);
+        assert!(matches!(
+            state.get(&path).await,
+            Err(BeaconError::Status { status: 404, .. })
+        ));
+    }
+}
