@@ -3,7 +3,7 @@
 //! time, of
 //! - the old way: every `DepositEvent` since the pool's deployment ([`check_keys`] without a
 //!   beacon node, which reads them with `scan_deposits`: what the console did on each import and
-//!   activation);
+//!   activation), in windows of 50,000 blocks and of a public RPC's 2,000;
 //! - the planner's way: [`check_keys`] with a beacon node whose finalized state includes every
 //!   deposit up to the head − 64 (the finalized block, POST `validators` for the keys,
 //!   `pending_deposits`), then the deposit logs of the last 64 blocks, with a fresh cursor;
@@ -51,6 +51,8 @@ const PENDING_BLOCKS: u64 = 2_048;
 /// The second check: this many more deposits, then this many blocks.
 const LATER_DEPOSITS: u64 = 10;
 const LATER_BLOCKS: u64 = 12;
+/// A public RPC's cap on an `eth_getLogs` range (many allow 1,000 to 10,000 blocks).
+const SMALL_WINDOW: u64 = 2_000;
 /// Pool keys checked.
 const KEYS: u16 = 4;
 
@@ -114,6 +116,7 @@ async fn main() -> Result<()> {
         mine(&provider, blocks).await?;
     }
     let built = started.elapsed();
+    let gas_each = history.gas / total;
     ensure!(count(&provider, &d).await? == total, "deposit count");
 
     let direct = RpcClient::new_http(url.parse()?);
@@ -122,41 +125,47 @@ async fn main() -> Result<()> {
     let no_beacon: Option<&FinalizedState> = None;
     let mut rows = Vec::new();
 
-    // (a) The old way: the logs since the deployment.
-    let mut ms = 0.0;
+    // (a) The old way: the logs since the deployment, at the planner's window and at a public
+    // RPC's.
     let mut all = Vec::new();
-    for client in [&direct, &counted] {
-        counts.reset();
-        let time = Instant::now();
-        let head = head(client).await?;
-        let mut cursor = None;
-        let (coverage, checks) = check_keys(client, no_beacon, &mut cursor, &setup, &keys, head)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        if std::ptr::eq(client, &direct) {
-            ms = time.elapsed().as_secs_f64() * 1e3;
+    for (window, way) in [
+        (MAX_LOG_WINDOW, "logs since the deployment (the old check)"),
+        (SMALL_WINDOW, "the old check, window 2,000 blocks"),
+    ] {
+        let setup = KeyCheckSetup {
+            max_log_window: window,
+            ..setup
+        };
+        let mut ms = 0.0;
+        for client in [&direct, &counted] {
+            counts.reset();
+            let time = Instant::now();
+            let head = head(client).await?;
+            let mut cursor = None;
+            let (coverage, checks) =
+                check_keys(client, no_beacon, &mut cursor, &setup, &keys, head)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            if std::ptr::eq(client, &direct) {
+                ms = time.elapsed().as_secs_f64() * 1e3;
+            }
+            ensure!(
+                matches!(coverage, DepositCoverage::LogsOnly { .. }),
+                "{coverage:?}"
+            );
+            ensure!(
+                checks.iter().all(|c| c.verdict == Verdict::Clear),
+                "{checks:?}"
+            );
+            all = cursor.context("a cursor")?.deposits().to_vec();
         }
         ensure!(
-            matches!(coverage, DepositCoverage::LogsOnly { .. }),
-            "{coverage:?}"
+            all.len() as u64 == total,
+            "the scan found {} deposits",
+            all.len()
         );
-        ensure!(
-            checks.iter().all(|c| c.verdict == Verdict::Clear),
-            "{checks:?}"
-        );
-        all = cursor.context("a cursor")?.deposits().to_vec();
+        rows.push(row(way, &counts, None, ms));
     }
-    ensure!(
-        all.len() as u64 == total,
-        "the scan found {} deposits",
-        all.len()
-    );
-    rows.push(row(
-        "logs since the deployment (the old check)",
-        &counts,
-        None,
-        ms,
-    ));
 
     // (b) The planner's way, a fresh cursor.
     let head_b = head(&direct).await?;
@@ -214,7 +223,7 @@ async fn main() -> Result<()> {
     );
     rows.push(row_c);
 
-    print_rows(&rows, built.as_secs_f64(), head_b, first_state);
+    print_rows(&rows, (built.as_secs_f64(), gas_each), head_b, first_state);
     Ok(())
 }
 
@@ -286,21 +295,23 @@ fn row(way: &'static str, counts: &Counts, beacon: Option<(usize, usize)>, ms: f
 
 fn print_rows(
     rows: &[Row],
-    built_s: f64,
+    (built_s, gas_each): (f64, u64),
     head: u64,
     (validators, pending, tail): (usize, usize, usize),
 ) {
     println!(
         "History: {} deposits of strangers to the devnet deposit contract ({BATCHES} transactions \
-         of {PER_BATCH}, one every {BATCH_BLOCKS} blocks) up to block {head}, made in {built_s:.1} s. \
+         of {PER_BATCH}, one every {BATCH_BLOCKS} blocks) up to block {head}, made in {built_s:.1} s ({} gas per deposit). \
          Checked: {KEYS} pool keys (none deposited) at the head. The beacon node's finalized state \
-         at head − {FINALITY_LAG}: {} validators, {pending} pending deposits (those of its \
+         at head − {FINALITY_LAG}: {} validators, {} pending deposits (those of its \
          last {PENDING_BLOCKS} blocks), {tail} deposits after it in the logs. RPC requests (JSON-RPC \
          calls, `eth_blockNumber` included) and answer bytes counted by a proxy, the beacon node's \
          answers as their JSON (the node is in process: no HTTP in its times); times of one \
          run on a direct connection (debug build, loopback).\n",
         thousands(BATCHES * PER_BATCH),
+        thousands(gas_each),
         thousands(validators as u64),
+        thousands(pending as u64),
     );
     println!(
         "| check | RPC requests | eth_getLogs | RPC bytes | beacon requests | beacon bytes | ms |"

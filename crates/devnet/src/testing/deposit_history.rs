@@ -25,6 +25,8 @@ pub struct DepositHistory {
     filler: DevnetDepositFiller::DevnetDepositFillerInstance<DynProvider>,
     from: Address,
     pub made: u64,
+    /// Gas the batches used.
+    pub gas: u64,
 }
 
 impl DepositHistory {
@@ -47,6 +49,7 @@ impl DepositHistory {
             filler,
             from,
             made: 0,
+            gas: 0,
         })
     }
 
@@ -80,6 +83,7 @@ impl DepositHistory {
             receipt.gas_used
         );
         self.made += count;
+        self.gas += receipt.gas_used;
         Ok(())
     }
 }
