@@ -16,7 +16,7 @@ interface IDevnetDepositContract {
 ///         depositor's 0x01 credentials and a filler signature (no BLS key behind it), with the
 ///         SSZ `hash_tree_root(DepositData)` the deposit contract checks. It pays from its own
 ///         balance (the bench funds it with `anvil_setBalance`). Used by `deposit-check-bench`
-///         to build a history of 100,000 deposits in minutes.
+///         to build a history of 100,000 deposits in under a minute.
 contract DevnetDepositFiller {
     /// @dev 32 ETH in gwei, 8 bytes little-endian, as the deposit tree holds it.
     bytes8 private constant AMOUNT_32_ETH_LE = 0x0040597307000000;
