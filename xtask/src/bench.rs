@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: figures, printed (never asserted): gas of the pool's transactions on a
-//! fresh devnet, the cluster scan, the release bundle, the pages in headless Chromium (time to
-//! balance, requests per refresh, memory over 10,000 refreshes, the console's import checks),
-//! then one summary table of the headline figures (`docs/performance.md` keeps it).
+//! fresh devnet, the cluster scan, the activation's deposit check, the release bundle, the pages
+//! in headless Chromium (time to balance, requests per refresh, memory over 10,000 refreshes, the
+//! console's import checks), then one summary table of the headline figures
+//! (`docs/performance.md` keeps it).
 //! `cargo xtask bench console` prints only the bundle sizes and the console's import checks,
 //! `cargo xtask bench page` the bundle sizes and the staker page's figures (a few minutes each
 //! rather than the whole set).
@@ -34,6 +35,11 @@ pub fn run_command(only: &[String]) -> Result<()> {
         run_collecting(&mut crate::devnet::devnet_program("gas-report"), &mut found)?;
         println!("\n## Cluster snapshot scan (devnet, 10,000 SSV events)\n");
         run_collecting(&mut crate::devnet::devnet_program("scan-bench"), &mut found)?;
+        println!("\n## Deposit check of a few keys (devnet, 100,000 deposits)\n");
+        run_collecting(
+            &mut crate::devnet::devnet_program("deposit-check-bench"),
+            &mut found,
+        )?;
     }
     let dist = dist::build_release()?;
     bundle_figures(&dist, &mut found)?;

@@ -1,6 +1,7 @@
 //! Shortcuts for tests and tools driving a devnet: contract handles, a deposit, the pool's
 //! totals, the deposit count, blocks and chain time, beacon sweeps and execution-layer rewards,
-//! oracle reports within the real bounds, activations, and decoding the pool's errors.
+//! oracle reports within the real bounds, activations, and decoding the pool's errors; a counting
+//! RPC proxy for the benches ([`counting`]).
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
@@ -14,6 +15,10 @@ use pool_chain::bindings::{PoolETH, PoolManager};
 use pool_core::PoolTotals;
 
 use crate::Devnet;
+
+pub mod beacon;
+pub mod counting;
+pub mod deposit_history;
 
 impl Devnet {
     /// The pool manager, sending from anvil's account #0 unless told otherwise.

@@ -19,14 +19,10 @@
 //! scans read logs, never old state) and `--hardfork cancun` (what the contracts are compiled
 //! for) mines an empty block in microseconds.
 //!
-//! Requests are counted by a small HTTP proxy in front of anvil (the bin has no tower to wrap
-//! the transport with); times (the best of 3) are taken on a direct connection.
+//! Requests are counted by a small HTTP proxy in front of anvil ([`counting`]: the bin has no
+//! tower to wrap the transport with); times (the best of 3) are taken on a direct connection.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use alloy::node_bindings::Anvil;
@@ -44,6 +40,7 @@ use pool_core::cluster::Cluster;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::cluster_after;
+use pool_devnet::testing::counting;
 use pool_devnet::{CHAIN_ID, DevnetOptions};
 
 /// Other owners (anvil accounts 1..=8), events of each per round, rounds (one block with the
@@ -578,148 +575,4 @@ async fn measure(
 /// The faster of two (blocks, milliseconds) runs.
 fn best(a: (u64, f64), b: (u64, f64)) -> (u64, f64) {
     if b.1 < a.1 { b } else { a }
-}
-
-/// An HTTP proxy in front of anvil counting JSON-RPC requests (a batch's members one each) and
-/// `eth_getLogs` among them: the bench measures the requests a scan sends, whatever the client
-/// library does with them. One thread per connection; each request is forwarded on its own
-/// upstream connection (`Connection: close`), the answer read to its end.
-mod counting {
-    use super::*;
-
-    #[derive(Default)]
-    pub struct Counts {
-        requests: AtomicUsize,
-        get_logs: AtomicUsize,
-    }
-
-    impl Counts {
-        pub fn reset(&self) {
-            self.requests.store(0, Ordering::SeqCst);
-            self.get_logs.store(0, Ordering::SeqCst);
-        }
-        pub fn requests(&self) -> usize {
-            self.requests.load(Ordering::SeqCst)
-        }
-        pub fn get_logs(&self) -> usize {
-            self.get_logs.load(Ordering::SeqCst)
-        }
-        fn count(&self, body: &[u8]) {
-            let calls = match serde_json::from_slice::<serde_json::Value>(body) {
-                Ok(serde_json::Value::Array(calls)) => calls,
-                Ok(call) => vec![call],
-                Err(_) => return,
-            };
-            for call in calls {
-                self.requests.fetch_add(1, Ordering::SeqCst);
-                if call["method"] == "eth_getLogs" {
-                    self.get_logs.fetch_add(1, Ordering::SeqCst);
-                }
-            }
-        }
-    }
-
-    /// Starts the proxy to `upstream` (`host:port`); its URL and counts.
-    pub fn proxy(upstream: String) -> Result<(String, Arc<Counts>)> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let counts = Arc::new(Counts::default());
-        let shared = counts.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (counts, upstream) = (shared.clone(), upstream.clone());
-                std::thread::spawn(move || {
-                    let _ = serve(stream, &upstream, &counts);
-                });
-            }
-        });
-        Ok((url, counts))
-    }
-
-    fn serve(stream: TcpStream, upstream: &str, counts: &Counts) -> std::io::Result<()> {
-        let mut writer = stream.try_clone()?;
-        let mut reader = BufReader::new(stream);
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            let mut length = 0;
-            loop {
-                let mut header = String::new();
-                reader.read_line(&mut header)?;
-                let header = header.trim_end();
-                if header.is_empty() {
-                    break;
-                }
-                if let Some((name, value)) = header.split_once(':')
-                    && name.eq_ignore_ascii_case("content-length")
-                {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body)?;
-            counts.count(&body);
-            let (status, answer) = forward(upstream, &body)?;
-            write!(
-                writer,
-                "{status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                answer.len()
-            )?;
-            writer.write_all(&answer)?;
-            writer.flush()?;
-        }
-    }
-
-    /// Posts `body` to `upstream`: the answer's status line and body.
-    fn forward(upstream: &str, body: &[u8]) -> std::io::Result<(String, Vec<u8>)> {
-        let mut node = TcpStream::connect(upstream)?;
-        write!(
-            node,
-            "POST / HTTP/1.1\r\nhost: {upstream}\r\ncontent-type: application/json\r\n\
-             content-length: {}\r\nconnection: close\r\n\r\n",
-            body.len()
-        )?;
-        node.write_all(body)?;
-        let mut raw = Vec::new();
-        node.read_to_end(&mut raw)?;
-        let split = raw
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or_else(|| std::io::Error::other("no HTTP header end"))?;
-        let head = String::from_utf8_lossy(&raw[..split]).to_string();
-        let mut rest = raw[split + 4..].to_vec();
-        let status = head
-            .lines()
-            .next()
-            .unwrap_or("HTTP/1.1 502 Bad Gateway")
-            .to_string();
-        let chunked = head.lines().any(|l| {
-            l.to_ascii_lowercase().starts_with("transfer-encoding:") && l.contains("chunked")
-        });
-        if chunked {
-            rest = dechunk(&rest)?;
-        }
-        Ok((status, rest))
-    }
-
-    fn dechunk(mut data: &[u8]) -> std::io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        loop {
-            let end = data
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .ok_or_else(|| std::io::Error::other("a bad chunk"))?;
-            let size_text = String::from_utf8_lossy(&data[..end]);
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-                .map_err(std::io::Error::other)?;
-            data = &data[end + 2..];
-            if size == 0 {
-                return Ok(out);
-            }
-            out.extend_from_slice(&data[..size]);
-            data = &data[size + 2..];
-        }
-    }
 }
