@@ -292,3 +292,62 @@ async fn a_loss_fully_taken_in_comes_back_within_the_upward_bound() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_late_validator_seen_after_a_new_activation_makes_the_total_err_low_never_high() {
+    // The choice: newly seen validators are matched with those in transit first (a burned
+    // deposit never shows, so new activations must not bring it back into transit). When the
+    // written-off one was only late, the total errs low for a while, never high.
+    let (devnet, activated_at, cluster) = pool_and_cluster().await;
+    let pool = devnet.pool();
+    report_at(
+        &devnet,
+        activated_at + WRITE_OFF_DELAY + 2 * 3600,
+        0,
+        U256::ZERO,
+    )
+    .await;
+    pool.writeOffValidators(U256::from(1)).mined().await;
+    devnet.stake(devnet.accounts()[1], eth("32")).await.unwrap();
+    devnet.add_and_activate(2..3, cluster).await.unwrap();
+    assert_eq!(
+        total(&devnet).await,
+        eth("72"),
+        "the write-off not yet taken in"
+    );
+    // The late one shows; the new one is still queued. Truth: 8 + 32 + 32 in transit = 72.
+    let last = pool.lastReportAt().call().await.unwrap();
+    report_at(&devnet, last + DAY, 1, eth("32")).await;
+    let after = total(&devnet).await;
+    assert_eq!(
+        after,
+        eth("72") - down(eth("72"), DAY),
+        "taken as the new one: errs low"
+    );
+    assert_eq!(
+        pool.writtenOffValidators()
+            .call()
+            .await
+            .unwrap()
+            .to::<u64>(),
+        1
+    );
+    // The new one shows too: the written-off one is counted back, its 32 ETH comes in at the
+    // upward bound, and the total reaches the truth, never beyond.
+    let last = pool.lastReportAt().call().await.unwrap();
+    report_at(&devnet, last + DAY, 2, eth("64")).await;
+    assert_eq!(
+        pool.writtenOffValidators()
+            .call()
+            .await
+            .unwrap()
+            .to::<u64>(),
+        0
+    );
+    assert_eq!(total(&devnet).await, after + up(after, DAY));
+    for _ in 0..2 {
+        let last = pool.lastReportAt().call().await.unwrap();
+        report_at(&devnet, last + YEAR, 2, eth("64")).await;
+    }
+    assert_eq!(total(&devnet).await, eth("72"));
+}
