@@ -22,7 +22,9 @@ import {Cluster, ISSVNetworkOwner, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from
 /// @dev Accounting lives in storage; `address(this).balance` is read only as an upper bound on
 ///      the withdrawals a report may credit, so ether forced into the contract cannot move the
 ///      share price by itself.
-///      totalPooledEther = buffered + beaconBalance + 32 ETH * (activated - beaconValidators).
+///      totalPooledEther = buffered + beaconBalance + 32 ETH * (activated - settled), where the
+///      settled validators are those seen on the beacon chain (`beaconValidators`) and those
+///      written off as never seen (`writtenOffValidators`, see `writeOffValidators`).
 ///      Roles: the admin (two-step transfer with a delay) grants roles (each grant proposed, then
 ///      executed after a delay of at least activationDelay blocks and the admin transfer delay),
 ///      sets the report bounds, pauses deposits, withdraws the fee reserve and may drop pending
@@ -57,6 +59,11 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     uint64 private constant MIN_ACTIVATION_DELAY = 300;
     uint64 private constant MIN_REPORT_INTERVAL = 1 hours;
     uint48 private constant MIN_ADMIN_TRANSFER_DELAY = 1 days;
+    /// @notice How long after the pool's last activation a validator still not seen on the
+    ///         beacon chain may be written off: longer than the Electra pending-deposit queue
+    ///         has ever made a valid deposit wait (its longest entry queue, in 2023, was ~45
+    ///         days), on every chain (the devnet's tests move its clock).
+    uint256 private constant WRITE_OFF_DELAY = 60 days;
 
     /// @notice Deployment parameters.
     struct Config {
@@ -110,10 +117,15 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///         or plus a loss the bounds have not let in yet (carried to later reports).
     uint88 public beaconBalance;
     uint24 public activatedValidators;
-    uint24 public beaconValidators;
+    /// @dev Validators no longer in transit: seen on the beacon chain or written off.
+    uint24 private settledValidators;
     /// @notice Set by the admin while an incident is open (a loss being carried in, a key
     ///         suspected): deposits are refused, everything else goes on.
     bool public depositsPaused;
+    /// @dev The hour (block.timestamp / 1 hour) of the pool's last activation: written in the
+    ///      slot an activation writes anyway, 24 bits hold 1,900 years. Private for the code
+    ///      size limit: a refused write-off says from when it is allowed (`WriteOffRefused`).
+    uint24 private lastActivationHour;
     // Slot: report times, runway, report bounds.
     /// @notice Reference time of the last report (the beacon state it describes).
     uint64 public lastReportTimestamp;
@@ -122,6 +134,9 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     uint64 public runway;
     uint16 public maxAprBps;
     uint16 public maxLossBps;
+    /// @notice Activated validators written off as never seen on the beacon chain (their
+    ///         deposits burned, or not yet seen): see `writeOffValidators`.
+    uint24 public writtenOffValidators;
 
     /// @notice Cluster funding set aside by the operator (ETH for v2, SSV for v1); not stakers'.
     uint256 public feeReserve;
@@ -150,6 +165,11 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         uint256 postTotalPooledEther,
         uint256 totalShares
     );
+    /// @notice `count` validators in transit were written off as never seen (`writtenOff` in
+    ///         all). A report that shows more validators than are activated and not written
+    ///         off counts the difference back (no event of its own, for the code size limit:
+    ///         `writtenOff` becomes min(writtenOff, activated - BeaconReported.beaconValidators)).
+    event ValidatorsWrittenOff(uint256 count, uint256 writtenOff);
     event DepositsPausedSet(bool paused);
     /// @notice `account` may receive `role` from chain time `readyAt` and block `readyBlock` on.
     event RoleGrantProposed(bytes32 indexed role, address indexed account, uint64 readyAt, uint64 readyBlock);
@@ -199,6 +219,10 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     /// @dev No validator is seen on the beacon chain, so none can have a balance.
     error BalanceWithoutValidators(uint256 balance);
     error NotRewardsVault(address caller);
+    /// @dev A write-off needs a report of a beacon state at least WRITE_OFF_DELAY after the
+    ///      hour of the pool's last activation (from `notBefore` on), and between one and the
+    ///      validators in transit.
+    error WriteOffRefused(uint256 inTransit, uint256 notBefore);
 
     constructor(Config memory config)
         AccessControlDefaultAdminRules(config.adminTransferDelay, config.admin)
@@ -249,11 +273,11 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     /// @notice All the ether the pool accounts for: the basis of every poolETH balance.
     function totalPooledEther() public view returns (uint256) {
-        // Cannot overflow (two 88-bit amounts and 2^24 * 32 ETH), and reports keep
-        // beaconValidators <= activatedValidators; the deposit path is the hottest there is.
+        // Cannot overflow (two 88-bit amounts and 2^24 * 32 ETH), and reports and write-offs
+        // keep settledValidators <= activatedValidators; the deposit path is the hottest there is.
         unchecked {
             return uint256(bufferedEther) + beaconBalance
-                + (uint256(activatedValidators) - beaconValidators) * DEPOSIT_SIZE;
+                + (uint256(activatedValidators) - settledValidators) * DEPOSIT_SIZE;
         }
     }
 
@@ -317,22 +341,35 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///      again as far as its own bounds allow. A sweep lowers the balance by what it adds to
     ///      the withdrawals: no change. A cumulative figure below the last one is taken as the
     ///      new reference (it credits nothing; it cannot credit ether that did not arrive).
+    ///      `validators` counts the activated validators seen (written-off ones included, if
+    ///      the beacon chain shows them after all: they are counted back, not twice).
     function reportBeacon(uint64 timestamp, uint64 validators, uint128 balance, uint128 cumulativeWithdrawals)
         external
         nonReentrant
         onlyRole(ORACLE_ROLE)
     {
         uint256 elapsed = _checkReportTime(timestamp);
-        uint64 previous = beaconValidators;
-        if (validators < previous || validators > activatedValidators) {
-            revert InvalidValidatorCount(validators, previous, activatedValidators);
+        uint256 activated = activatedValidators;
+        uint256 settled = settledValidators;
+        uint256 off = writtenOffValidators;
+        if (validators < settled - off || validators > activated) {
+            revert InvalidValidatorCount(validators, uint64(settled - off), uint64(activated));
         }
         if (validators == 0 && balance != 0) revert BalanceWithoutValidators(balance);
+        // More seen than activated and not written off: written-off validators appeared after
+        // all. They leave the written-off count; their 32 ETH each is not added again (the
+        // write-off kept it in the accounted balance): it is in the reported balance, so the
+        // loss still carried shrinks, or a loss already taken in comes back as a gain within
+        // the upward bound. The newly seen are matched with the validators in transit first.
+        if (validators + off > activated) {
+            off = activated - validators; // < off
+            writtenOffValidators = uint24(off);
+        }
         uint256 before = totalPooledEther();
-        PoolMath.Outcome memory o = poolMath.settle(_reportInput(validators - previous, balance, cumulativeWithdrawals, before, elapsed));
+        PoolMath.Outcome memory o = poolMath.settle(_reportInput(validators + off - settled, balance, cumulativeWithdrawals, before, elapsed));
         uint256 newWithdrawals = cumulativeWithdrawals > withdrawalsCredited ? cumulativeWithdrawals - withdrawalsCredited : 0;
 
-        beaconValidators = uint24(validators); // <= activatedValidators, a uint24
+        settledValidators = uint24(validators + off); // <= activatedValidators, a uint24
         beaconBalance = SafeCast.toUint88(o.beaconBalance);
         withdrawalsCredited = cumulativeWithdrawals;
         lastReportTimestamp = timestamp;
@@ -352,6 +389,44 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
             totalPooledEther(),
             poolETH.totalShares()
         );
+    }
+
+    /// @notice Validators seen on the beacon chain, as the last report stated.
+    function beaconValidators() external view returns (uint24) {
+        unchecked {
+            return settledValidators - writtenOffValidators; // written off <= settled
+        }
+    }
+
+    /// @notice Writes off `count` validators activated but still not seen on the beacon chain
+    ///         (a deposit the beacon chain ignored: a bad signature, the wrong fork, a key
+    ///         deposited before): they leave the ether in transit, so that later depositors no
+    ///         longer buy 32 ETH each that does not exist.
+    /// @dev Only once the last report describes a beacon state at least WRITE_OFF_DELAY after
+    ///      the pool's last activation (its hour, rounded up), and for at most the validators
+    ///      that report left in transit (no activation since, so none newer). The write-off moves
+    ///      no value by itself: their 32 ETH each moves from in transit into the accounted beacon
+    ///      balance, which the beacon chain does not hold, and the reports after it take that
+    ///      loss in as any other (at most maxLossBps a day, the rest carried): a stolen oracle
+    ///      key can do no more with it than with a false balance. The oracle writes off only
+    ///      keys in neither the validators nor the pending deposits of a finalized state. A
+    ///      written-off validator seen later is counted back (see reportBeacon), never twice.
+    function writeOffValidators(uint256 count) external onlyRole(ORACLE_ROLE) {
+        unchecked {
+            // 24-bit counters, settled <= activated, and 32 ETH per validator activated from
+            // the buffer (ether that existed: below 2^88 wei with the accounted balance).
+            uint256 notBefore = (uint256(lastActivationHour) + 1) * 1 hours + WRITE_OFF_DELAY;
+            uint256 settled = settledValidators;
+            uint256 inTransit = activatedValidators - settled;
+            if (lastReportTimestamp < notBefore || count == 0 || count > inTransit) {
+                revert WriteOffRefused(inTransit, notBefore);
+            }
+            settledValidators = uint24(settled + count);
+            uint256 off = writtenOffValidators + count;
+            writtenOffValidators = uint24(off);
+            beaconBalance += uint88(count * DEPOSIT_SIZE);
+            emit ValidatorsWrittenOff(count, off);
+        }
     }
 
     function _reportInput(uint256 newlySeen, uint256 balance, uint256 cumulative, uint256 before, uint256 elapsed)
@@ -475,6 +550,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
         bufferedEther -= uint88(needed); // needed <= bufferedEther
         activatedValidators += SafeCast.toUint24(count);
+        lastActivationHour = uint24(block.timestamp / 1 hours);
         feeReserve -= funding;
 
         _depositAll(validators);

@@ -294,6 +294,11 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             "Only the pool's rewards vault pays rewards in ({}).",
             e.caller
         ),
+        E::WriteOffRefused(e) => format!(
+            "A write-off needs a report of a beacon state from chain time {} on (60 days after the \
+             pool's last activation) and between 1 and {} validators (those in transit).",
+            e.notBefore, e.inTransit
+        ),
         E::InvalidValidatorCount(e) => format!(
             "The report counts {} validators; it must be between {} and {} (activated).",
             e.reported, e.previous, e.activated

@@ -172,6 +172,33 @@ async fn main() -> Result<()> {
         String::new(),
     );
 
+    // A twelfth validator whose deposit the beacon chain ignores: 60 days (and an hour) after
+    // its activation a report still shows eleven, and the oracle writes it off.
+    deposit(accounts[5], "32").await?;
+    devnet.add_and_activate(11..12, last_cluster(&ten)).await?;
+    let activated_at = devnet.now().await?;
+    let last = pool.lastReportAt().call().await?;
+    devnet
+        .report(
+            activated_at + 61 * 86_400 - last,
+            11,
+            parse_ether("352")?,
+            swept,
+        )
+        .await?;
+    let write_off = pool
+        .writeOffValidators(alloy::primitives::U256::from(1))
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    anyhow::ensure!(write_off.status(), "the write-off reverted");
+    row(
+        "oracle write-off of 1 validator never seen",
+        write_off.gas_used,
+        String::new(),
+    );
+
     for r in &rows {
         let goal = match r.what.as_str() {
             "deposit: new depositor" => "≤ 62,100",

@@ -12,7 +12,15 @@
 //! - total pooled ether is above zero once shares exist;
 //! - stakers' ether leaves the buffer only as 32 ETH deposits to the beacon deposit contract:
 //!   the buffer is exactly deposits + credited withdrawals + pulled rewards - 32 ETH per
-//!   activation, and every SSV fee comes out of the fee reserve.
+//!   activation, and every SSV fee comes out of the fee reserve;
+//! - burned deposits (validators activated the beacon chain never shows) stay in transit until
+//!   the oracle writes them off (60 days after the last activation), which moves no value by
+//!   itself; a written-off validator seen after all (a late deposit) is counted back once: the
+//!   total is always buffer + accounted balance + 32 ETH per validator neither seen nor written
+//!   off, and each report books what the model of those counters gives.
+
+mod report;
+mod settle;
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::Provider;
@@ -20,11 +28,9 @@ use pool_chain::bindings::PoolManager::{self, Cluster};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::{Mined, cluster_after};
-use pool_devnet::{Devnet, DevnetOptions, MAX_APR_BPS, MAX_LOSS_BPS};
+use pool_devnet::{Devnet, DevnetOptions};
 use proptest::prelude::*;
-
-const YEAR: u64 = 365 * 24 * 3600;
-const DAY: u64 = 24 * 3600;
+use report::{Change, report, write_off_refusal};
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -57,12 +63,21 @@ enum Action {
     Add {
         count: u16,
     },
+    /// `burned` of the `count` validators activated are never shown by the beacon chain.
     Activate {
         count: usize,
+        burned: usize,
     },
     Drop {
         offset: usize,
     },
+    /// The oracle writes off `count` validators in transit, after a report of a beacon state
+    /// past the bound (60 days after the last activation).
+    WriteOff {
+        count: u64,
+    },
+    /// One of the validators not shown so far appears on the beacon chain (a late deposit).
+    Appear,
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -76,8 +91,10 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (1u64..=5_000).prop_map(|milli_eth| Action::Forced { milli_eth }),
         1 => (1u64..=5_000).prop_map(|milli_eth| Action::Donate { milli_eth }),
         2 => (1u16..=3).prop_map(|count| Action::Add { count }),
-        2 => (1usize..=3).prop_map(|count| Action::Activate { count }),
+        2 => (1usize..=3, 0usize..=1).prop_map(|(count, burned)| Action::Activate { count, burned }),
         1 => (0usize..4).prop_map(|offset| Action::Drop { offset }),
+        1 => (1u64..=3).prop_map(|count| Action::WriteOff { count }),
+        1 => Just(Action::Appear),
     ]
 }
 
@@ -92,6 +109,14 @@ struct Model {
     withdrawals: U256,
     cluster: Cluster,
     next_seed: u16,
+    /// Activated validators the beacon chain does not show (burned, or late).
+    unseen: u64,
+    /// Validators seen, as the last report stated.
+    seen: u64,
+    /// The pool's counters as the model keeps them: validators seen or written off, and
+    /// written off.
+    settled: u64,
+    written_off: u64,
 }
 
 fn milli(value: u64) -> U256 {
@@ -113,6 +138,10 @@ async fn run(actions: Vec<Action>) {
         withdrawals: U256::ZERO,
         cluster: new_cluster(),
         next_seed: 1,
+        unseen: 0,
+        seen: 0,
+        settled: 0,
+        written_off: 0,
     };
     for action in actions {
         let total_before = pool.totalPooledEther().call().await.unwrap();
@@ -143,89 +172,50 @@ async fn run(actions: Vec<Action>) {
                 sweep_per_mille,
                 rewards_milli_eth,
             } => {
-                let rewards = milli(rewards_milli_eth);
-                if !rewards.is_zero() {
-                    devnet.pay_execution_rewards(rewards).await.unwrap();
-                }
-                let activated = pool.activatedValidators().call().await.unwrap();
-                let seen = pool.beaconValidators().call().await.unwrap();
-                // Newly activated validators appear with their 32 ETH.
-                let newly = thirty_two * U256::from(activated - seen);
-                let mut balance = model.true_balance + newly;
-                let last = pool.lastReportAt().call().await.unwrap();
-                let interval = pool.minReportInterval().call().await.unwrap();
-                let at = (last + elapsed.max(interval)).max(devnet.now().await.unwrap() + 1);
-                let wanted =
-                    total_before * U256::from(change_bps.unsigned_abs()) / U256::from(10_000);
-                if activated == 0 {
-                    balance = U256::ZERO; // nothing on the beacon chain to gain or lose
-                } else if change_bps >= 0 {
-                    balance += wanted;
-                } else {
-                    balance -= wanted.min(balance);
-                }
-                // The sweep takes part of what is above 32 ETH per validator (a loss below it
-                // is not swept).
-                let principal = thirty_two * U256::from(activated);
-                let excess = balance.saturating_sub(principal);
-                let swept = excess * U256::from(sweep_per_mille) / U256::from(1000);
-                if !swept.is_zero() {
-                    devnet.sweep(swept).await.unwrap();
-                    balance -= swept;
-                    model.withdrawals += swept;
-                }
-                let vault = provider
-                    .get_balance(devnet.deployment.rewards_vault)
-                    .await
-                    .unwrap();
-                let held = provider
-                    .get_balance(devnet.deployment.pool_manager)
-                    .await
-                    .unwrap();
-                let expected = settle(Settle {
-                    before: total_before,
-                    expected: model.beacon_balance + newly,
-                    balance,
-                    new_withdrawals: swept,
-                    unaccounted: held - model.buffer - model.fee_reserve,
-                    vault,
-                    elapsed: at - last,
-                });
-                devnet.set_next_block_time(at).await.unwrap();
-                let receipt = pool
-                    .reportBeacon(
-                        at,
-                        activated.to::<u64>(),
-                        balance.to(),
-                        model.withdrawals.to(),
-                    )
-                    .mined()
-                    .await;
-                assert!(receipt.status(), "a report goes through, whatever it says");
-                let event = receipt
-                    .decoded_log::<PoolManager::BeaconReported>()
-                    .unwrap();
-                assert_eq!(
-                    (
-                        event.accountedBalance,
-                        event.executionRewards,
-                        event.spareEther
-                    ),
-                    (expected.beacon_balance, expected.from_vault, expected.spare),
-                    "the clamp-and-carry rule"
-                );
-                assert_eq!(event.newWithdrawals, swept);
-                assert_eq!(event.reportedBalance, balance);
-                let after = pool.totalPooledEther().call().await.unwrap();
-                let (up, down) = bounds(total_before, at - last);
-                assert!(
-                    after <= total_before + up && after + down >= total_before,
-                    "{total_before} -> {after} beyond +{up} / -{down}"
-                );
-                model.buffer += expected.from_pool + expected.from_vault;
-                model.beacon_balance = expected.beacon_balance;
-                model.true_balance = balance;
+                let change = Change {
+                    elapsed,
+                    change_bps,
+                    sweep_per_mille,
+                    rewards_milli_eth,
+                };
+                report(&devnet, &mut model, total_before, change, 0).await;
             }
+            Action::WriteOff { count } => {
+                let (_, not_before) = write_off_refusal(&devnet).await;
+                let change = Change {
+                    elapsed: 0,
+                    change_bps: 0,
+                    sweep_per_mille: 0,
+                    rewards_milli_eth: 0,
+                };
+                report(&devnet, &mut model, total_before, change, not_before).await;
+                let activated = pool.activatedValidators().call().await.unwrap().to::<u64>();
+                let count = count.min(activated - model.settled);
+                if count == 0 {
+                    let (in_transit, _) = write_off_refusal(&devnet).await;
+                    assert_eq!(in_transit, 0, "nothing in transit");
+                } else {
+                    let total = pool.totalPooledEther().call().await.unwrap();
+                    let receipt = pool.writeOffValidators(U256::from(count)).mined().await;
+                    assert!(receipt.status(), "a write-off past the bound goes through");
+                    model.settled += count;
+                    model.written_off += count;
+                    model.beacon_balance += thirty_two * U256::from(count);
+                    let event = receipt
+                        .decoded_log::<PoolManager::ValidatorsWrittenOff>()
+                        .unwrap();
+                    assert_eq!(
+                        (event.count, event.writtenOff),
+                        (U256::from(count), U256::from(model.written_off))
+                    );
+                    assert_eq!(
+                        pool.totalPooledEther().call().await.unwrap(),
+                        total,
+                        "a write-off moves no value by itself"
+                    );
+                }
+            }
+            Action::Appear => model.unseen = model.unseen.saturating_sub(1),
             Action::Forced { milli_eth } => {
                 devnet.sweep(milli(milli_eth)).await.unwrap();
                 assert_eq!(
@@ -254,7 +244,7 @@ async fn run(actions: Vec<Action>) {
                 model.next_seed += count;
                 pool.add_validators(entries).mined().await;
             }
-            Action::Activate { count } => {
+            Action::Activate { count, burned } => {
                 let (first, length) = registry_span(&devnet).await;
                 let count = count.min(length - first);
                 if count == 0 || model.buffer < thirty_two * U256::from(count) {
@@ -286,6 +276,7 @@ async fn run(actions: Vec<Action>) {
                 model.cluster = cluster_after(&receipt).unwrap();
                 model.buffer -= thirty_two * U256::from(count);
                 model.fee_reserve -= funding;
+                model.unseen += burned.min(count) as u64;
                 let network_after = provider
                     .get_balance(devnet.deployment.ssv_network)
                     .await
@@ -314,63 +305,6 @@ async fn run(actions: Vec<Action>) {
             }
         }
         check(&devnet, &holders, &model).await;
-    }
-}
-
-/// What a report knows (see `PoolMath.settle`).
-struct Settle {
-    before: U256,
-    expected: U256,
-    balance: U256,
-    new_withdrawals: U256,
-    unaccounted: U256,
-    vault: U256,
-    elapsed: u64,
-}
-
-struct Settled {
-    beacon_balance: U256,
-    from_pool: U256,
-    spare: U256,
-    from_vault: U256,
-}
-
-/// The most a report may move `before` up and down after `elapsed` seconds.
-fn bounds(before: U256, elapsed: u64) -> (U256, U256) {
-    let up = before * U256::from(MAX_APR_BPS) * U256::from(elapsed) / U256::from(10_000 * YEAR);
-    let down =
-        before * U256::from(MAX_LOSS_BPS) * U256::from(elapsed.min(DAY)) / U256::from(10_000 * DAY);
-    (up, down)
-}
-
-/// The clamp-and-carry rule, from its specification: the beacon side (balance + withdrawals
-/// that arrived - what the pool accounts for) first, clamped to the bounds; then the vault, then
-/// spare ether, into the room left up; a loss beyond the bound after those is carried in the
-/// accounted balance, a gain beyond it below the reported balance (or, when the accounts hold
-/// less than the withdrawals, as withdrawn ether left spare).
-fn settle(r: Settle) -> Settled {
-    let (up, down) = bounds(r.before, r.elapsed);
-    let int = |v: U256| v.to::<u128>() as i128;
-    let backed = r.new_withdrawals.min(r.unaccounted);
-    let spare_held = r.unaccounted - backed;
-    let delta = int(r.balance) + int(backed) - int(r.expected);
-    let (mut from_vault, mut spare) = (U256::ZERO, U256::ZERO);
-    let applied = if delta >= int(up) {
-        int(up)
-    } else {
-        let room = U256::from((int(up) - delta) as u128);
-        from_vault = r.vault.min(room);
-        spare = spare_held.min(room - from_vault);
-        let gains = int(from_vault + spare);
-        delta.max(-int(down) - gains)
-    };
-    let level = U256::from((int(r.expected) + applied) as u128);
-    let credit = backed.min(level);
-    Settled {
-        beacon_balance: level - credit,
-        from_pool: credit + spare,
-        spare,
-        from_vault,
     }
 }
 
@@ -453,6 +387,32 @@ async fn check(devnet: &Devnet, holders: &[Address], model: &Model) {
             "shares without ether"
         );
     }
+    let activated = pool.activatedValidators().call().await.unwrap().to::<u64>();
+    assert!(model.settled <= activated);
+    assert_eq!(
+        pool.writtenOffValidators()
+            .call()
+            .await
+            .unwrap()
+            .to::<u64>(),
+        model.written_off
+    );
+    assert_eq!(
+        pool.beaconValidators().call().await.unwrap().to::<u64>(),
+        model.seen
+    );
+    let thirty_two = parse_ether("32").unwrap();
+    assert_eq!(
+        pool.totalPooledEther().call().await.unwrap(),
+        buffer
+            + U256::from(pool.beaconBalance().call().await.unwrap())
+            + thirty_two * U256::from(activated - model.settled),
+        "in transit: neither seen nor written off, each counted once"
+    );
+    assert_eq!(
+        U256::from(pool.beaconBalance().call().await.unwrap()),
+        model.beacon_balance
+    );
 }
 
 proptest! {

@@ -9,6 +9,8 @@
 //! - `oracle`: reports bounded over time, sweeps, execution-layer rewards;
 //! - `bounds`: moves beyond the bounds clamped and carried, the daily loss rate, spare ether,
 //!   the first depositor and the vault;
+//! - `writeoff`: validators never seen on the beacon chain written off by the oracle after
+//!   60 days, the loss taken in at the daily bound, a late sighting counted back once;
 //! - `roles`: every function against every role and a stranger, delayed role grants;
 //! - `deployment`: the constructor's safe minimums off the devnet;
 //! - `invariants`: a property test of the accounting invariants with the real bounds;
@@ -36,3 +38,4 @@ mod roles;
 mod signatures;
 mod standins;
 mod token;
+mod writeoff;

@@ -36,6 +36,7 @@ enum Function {
     DropValidators,
     ActivateValidators,
     ReportBeacon,
+    WriteOffValidators,
     FundCluster,
     WithdrawFromCluster,
     SetRunway,
@@ -60,6 +61,7 @@ const MATRIX: &[(Function, &[Role])] = &[
     (Function::DropValidators, &[Role::Operator, Role::Admin]),
     (Function::ActivateValidators, &[Role::Keeper]),
     (Function::ReportBeacon, &[Role::Oracle]),
+    (Function::WriteOffValidators, &[Role::Oracle]),
     (Function::FundCluster, &[Role::Operator, Role::Keeper]),
     (Function::WithdrawFromCluster, &[Role::Operator]),
     (Function::SetRunway, &[Role::Operator]),
@@ -129,6 +131,12 @@ async fn try_call(
             .map(drop),
         Function::ReportBeacon => pool
             .reportBeacon(1, 0, 0, 0)
+            .from(from)
+            .call()
+            .await
+            .map(drop),
+        Function::WriteOffValidators => pool
+            .writeOffValidators(one)
             .from(from)
             .call()
             .await
