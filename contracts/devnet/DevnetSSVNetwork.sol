@@ -6,7 +6,8 @@ import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 /// @title Devnet stand-in for the SSV network (anvil only).
 /// @notice Follows the real network's ABI, errors and events for what the pool and its client
 ///         use: operators with fees, the network fee, per-block fee indexes, clusters stored as
-///         hashes (`IncorrectClusterState` on a stale snapshot), operator-set validation,
+///         hashes (a call on a cluster never stored reverts as the real `validateHashedCluster`
+///         does, `IncorrectClusterState` on a stale snapshot), operator-set validation,
 ///         `InsufficientBalance` when a registration or withdrawal would leave the cluster
 ///         liquidatable, validator removal and exit, liquidation (by anyone, once liquidatable),
 ///         reactivation, withdrawal, the owner's fee recipient, and the same events as the real
@@ -20,7 +21,10 @@ import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 ///         with `CallerNotWhitelistedWithData`), and validator counts per operator under the
 ///         validators-per-operator limit (`ExceedValidatorLimitWithData`), kept on registration,
 ///         removal, liquidation and reactivation, so that the views answer from real state.
-///         Amounts are stored with the network's reduced precision (`PRECISION` wei per unit).
+///         Fee indexes are kept in the network's reduced precision (`PRECISION` wei per unit)
+///         and charged per validator unit (`VUNITS_PRECISION` a 32 ETH validator; v2 scales a
+///         cluster's units with its proven effective balance). The generations apart:
+///         `DevnetSSVNetworkV2.sol` (ETH) and `DevnetSSVNetworkV1.sol` (SSV token).
 abstract contract DevnetSSVNetworkBase {
     struct Operator {
         address owner;

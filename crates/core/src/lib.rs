@@ -14,6 +14,7 @@ pub mod deposit;
 pub mod funding;
 pub mod gas;
 pub mod keyshares;
+pub mod limits;
 pub mod rewards;
 pub mod shares;
 pub mod units;

@@ -12,6 +12,7 @@
 pub mod ceremony;
 pub mod fixtures;
 pub mod operators;
+pub mod real_node;
 pub mod testing;
 
 use std::path::PathBuf;
@@ -29,6 +30,9 @@ use pool_chain::config::NetworkConfig;
 
 /// The devnet's chain id (anvil's default, what wallets know as a local chain).
 pub const CHAIN_ID: u64 = 31337;
+
+/// The EVM hardfork anvil runs: mainnet's (Osaka, "Fusaka" with the consensus side).
+pub const HARDFORK: &str = "osaka";
 
 /// About 7160 blocks a day.
 pub const BLOCKS_PER_DAY: u64 = 7160;
@@ -152,6 +156,9 @@ impl Devnet {
             .host("127.0.0.1")
             .port(options.port)
             .chain_id(CHAIN_ID)
+            // The hardfork mainnet runs (Fusaka since 3 Dec 2025), with its per-transaction gas
+            // cap (EIP-7825), which anvil checks only when asked.
+            .args(["--hardfork", HARDFORK, "--enable-tx-gas-limit"])
             .try_spawn()
             .with_context(|| {
                 format!(
@@ -176,6 +183,11 @@ impl Devnet {
 
     /// `http://127.0.0.1:<port>`.
     pub fn rpc_url(&self) -> String {
+        self.anvil_url()
+    }
+
+    /// anvil's own URL (what [`real_node::RealNodeProxy::start`] forwards to).
+    pub fn anvil_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.anvil.port())
     }
 
