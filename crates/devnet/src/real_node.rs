@@ -13,6 +13,10 @@
 //! Everything else (calls, estimates, reads, batches) is forwarded as it is: geth caps calls'
 //! and estimates' gas itself rather than refusing them.
 //!
+//! [`crate::Devnet::start`] puts one in front of its anvil by default
+//! (`DevnetOptions::real_node`): `Devnet::rpc_url()` and `Devnet::provider()` go through it,
+//! `Devnet::anvil_url()` does not. Another one on the same anvil:
+//!
 //! ```no_run
 //! # async fn demo(devnet: &pool_devnet::Devnet) -> anyhow::Result<()> {
 //! let node = pool_devnet::real_node::RealNodeProxy::start(&devnet.anvil_url()).await?;
@@ -39,25 +43,41 @@ pub const MIN_ENVELOPE_BYTES: usize = 110;
 /// geth's JSON-RPC code for a transaction its pool refuses.
 pub const REFUSED_CODE: i64 = -32000;
 
-/// The proxy; it stops when dropped.
+/// The proxy; it stops when dropped. It runs on its own runtime thread, so that a caller that
+/// blocks its own (a test waiting for a child process that talks to the devnet) does not stop
+/// it.
 pub struct RealNodeProxy {
     address: SocketAddr,
     refused: Arc<AtomicUsize>,
-    task: tokio::task::JoinHandle<()>,
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl RealNodeProxy {
     /// Listens on a free port of 127.0.0.1 and forwards to `upstream` (anvil's URL).
     pub async fn start(upstream: &str) -> Result<RealNodeProxy> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .context("binding the real-node proxy on 127.0.0.1")?;
+        RealNodeProxy::start_on(upstream, 0).await
+    }
+
+    /// Listens on 127.0.0.1:`port` (0: a free one) and forwards to `upstream`.
+    pub async fn start_on(upstream: &str, port: u16) -> Result<RealNodeProxy> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+            .with_context(|| format!("binding the real-node proxy on 127.0.0.1:{port}"))?;
+        listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("real-node-proxy")
+            .enable_all()
+            .build()
+            .context("starting the real-node proxy's runtime")?;
         let refused = Arc::new(AtomicUsize::new(0));
-        let http = alloy::transports::http::reqwest::Client::new();
         let upstream = upstream.to_string();
         let counter = refused.clone();
-        let task = tokio::spawn(async move {
+        runtime.spawn(async move {
+            let Ok(listener) = TcpListener::from_std(listener) else {
+                return;
+            };
+            let http = alloy::transports::http::reqwest::Client::new();
             while let Ok((stream, _)) = listener.accept().await {
                 let (http, upstream, counter) = (http.clone(), upstream.clone(), counter.clone());
                 tokio::spawn(async move {
@@ -68,7 +88,7 @@ impl RealNodeProxy {
         Ok(RealNodeProxy {
             address,
             refused,
-            task,
+            runtime: Some(runtime),
         })
     }
 
@@ -85,7 +105,9 @@ impl RealNodeProxy {
 
 impl Drop for RealNodeProxy {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 

@@ -46,7 +46,7 @@ async fn an_oversized_registry_batch_is_refused_and_the_sized_batches_pass() {
     let bytes = add_validators_bytes(&entries);
     assert!(bytes > MAX_TX_BYTES, "{bytes} bytes");
 
-    // anvil alone takes it (a real node would not)...
+    // anvil runs it (a call is not refused for its size)...
     let direct = devnet.pool().addValidators(entries.clone()).call().await;
     assert!(direct.is_ok(), "anvil runs it: {direct:?}");
     // ...the proxy refuses it as geth does.
@@ -163,11 +163,20 @@ async fn more_gas_than_eip_7825_allows_is_refused_by_the_proxy_and_by_anvil() {
         "transaction gas limit too high (cap: 16777216, tx: 16777217)"
     );
     // anvil runs with its own check of the cap (Osaka).
-    let direct = devnet
-        .provider()
-        .send_transaction(tx(MAX_TX_GAS + 1).from(devnet.accounts()[0]))
-        .await;
+    let anvil = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(devnet.signer(0)))
+        .connect_http(devnet.anvil_url().parse().unwrap());
+    let direct = anvil.send_transaction(tx(MAX_TX_GAS + 1)).await;
     assert!(direct.is_err(), "anvil refuses it too");
+    // The devnet's own RPC is such a node.
+    let own = devnet.real_node().expect("a real-node proxy by default");
+    let error = devnet
+        .provider()
+        .send_transaction(tx(MAX_TX_GAS + 1))
+        .await
+        .unwrap_err();
+    assert_eq!(error.as_error_resp().map(|e| e.code), Some(REFUSED_CODE));
+    assert_eq!(own.refused(), 1);
     // At the cap, it goes through.
     let receipt = through(&devnet, &node)
         .send_transaction(tx(MAX_TX_GAS))
