@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-
 import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 
 /// @title Devnet stand-in for the SSV network (anvil only).
 /// @notice Follows the real network's ABI, errors and events for what the pool and its client
 ///         use: operators with fees, the network fee, per-block fee indexes, clusters stored as
-///         hashes (`IncorrectClusterState` on a stale snapshot), operator-set validation,
+///         hashes (a call on a cluster never stored reverts as the real `validateHashedCluster`
+///         does, `IncorrectClusterState` on a stale snapshot), operator-set validation,
 ///         `InsufficientBalance` when a registration or withdrawal would leave the cluster
 ///         liquidatable, validator removal and exit, liquidation (by anyone, once liquidatable),
 ///         reactivation, withdrawal, the owner's fee recipient, and the same events as the real
@@ -23,7 +21,10 @@ import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 ///         with `CallerNotWhitelistedWithData`), and validator counts per operator under the
 ///         validators-per-operator limit (`ExceedValidatorLimitWithData`), kept on registration,
 ///         removal, liquidation and reactivation, so that the views answer from real state.
-///         Amounts are stored with the network's reduced precision (`PRECISION` wei per unit).
+///         Fee indexes are kept in the network's reduced precision (`PRECISION` wei per unit)
+///         and charged per validator unit (`VUNITS_PRECISION` a 32 ETH validator; v2 scales a
+///         cluster's units with its proven effective balance). The generations apart:
+///         `DevnetSSVNetworkV2.sol` (ETH) and `DevnetSSVNetworkV1.sol` (SSV token).
 abstract contract DevnetSSVNetworkBase {
     struct Operator {
         address owner;
@@ -33,7 +34,14 @@ abstract contract DevnetSSVNetworkBase {
         uint32 validatorCount; // validators of active clusters with this operator
         bool active; // false once its owner removed it (the real network zeroes its snapshot)
         bool isPrivate; // only whitelisted addresses may register validators with it
+        // v2 only: registered before the network moved to ETH fees and not yet in an ETH flow
+        // (the real operator's `ethSnapshot.block == 0`): no ETH fee accrues, the views say
+        // `isActive = false`, and the first registration with it starts its ETH snapshot.
+        bool untouched;
     }
+
+    /// @notice The real network's fixed point for validator units (one 32 ETH validator).
+    uint64 internal constant VUNITS_PRECISION = 10_000;
 
     /// @notice The real network's validators-per-operator limit (500 on mainnet).
     uint32 internal constant DEFAULT_VALIDATORS_PER_OPERATOR_LIMIT = 500;
@@ -75,7 +83,6 @@ abstract contract DevnetSSVNetworkBase {
     error CallerNotWhitelistedWithData(uint64 operatorId);
     error ExceedValidatorLimitWithData(uint64 operatorId);
     error ClusterAlreadyEnabled();
-    error ClusterDoesNotExist();
     error ClusterIsLiquidated();
     error ClusterNotLiquidatable();
     error IncorrectValidatorStateWithData(bytes publicKey);
@@ -111,7 +118,8 @@ abstract contract DevnetSSVNetworkBase {
             block: uint64(block.number),
             validatorCount: 0,
             active: true,
-            isPrivate: setPrivate
+            isPrivate: setPrivate,
+            untouched: false
         });
         emit OperatorAdded(id, msg.sender, publicKey, fee);
         // The real network (v2) announces every new operator's privacy status, public ones too.
@@ -123,7 +131,7 @@ abstract contract DevnetSSVNetworkBase {
     ///         it revert from now on. Clusters that include it keep working without its fee.
     function removeOperator(uint64 operatorId) external {
         Operator storage op = _ownedOperator(operatorId);
-        op.index += (uint64(block.number) - op.block) * op.fee;
+        if (!op.untouched) op.index += (uint64(block.number) - op.block) * op.fee;
         op.block = uint64(block.number);
         op.fee = 0;
         op.validatorCount = 0;
@@ -188,25 +196,60 @@ abstract contract DevnetSSVNetworkBase {
         }
     }
 
-    /// @notice The cluster's balance now, after the fees burnt since its snapshot.
+    /// @notice The cluster's balance now, after the fees burnt since its snapshot; as the real
+    ///         views, it reverts for a cluster never registered (`_revertNoCluster`), a stale
+    ///         snapshot (`IncorrectClusterState`) and a liquidated cluster (`ClusterIsLiquidated`).
     function clusterBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         public
         view
         returns (uint256)
     {
-        _checkSnapshot(clusterOwner, operatorIds, cluster);
+        bytes32 key = _validateHashedCluster(clusterOwner, operatorIds, cluster);
+        if (!cluster.active) revert ClusterIsLiquidated();
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
-        return _settled(cluster, sumIndex, netIndex);
+        return _settled(key, cluster, sumIndex, netIndex);
     }
 
+    /// @notice As the real views: reverts for an unknown cluster or a stale snapshot; false for
+    ///         a liquidated one.
     function isLiquidatable(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         public
         view
         returns (bool)
     {
+        bytes32 key = _validateHashedCluster(clusterOwner, operatorIds, cluster);
         if (!cluster.active) return false;
-        uint256 balance = clusterBalance(clusterOwner, operatorIds, cluster);
-        return balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount);
+        (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
+        uint256 balance = _settled(key, cluster, sumIndex, netIndex);
+        return balance < _threshold(key, burnRatePerValidator(operatorIds), cluster.validatorCount);
+    }
+
+    /// @notice The cluster's fees per block, scaled by its validator units (its effective
+    ///         balance, in 32 ETH steps); reverts as `isLiquidatable`.
+    function clusterBurnRate(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        public
+        view
+        returns (uint256)
+    {
+        bytes32 key = _validateHashedCluster(clusterOwner, operatorIds, cluster);
+        return burnRatePerValidator(operatorIds) * _units(key, cluster.validatorCount) / VUNITS_PRECISION;
+    }
+
+    /// @notice The cluster's validator units (0 validators: 0); reverts for an unknown cluster, a
+    ///         stale snapshot or a liquidated cluster, as the real `getEffectiveBalance`.
+    function clusterUnits(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        public
+        view
+        returns (uint256)
+    {
+        bytes32 key = _validateHashedCluster(clusterOwner, operatorIds, cluster);
+        if (!cluster.active) revert ClusterIsLiquidated();
+        return _units(key, cluster.validatorCount);
+    }
+
+    /// @notice Whether `clusterOwner` has a cluster with these operators (any state).
+    function clusterExists(address clusterOwner, uint64[] calldata operatorIds) public view returns (bool) {
+        return clusters[keccak256(abi.encodePacked(clusterOwner, operatorIds))] != bytes32(0);
     }
 
     // ---- registration ----
@@ -222,8 +265,8 @@ abstract contract DevnetSSVNetworkBase {
         bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
         if (!cluster.active) revert ClusterIsLiquidated();
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
-        cluster.balance = _settled(cluster, sumIndex, netIndex) + amount;
-        _shrink(amount);
+        cluster.balance = _settled(key, cluster, sumIndex, netIndex) + amount;
+        _checkAmount(amount);
         cluster.index = sumIndex;
         cluster.networkFeeIndex = netIndex;
         for (uint256 i; i < publicKeys.length; ++i) {
@@ -234,9 +277,11 @@ abstract contract DevnetSSVNetworkBase {
             validatorPKs[validatorKey] = bytes32(uint256(keccak256(abi.encodePacked(operatorIds))) | 1);
         }
         cluster.validatorCount += uint32(publicKeys.length);
-        if (cluster.balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)) {
+        if (cluster.balance < _threshold(key, burnRatePerValidator(operatorIds), cluster.validatorCount)) {
             revert InsufficientBalance();
         }
+        // After the check, as the real network: a proven cluster's new units count from now.
+        _onValidatorsAdded(key, uint32(publicKeys.length));
         clusters[key] = _hash(cluster);
         for (uint256 i; i < publicKeys.length; ++i) {
             emit ValidatorAdded(msg.sender, operatorIds, publicKeys[i], sharesData[i], cluster);
@@ -246,9 +291,8 @@ abstract contract DevnetSSVNetworkBase {
     function _deposit(address clusterOwner, uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster)
         internal
     {
-        bytes32 key = _checkSnapshot(clusterOwner, operatorIds, cluster);
-        if (clusters[key] == bytes32(0)) revert IncorrectClusterState();
-        _shrink(amount);
+        bytes32 key = _validateHashedCluster(clusterOwner, operatorIds, cluster);
+        _checkAmount(amount);
         cluster.balance += amount;
         clusters[key] = _hash(cluster);
         emit ClusterDeposited(clusterOwner, operatorIds, amount, cluster);
@@ -281,18 +325,26 @@ abstract contract DevnetSSVNetworkBase {
     /// @notice Anyone may liquidate a cluster whose balance fell under the threshold (its owner
     ///         at any time) and takes what is left of its balance.
     function liquidate(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster) external {
-        bytes32 key = _checkSnapshot(clusterOwner, operatorIds, cluster);
-        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
+        bytes32 key = _validateHashedCluster(clusterOwner, operatorIds, cluster);
         if (!cluster.active) revert ClusterIsLiquidated();
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
-        uint256 balance = _settled(cluster, sumIndex, netIndex);
+        uint256 balance = _settled(key, cluster, sumIndex, netIndex);
         if (
             clusterOwner != msg.sender
-                && balance >= _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)
+                && balance >= _threshold(key, burnRatePerValidator(operatorIds), cluster.validatorCount)
         ) revert ClusterNotLiquidatable();
-        // A liquidated cluster's validators no longer count for its operators (as on the real
-        // network); reactivation adds them back.
+        cluster.balance = balance;
+        _liquidate(key, clusterOwner, operatorIds, cluster);
+    }
+
+    /// @dev Liquidates the settled `cluster` (stored under `key`): its validators no longer
+    ///      count for its operators (as on the real network; reactivation adds them back), and
+    ///      the caller takes what is left of its balance.
+    function _liquidate(bytes32 key, address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        internal
+    {
         _countValidators(operatorIds, cluster.validatorCount, false);
+        uint256 balance = cluster.balance;
         cluster.active = false;
         cluster.balance = 0;
         cluster.index = 0;
@@ -303,17 +355,16 @@ abstract contract DevnetSSVNetworkBase {
     }
 
     function _reactivate(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) internal {
-        bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
-        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
+        bytes32 key = _validateHashedCluster(msg.sender, operatorIds, cluster);
         if (cluster.active) revert ClusterAlreadyEnabled();
-        _shrink(amount);
+        _checkAmount(amount);
         _countValidators(operatorIds, cluster.validatorCount, true);
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
         cluster.balance += amount;
         cluster.active = true;
         cluster.index = sumIndex;
         cluster.networkFeeIndex = netIndex;
-        if (cluster.balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)) {
+        if (cluster.balance < _threshold(key, burnRatePerValidator(operatorIds), cluster.validatorCount)) {
             revert InsufficientBalance();
         }
         clusters[key] = _hash(cluster);
@@ -321,11 +372,10 @@ abstract contract DevnetSSVNetworkBase {
     }
 
     function withdraw(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external {
-        bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
-        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
-        _shrink(amount);
+        bytes32 key = _validateHashedCluster(msg.sender, operatorIds, cluster);
+        _checkAmount(amount);
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
-        uint256 balance = cluster.active ? _settled(cluster, sumIndex, netIndex) : cluster.balance;
+        uint256 balance = cluster.active ? _settled(key, cluster, sumIndex, netIndex) : cluster.balance;
         if (amount > balance) revert InsufficientBalance();
         cluster.balance = balance - amount;
         if (cluster.active) {
@@ -333,7 +383,7 @@ abstract contract DevnetSSVNetworkBase {
             cluster.networkFeeIndex = netIndex;
             if (
                 cluster.validatorCount > 0
-                    && cluster.balance < _threshold(burnRatePerValidator(operatorIds), cluster.validatorCount)
+                    && cluster.balance < _threshold(key, burnRatePerValidator(operatorIds), cluster.validatorCount)
             ) revert InsufficientBalance();
         }
         clusters[key] = _hash(cluster);
@@ -342,19 +392,19 @@ abstract contract DevnetSSVNetworkBase {
     }
 
     function _remove(bytes[] memory publicKeys, uint64[] calldata operatorIds, Cluster memory cluster) internal {
-        bytes32 key = _checkSnapshot(msg.sender, operatorIds, cluster);
-        if (clusters[key] == bytes32(0)) revert ClusterDoesNotExist();
+        bytes32 key = _validateHashedCluster(msg.sender, operatorIds, cluster);
         for (uint256 i; i < publicKeys.length; ++i) {
             delete validatorPKs[_checkValidator(publicKeys[i], operatorIds)];
         }
         if (cluster.active) {
             _countValidators(operatorIds, uint32(publicKeys.length), false);
             (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
-            cluster.balance = _settled(cluster, sumIndex, netIndex);
+            cluster.balance = _settled(key, cluster, sumIndex, netIndex);
             cluster.index = sumIndex;
             cluster.networkFeeIndex = netIndex;
         }
         cluster.validatorCount -= uint32(publicKeys.length);
+        _onValidatorsRemoved(key, uint32(publicKeys.length));
         clusters[key] = _hash(cluster);
         for (uint256 i; i < publicKeys.length; ++i) {
             emit ValidatorRemoved(msg.sender, operatorIds, publicKeys[i], cluster);
@@ -376,24 +426,67 @@ abstract contract DevnetSSVNetworkBase {
 
     // ---- internals ----
 
-    function _threshold(uint256 burnRate, uint256 validatorCount) internal view returns (uint256) {
-        uint256 byPeriod = burnRate * validatorCount * liquidationThresholdPeriod;
+    /// @dev The liquidation threshold of a cluster of `validatorCount` validators (stored under
+    ///      `key`) whose validators each pay `burnRate` per block: its fees over the threshold
+    ///      period, scaled by its validator units as the real network does, and at least the
+    ///      minimum collateral.
+    function _threshold(bytes32 key, uint256 burnRate, uint32 validatorCount) internal view returns (uint256) {
+        uint256 byPeriod = liquidationThresholdPeriod * (burnRate / PRECISION) * _units(key, validatorCount)
+            / VUNITS_PRECISION * PRECISION;
         return byPeriod > minimumLiquidationCollateral ? byPeriod : minimumLiquidationCollateral;
     }
+
+    /// @dev The validator units fees are charged on: one `VUNITS_PRECISION` per validator (v1;
+    ///      v2 scales them with the cluster's proven effective balance).
+    function _units(bytes32, uint32 validatorCount) internal view virtual returns (uint256) {
+        return uint256(validatorCount) * VUNITS_PRECISION;
+    }
+
+    /// @dev Hooks for the cluster's validator units when validators come and go.
+    function _onValidatorsAdded(bytes32 key, uint32 count) internal virtual {}
+
+    function _onValidatorsRemoved(bytes32 key, uint32 count) internal virtual {}
+
+    /// @dev A deposited or withdrawn amount the network accepts (v1: in steps of `PRECISION`).
+    function _checkAmount(uint256 amount) internal view virtual;
+
+    /// @dev The network's revert for a cluster it never stored (its name differs by generation).
+    function _revertNoCluster() internal pure virtual;
 
     function _indexes(uint64[] calldata operatorIds) internal view returns (uint64 sumIndex, uint64 netIndex) {
         for (uint256 i; i < operatorIds.length; ++i) {
             Operator storage op = operators[operatorIds[i]];
-            sumIndex += op.index + (uint64(block.number) - op.block) * op.fee;
+            sumIndex += op.index;
+            // An operator no ETH flow touched yet has no ETH snapshot: nothing accrues.
+            if (!op.untouched) sumIndex += (uint64(block.number) - op.block) * op.fee;
         }
         netIndex = currentNetworkIndex();
     }
 
-    function _settled(Cluster memory cluster, uint64 sumIndex, uint64 netIndex) internal view returns (uint256) {
+    /// @dev The cluster's balance after the fees since its snapshot, charged per validator unit
+    ///      (operators and network apart, each rounded down, as the real network).
+    function _settled(bytes32 key, Cluster memory cluster, uint64 sumIndex, uint64 netIndex)
+        internal
+        view
+        returns (uint256)
+    {
         if (cluster.validatorCount == 0) return cluster.balance;
-        uint256 burnt = (uint256(sumIndex - cluster.index) + uint256(netIndex - cluster.networkFeeIndex))
-            * cluster.validatorCount * PRECISION;
+        uint256 units = _units(key, cluster.validatorCount);
+        uint256 burnt = (uint256(sumIndex - cluster.index) * units / VUNITS_PRECISION
+                + uint256(netIndex - cluster.networkFeeIndex) * units / VUNITS_PRECISION) * PRECISION;
         return burnt >= cluster.balance ? 0 : cluster.balance - burnt;
+    }
+
+    /// @dev The stored hash must exist and match the snapshot (the real `validateHashedCluster`).
+    function _validateHashedCluster(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        internal
+        view
+        returns (bytes32 key)
+    {
+        key = keccak256(abi.encodePacked(clusterOwner, operatorIds));
+        bytes32 stored = clusters[key];
+        if (stored == bytes32(0)) _revertNoCluster();
+        if (stored != _hash(cluster)) revert IncorrectClusterState();
     }
 
     /// @dev The stored hash must match the snapshot; a cluster never seen must be the default
@@ -426,6 +519,11 @@ abstract contract DevnetSSVNetworkBase {
             if (i > 0 && id <= operatorIds[i - 1]) revert UnsortedOperatorsList();
             Operator storage op = operators[id];
             if (!op.active) revert OperatorDoesNotExist();
+            if (op.untouched) {
+                // Its first ETH flow: its ETH snapshot starts now (the real `ensureETHDefaults`).
+                op.untouched = false;
+                op.block = uint64(block.number);
+            }
             if (op.isPrivate && !operatorWhitelist[id][msg.sender]) revert CallerNotWhitelistedWithData(id);
             if ((op.validatorCount += count) > validatorsPerOperatorLimit) revert ExceedValidatorLimitWithData(id);
         }
@@ -502,93 +600,3 @@ abstract contract DevnetSSVNetworkBase {
     }
 }
 
-/// @title Devnet SSV network v2: cluster fees in ETH.
-contract DevnetSSVNetworkV2 is DevnetSSVNetworkBase {
-    constructor(uint256 networkFee, uint64 threshold, uint256 minimumCollateral)
-        DevnetSSVNetworkBase(1e5, networkFee, threshold, minimumCollateral)
-    {}
-
-    function registerValidator(
-        bytes calldata publicKey,
-        uint64[] calldata operatorIds,
-        bytes calldata sharesData,
-        Cluster memory cluster
-    ) external payable {
-        _register(_one(publicKey), operatorIds, _one(sharesData), msg.value, cluster);
-    }
-
-    function bulkRegisterValidator(
-        bytes[] calldata publicKeys,
-        uint64[] calldata operatorIds,
-        bytes[] calldata sharesData,
-        Cluster memory cluster
-    ) external payable {
-        _register(publicKeys, operatorIds, sharesData, msg.value, cluster);
-    }
-
-    function deposit(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster) external payable {
-        _deposit(clusterOwner, operatorIds, msg.value, cluster);
-    }
-
-    function reactivate(uint64[] calldata operatorIds, Cluster memory cluster) external payable {
-        _reactivate(operatorIds, msg.value, cluster);
-    }
-
-    function _pay(address to, uint256 amount) internal override {
-        (bool ok,) = to.call{value: amount}("");
-        if (!ok) revert ETHTransferFailed();
-    }
-
-    error ETHTransferFailed();
-}
-
-/// @title Devnet SSV network v1.x: cluster fees in the SSV token, pulled with transferFrom.
-contract DevnetSSVNetworkV1 is DevnetSSVNetworkBase {
-    using SafeERC20 for IERC20;
-
-    IERC20 public immutable token;
-
-    constructor(IERC20 ssvToken, uint256 networkFee, uint64 threshold, uint256 minimumCollateral)
-        DevnetSSVNetworkBase(1e7, networkFee, threshold, minimumCollateral)
-    {
-        token = ssvToken;
-    }
-
-    function registerValidator(
-        bytes calldata publicKey,
-        uint64[] calldata operatorIds,
-        bytes calldata sharesData,
-        uint256 amount,
-        Cluster memory cluster
-    ) external {
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        _register(_one(publicKey), operatorIds, _one(sharesData), amount, cluster);
-    }
-
-    function bulkRegisterValidator(
-        bytes[] calldata publicKeys,
-        uint64[] calldata operatorIds,
-        bytes[] calldata sharesData,
-        uint256 amount,
-        Cluster memory cluster
-    ) external {
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        _register(publicKeys, operatorIds, sharesData, amount, cluster);
-    }
-
-    function deposit(address clusterOwner, uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster)
-        external
-    {
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        _deposit(clusterOwner, operatorIds, amount, cluster);
-    }
-
-    function reactivate(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external {
-        token.safeTransferFrom(msg.sender, address(this), amount);
-        _reactivate(operatorIds, amount, cluster);
-    }
-
-    function _pay(address to, uint256 amount) internal override {
-        token.safeTransfer(to, amount);
-    }
-}

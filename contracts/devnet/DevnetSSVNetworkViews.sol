@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 import {DevnetSSVNetworkBase} from "./DevnetSSVNetwork.sol";
+import {DevnetSSVNetworkV2} from "./DevnetSSVNetworkV2.sol";
 
 /// @notice The real views' (v2) return type of `getOperatorById`, under the same name so that the
 ///         stand-in's ABI is the real one. A tuple of static fields encodes exactly as v1.x's six
@@ -39,16 +40,35 @@ contract DevnetSSVNetworkViews {
     }
 
     /// @notice As the real views: zeros for an unknown id (no revert); a removed operator keeps
-    ///         its owner, with fee and count zeroed and `isActive` false. `whitelistedAddress` is
-    ///         the legacy single-address whitelist, which no function of the v2 network sets any
-    ///         more: always zero here (whitelists are per address, see `getWhitelistedOperators`).
+    ///         its owner, with fee and count zeroed and `isActive` false. On v2, `isActive` is
+    ///         whether the operator has an ETH snapshot: false for a legacy operator no ETH flow
+    ///         touched yet (whose fee reads as the default ETH fee), though registrations with
+    ///         it work. `whitelistedAddress` is the legacy single-address whitelist, which no
+    ///         function of the v2 network sets any more: always zero here (whitelists are per
+    ///         address, see `getWhitelistedOperators`).
     function getOperatorById(uint64 operatorId) external view returns (ISSVViewsTypes.OperatorData memory) {
-        (address owner, uint64 fee,,, uint32 validatorCount, bool active, bool isPrivate) =
+        (address owner, uint64 fee,,, uint32 validatorCount, bool active, bool isPrivate, bool untouched) =
             ssvNetwork.operators(operatorId);
         return ISSVViewsTypes.OperatorData({
             owner: owner,
             fee: uint256(fee) * ssvNetwork.PRECISION(),
             validatorCount: validatorCount,
+            whitelistedAddress: address(0),
+            isPrivate: isPrivate,
+            isActive: active && !untouched
+        });
+    }
+
+    /// @notice v2 only (the v1.x views have no such getter: the call reverts there): the
+    ///         operator's SSV side. `isActive` is whether it has an SSV snapshot, which every
+    ///         operator has until its owner removes it (v2 registrations start both snapshots).
+    function getOperatorByIdSSV(uint64 operatorId) external view returns (ISSVViewsTypes.OperatorData memory) {
+        DevnetSSVNetworkV2 v2 = _v2();
+        (address owner,,,,, bool active, bool isPrivate,) = ssvNetwork.operators(operatorId);
+        return ISSVViewsTypes.OperatorData({
+            owner: owner,
+            fee: active ? v2.legacySsvFee(operatorId) : 0,
+            validatorCount: 0,
             whitelistedAddress: address(0),
             isPrivate: isPrivate,
             isActive: active
@@ -100,6 +120,10 @@ contract DevnetSSVNetworkViews {
         return ssvNetwork.minimumLiquidationCollateral();
     }
 
+    /// @notice The cluster views revert as the real ones: for a cluster never registered
+    ///         (`ClusterDoesNotExist`; v1.x `ClusterDoesNotExists`), a stale snapshot
+    ///         (`IncorrectClusterState`), and, for the balance and effective balance, a
+    ///         liquidated cluster (`ClusterIsLiquidated`).
     function getBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
@@ -108,13 +132,13 @@ contract DevnetSSVNetworkViews {
         return ssvNetwork.clusterBalance(clusterOwner, operatorIds, cluster);
     }
 
-    /// @notice The cluster's fees per block: (operator fees + network fee) x validators.
-    function getBurnRate(address, uint64[] calldata operatorIds, Cluster memory cluster)
+    /// @notice The cluster's fees per block: (operator fees + network fee) x its validator units.
+    function getBurnRate(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
         returns (uint256)
     {
-        return ssvNetwork.burnRatePerValidator(operatorIds) * cluster.validatorCount;
+        return ssvNetwork.clusterBurnRate(clusterOwner, operatorIds, cluster);
     }
 
     function isLiquidatable(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
@@ -123,5 +147,46 @@ contract DevnetSSVNetworkViews {
         returns (bool)
     {
         return ssvNetwork.isLiquidatable(clusterOwner, operatorIds, cluster);
+    }
+
+    function isLiquidated(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        external
+        view
+        returns (bool)
+    {
+        ssvNetwork.clusterBurnRate(clusterOwner, operatorIds, cluster); // validates the snapshot
+        return !cluster.active;
+    }
+
+    /// @notice v2 only: the cluster's effective balance in ETH (32 per validator until a proof).
+    function getEffectiveBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
+        external
+        view
+        returns (uint32)
+    {
+        _v2();
+        return uint32(ssvNetwork.clusterUnits(clusterOwner, operatorIds, cluster) * 32 / 10_000);
+    }
+
+    /// @notice v2 only: 1 (ETH) for a cluster of this network; reverts for an unknown one.
+    function getClusterAssetType(address clusterOwner, uint64[] calldata operatorIds) external view returns (uint8) {
+        _v2();
+        // No legacy SSV clusters on the devnet: every cluster is an ETH one.
+        if (!ssvNetwork.clusterExists(clusterOwner, operatorIds)) revert DevnetSSVNetworkV2.ClusterDoesNotExist();
+        return 1;
+    }
+
+    function getCommittedRoot(uint64 blockNum) external view returns (bytes32) {
+        return _v2().ebRoots(blockNum);
+    }
+
+    /// @dev The v2 network, or a revert without data (a getter the v1.x views do not have).
+    function _v2() internal view returns (DevnetSSVNetworkV2 v2) {
+        if (ssvNetwork.PRECISION() != 1e5) {
+            assembly {
+                revert(0, 0)
+            }
+        }
+        v2 = DevnetSSVNetworkV2(address(ssvNetwork));
     }
 }

@@ -1,5 +1,6 @@
-//! Adding checked entries to the registry in batches under the block gas limit, resumable after
-//! a failure or a closed tab. The registry on chain is the truth: it is read again before every
+//! Adding checked entries to the registry in batches a real node accepts (under 128 KiB and
+//! the per-transaction gas cap, by their encoded bytes: `pool_chain::bulk`) and within a third
+//! of the block gas limit, resumable after a failure or a closed tab. The registry on chain is the truth: it is read again before every
 //! batch, entries already in it are skipped (nothing is sent twice), and a registry that moved
 //! in a way the checked key shares no longer fit (their nonces) stops the submission.
 //!
@@ -11,9 +12,11 @@ use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::bindings::PoolManager::ValidatorData;
+use pool_chain::bulk::add_validators_batches;
 use pool_chain::client::{read_operations, registry_entries};
 use pool_chain::config::NetworkConfig;
 use pool_core::ceremony::RegistryEntry;
+use pool_core::limits::TxLimits;
 use serde::{Deserialize, Serialize};
 
 use super::console::LOG_WINDOW;
@@ -167,7 +170,7 @@ impl Submit {
             let remaining: Vec<ValidatorData> =
                 plan.entries[done..].iter().map(validator_data).collect();
             let size = match per_entry_gas {
-                Some(gas) => batch_size(client, gas).await,
+                Some(gas) => batch_size(client, gas, &remaining).await,
                 None => {
                     let one = operator::add_validators(
                         config,
@@ -177,7 +180,7 @@ impl Submit {
                     match operator::estimate_gas(client, &one).await {
                         Ok(gas) => {
                             per_entry_gas = Some(gas);
-                            batch_size(client, gas).await
+                            batch_size(client, gas, &remaining).await
                         }
                         Err(e) => {
                             return stopped(
@@ -187,8 +190,19 @@ impl Submit {
                         }
                     }
                 }
-            }
-            .min(remaining.len());
+            };
+            let size = match size {
+                Ok(size) => size.min(remaining.len()),
+                Err(index) => {
+                    return stopped(
+                        done,
+                        format!(
+                            "Entry {} is too large for one transaction a node accepts (128 KiB, 16,777,216 gas).",
+                            first_nonce + index as u64
+                        ),
+                    );
+                }
+            };
             self.state.set(SubmitState::Running {
                 done,
                 total,
@@ -257,8 +271,14 @@ async fn in_registry(
     Ok((done, ops.validator_count))
 }
 
-/// Entries per batch for entries of about `per_entry` gas: a third of the block gas limit.
-async fn batch_size(client: &RpcClient, per_entry: u64) -> usize {
+/// Entries in the next batch of `entries`, each of about `per_entry` gas: under a real node's
+/// limits by encoded bytes and gas, within a third of the block gas limit, at most
+/// [`MAX_BATCH`]; the index of an entry too large for any transaction.
+async fn batch_size(
+    client: &RpcClient,
+    per_entry: u64,
+    entries: &[ValidatorData],
+) -> Result<usize, usize> {
     #[derive(Debug, Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Head {
@@ -269,7 +289,9 @@ async fn batch_size(client: &RpcClient, per_entry: u64) -> usize {
         .await
         .map(|h| h.gas_limit.to::<u64>())
         .unwrap_or(30_000_000);
-    ((limit / GAS_LIMIT_SHARE / per_entry.max(1)) as usize).clamp(1, MAX_BATCH)
+    let limits = TxLimits::MAINNET.with_gas_cap(limit / GAS_LIMIT_SHARE);
+    let batches = add_validators_batches(entries, per_entry.max(1), limits, MAX_BATCH)?;
+    Ok(batches.first().copied().unwrap_or(0))
 }
 
 fn validator_data(entry: &RegistryEntry) -> ValidatorData {

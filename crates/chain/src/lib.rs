@@ -5,6 +5,7 @@
 //! - [`reads`]: the calls the staker page makes at each block, and their decoding into a
 //!   [`reads::PoolSnapshot`];
 //! - [`registry`]: the validator registry's hash chain, to check an entry before activating it;
+//! - [`bulk`]: the bulk calls sized by encoded bytes and gas under a real node's limits;
 //! - [`revert`]: custom errors turned into sentences;
 //! - [`ssv`]: the SSV network's cluster events, for snapshot scanners;
 //! - [`config`]: the runtime network configuration (`config.json`).
@@ -16,6 +17,7 @@
 //! Without `client`, nothing here performs I/O: callers send the encoded calls themselves.
 
 pub mod bindings;
+pub mod bulk;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod cluster;

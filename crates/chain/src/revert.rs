@@ -11,12 +11,13 @@ use pool_core::units::format_ether_exact as format_ether;
 use crate::bindings::{PoolETH::PoolETHErrors, PoolManager::PoolManagerErrors};
 
 alloy_sol_types::sol! {
-    /// The SSV network's errors (v1 and v2 alike) that registering, funding, reactivating or
-    /// withdrawing from a cluster can raise; names and arguments as in its ABI.
+    /// The SSV network's errors: every error of the v2 ABI (names and arguments as there;
+    /// checked by a test), and v1.x's `ClusterDoesNotExists`, which v2 renamed.
     #[derive(Debug, PartialEq, Eq)]
     interface SsvNetwork {
         error ClusterAlreadyEnabled();
         error ClusterDoesNotExist();
+        error ClusterDoesNotExists();
         error ClusterIsLiquidated();
         error ClusterNotLiquidatable();
         error IncorrectClusterState();
@@ -32,6 +33,64 @@ alloy_sol_types::sol! {
         error ExceedValidatorLimitWithData(uint64 operatorId);
         error ValidatorAlreadyExistsWithData(bytes publicKey);
         error ZeroAddressNotAllowed();
+        error AddressIsWhitelistingContract(address contractAddress);
+        error AlreadyVoted();
+        error ApprovalNotWithinTimeframe();
+        error CallerNotOwner();
+        error CallerNotOwnerWithData(address caller, address owner);
+        error CallerNotWhitelisted();
+        error EBBelowMinimum();
+        error EBExceedsMaximum();
+        error ETHTransferFailed();
+        error EmptyPublicKeysList();
+        error ExceedValidatorLimit(uint64 operatorId);
+        error FeeExceedsIncreaseLimit();
+        error FeeIncreaseNotAllowed();
+        error FeeTooHigh();
+        error FeeTooLow();
+        error FutureBlockNumber();
+        error IncorrectClusterVersion();
+        error IncorrectOperatorVersion(uint8 operatorVersion);
+        error IncorrectValidatorState();
+        error InsufficientCSSVSupply();
+        error InvalidOperatorFeeIncreaseLimit();
+        error InvalidOperatorFeeRange();
+        error InvalidOracleId();
+        error InvalidProof();
+        error InvalidQuorum();
+        error InvalidToken();
+        error InvalidWhitelistAddressesLength();
+        error InvalidWhitelistingContract(address contractAddress);
+        error LegacyOperatorFeeDeclarationInvalid();
+        error MaxRequestsAmountReached();
+        error MaxValueExceeded();
+        error MustUseLatestRoot();
+        error NewBlockPeriodIsBelowMinimum();
+        error NoFeeDeclared();
+        error NotCSSV();
+        error NotOracle();
+        error NothingToClaim();
+        error NothingToWithdraw();
+        error OperatorAlreadyExists();
+        error OracleAlreadyAssigned();
+        error PublicKeysSharesLengthMismatch();
+        error RootNotFound();
+        error SameFeeChangeNotAllowed();
+        error SameOracleAddressNotAllowed();
+        error StakeTooLow();
+        error StaleBlockNumber();
+        error StaleUpdate();
+        error TargetModuleDoesNotExist();
+        error TargetModuleDoesNotExistWithData(uint8 moduleId);
+        error TokenTransferFailed();
+        error UnstakeAmountExceedsBalance();
+        error UpdateTooFrequent();
+        error ValidatorAlreadyExists();
+        error ValidatorAlreadyRegistered(bytes publicKey, address owner);
+        error ValidatorDoesNotExist();
+        error ZeroAddress();
+        error ZeroAmount();
+        error ZeroCSSVSupply();
     }
 }
 
@@ -98,7 +157,9 @@ fn explain_ssv(error: SsvNetwork::SsvNetworkErrors) -> String {
         E::ClusterAlreadyEnabled(_) => {
             "This cluster is active already: nothing to reactivate.".into()
         }
-        E::ClusterDoesNotExist(_) => "The pool has no cluster with these operators.".into(),
+        E::ClusterDoesNotExist(_) | E::ClusterDoesNotExists(_) => {
+            "The SSV network has no cluster of this owner with these operators.".into()
+        }
         E::ClusterIsLiquidated(_) => {
             "This cluster was liquidated: reactivate it before adding validators or funds.".into()
         }
@@ -135,7 +196,109 @@ fn explain_ssv(error: SsvNetwork::SsvNetworkErrors) -> String {
             "Validator 0x{} is registered on the SSV network already.",
             alloy_primitives::hex::encode(&e.publicKey)
         ),
-        E::ZeroAddressNotAllowed(_) => "The zero address is not allowed here.".into(),
+        E::ZeroAddressNotAllowed(_) | E::ZeroAddress(_) => {
+            "The zero address is not allowed here.".into()
+        }
+        E::IncorrectClusterVersion(_) => "This cluster pays its fees in the other asset (a \
+            legacy SSV cluster or an ETH one): it must be migrated to ETH first, or called \
+            with the other asset's function."
+            .into(),
+        E::ETHTransferFailed(_) => {
+            "The SSV network could not send the ETH: the receiver refused it.".into()
+        }
+        E::TokenTransferFailed(_) => "The SSV network's token transfer failed.".into(),
+        E::EBBelowMinimum(_) => {
+            "The effective balance given is below 32 ETH per validator of the cluster.".into()
+        }
+        E::EBExceedsMaximum(_) => {
+            "The effective balance given is above 2048 ETH per validator of the cluster.".into()
+        }
+        E::InvalidProof(_) => "The effective-balance proof does not match the committed root.".into(),
+        E::RootNotFound(_) => "No effective-balance root was committed at that block.".into(),
+        E::StaleUpdate(_) => "This cluster's effective balance was updated from a newer root already.".into(),
+        E::UpdateTooFrequent(_) => {
+            "This cluster's effective balance was updated too recently: wait some blocks.".into()
+        }
+        E::MustUseLatestRoot(_) => "Only the latest committed effective-balance root is accepted.".into(),
+        E::FutureBlockNumber(_) => "That block number is in the future.".into(),
+        E::StaleBlockNumber(_) => "That block number is older than the latest committed root.".into(),
+        E::EmptyPublicKeysList(_) => "No validator public key was given.".into(),
+        E::PublicKeysSharesLengthMismatch(_) => {
+            "The number of key shares differs from the number of public keys.".into()
+        }
+        E::ValidatorAlreadyExists(_) => "A validator is registered on the SSV network already.".into(),
+        E::ValidatorAlreadyRegistered(e) => format!(
+            "Validator 0x{} is registered on the SSV network already, by {}.",
+            alloy_primitives::hex::encode(&e.publicKey),
+            e.owner
+        ),
+        E::ValidatorDoesNotExist(_) => "That validator is not registered on the SSV network.".into(),
+        E::IncorrectValidatorState(_) => {
+            "That validator is not registered with these operators for this owner.".into()
+        }
+        E::ExceedValidatorLimit(e) => format!(
+            "Operator {} runs as many validators as the SSV network allows: it takes no more.",
+            e.operatorId
+        ),
+        E::CallerNotWhitelisted(_) => {
+            "A private operator of this set does not whitelist the sender.".into()
+        }
+        E::CallerNotOwner(_) => "Only the owner may do this on the SSV network.".into(),
+        E::CallerNotOwnerWithData(e) => {
+            format!("{} is not the owner ({}) on the SSV network.", e.caller, e.owner)
+        }
+        E::AddressIsWhitelistingContract(SsvNetwork::AddressIsWhitelistingContract {
+            contractAddress,
+        })
+        | E::InvalidWhitelistingContract(SsvNetwork::InvalidWhitelistingContract {
+            contractAddress,
+        }) => format!("{contractAddress} cannot be used as an operator whitelist here."),
+        E::InvalidWhitelistAddressesLength(_) => "No whitelist address was given.".into(),
+        E::OperatorAlreadyExists(_) => "An operator with this public key exists already.".into(),
+        E::IncorrectOperatorVersion(e) => {
+            format!("Operator earnings of version {} do not exist.", e.operatorVersion)
+        }
+        E::FeeTooLow(_) => "The operator fee is below the network's minimum.".into(),
+        E::FeeTooHigh(_) => "The operator fee is above the network's maximum.".into(),
+        E::FeeExceedsIncreaseLimit(_) => {
+            "The operator fee rises more than the network allows at once.".into()
+        }
+        E::FeeIncreaseNotAllowed(_) => "This operator's fee cannot be raised this way.".into(),
+        E::SameFeeChangeNotAllowed(_) => "The operator fee is that already.".into(),
+        E::NoFeeDeclared(_) => "No operator fee change was declared.".into(),
+        E::ApprovalNotWithinTimeframe(_) => {
+            "The declared operator fee can be executed only within its approval window.".into()
+        }
+        E::LegacyOperatorFeeDeclarationInvalid(_) => {
+            "A fee declared before the SSV network moved to ETH cannot be executed: declare it again."
+                .into()
+        }
+        E::InvalidOperatorFeeIncreaseLimit(_) | E::InvalidOperatorFeeRange(_) => {
+            "The operator fee bounds given are invalid.".into()
+        }
+        E::MaxValueExceeded(_) => "A value is above what the SSV network accepts.".into(),
+        E::NewBlockPeriodIsBelowMinimum(_) => "The period given is below the network's minimum.".into(),
+        E::TargetModuleDoesNotExist(_) => "That SSV network module does not exist.".into(),
+        E::TargetModuleDoesNotExistWithData(e) => {
+            format!("SSV network module {} does not exist.", e.moduleId)
+        }
+        E::NotOracle(_) => "Only an effective-balance oracle may do this.".into(),
+        E::AlreadyVoted(_) => "This oracle voted for that root already.".into(),
+        E::InvalidOracleId(_) => "No such effective-balance oracle.".into(),
+        E::InvalidQuorum(_) => "The oracle quorum given is invalid.".into(),
+        E::OracleAlreadyAssigned(_) | E::SameOracleAddressNotAllowed(_) => {
+            "That oracle address is assigned already.".into()
+        }
+        E::InvalidToken(_) | E::NotCSSV(_) => "That token is not the one the SSV network takes here.".into(),
+        E::InsufficientCSSVSupply(_) | E::ZeroCSSVSupply(_) => {
+            "There is not enough staked SSV (cSSV) for this.".into()
+        }
+        E::StakeTooLow(_) => "The SSV stake is below the minimum.".into(),
+        E::UnstakeAmountExceedsBalance(_) => "More SSV was asked to unstake than is staked.".into(),
+        E::MaxRequestsAmountReached(_) => "Too many unstake requests are pending.".into(),
+        E::NothingToClaim(_) => "There are no staking rewards to claim.".into(),
+        E::NothingToWithdraw(_) => "There is nothing to withdraw.".into(),
+        E::ZeroAmount(_) => "The amount is zero.".into(),
     }
 }
 
@@ -361,6 +524,51 @@ mod tests {
     use alloy_sol_types::SolError;
 
     #[test]
+    fn every_v2_error_is_decoded_and_the_v1_name_too() {
+        let v2 = crate::reference::signatures("ssv-network-v2.abi.json", "error");
+        let ours: Vec<[u8; 4]> = SsvNetwork::SsvNetworkErrors::SELECTORS.to_vec();
+        for signature in &v2 {
+            let selector = alloy_primitives::keccak256(signature.as_bytes());
+            assert!(
+                ours.contains(&selector[..4].try_into().unwrap()),
+                "{signature} of the v2 ABI is decoded"
+            );
+        }
+        let v1 = crate::reference::signatures("ssv-network-v1.abi.json", "error");
+        assert!(
+            v1.iter()
+                .any(|s| s == SsvNetwork::ClusterDoesNotExists::SIGNATURE)
+        );
+        assert_eq!(
+            ours.len(),
+            v2.len() + 1,
+            "nothing beside the v2 ABI and v1's name"
+        );
+        for (error, words) in [
+            (
+                SsvNetwork::IncorrectClusterVersion {}.abi_encode(),
+                "other asset",
+            ),
+            (
+                SsvNetwork::ETHTransferFailed {}.abi_encode(),
+                "could not send the ETH",
+            ),
+            (
+                SsvNetwork::ClusterDoesNotExists {}.abi_encode(),
+                "no cluster",
+            ),
+            (
+                SsvNetwork::ClusterDoesNotExist {}.abi_encode(),
+                "no cluster",
+            ),
+            (SsvNetwork::InvalidProof {}.abi_encode(), "proof"),
+        ] {
+            let said = explain_revert(&error).unwrap();
+            assert!(said.contains(words), "{said}");
+        }
+    }
+
+    #[test]
     fn the_ssv_errors_explained_are_the_real_networks() {
         use SsvNetwork::*;
         let ours = [
@@ -382,7 +590,6 @@ mod tests {
             ValidatorAlreadyExistsWithData::SIGNATURE,
             ZeroAddressNotAllowed::SIGNATURE,
         ];
-        assert_eq!(ours.len(), SsvNetwork::SsvNetworkErrors::SELECTORS.len());
         let v2 = crate::reference::signatures("ssv-network-v2.abi.json", "error");
         for signature in ours {
             assert!(

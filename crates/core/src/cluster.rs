@@ -3,8 +3,10 @@
 //! The SSV network stores only a hash of each cluster; every call that changes a cluster must
 //! carry its latest state, and every event that changes one carries the new state
 //! (`ValidatorAdded`, `ValidatorRemoved`, `ClusterDeposited`, `ClusterWithdrawn`,
-//! `ClusterLiquidated`, `ClusterReactivated`). So the snapshot of a cluster is the state in its
-//! latest event, in chain order; a cluster with no event yet is [`Cluster::NEW`].
+//! `ClusterLiquidated`, `ClusterReactivated`, and on v2 `ClusterBalanceUpdated`, which anyone
+//! can cause with an effective-balance proof, and `ClusterMigratedToETH`). So the snapshot of a
+//! cluster is the state in its latest event, in chain order, whoever caused it; a cluster with
+//! no event yet is [`Cluster::NEW`].
 //!
 //! ```
 //! use alloy_primitives::{Address, U256};

@@ -16,6 +16,7 @@ pub mod eip2537;
 pub mod funding;
 pub mod gas;
 pub mod keyshares;
+pub mod limits;
 pub mod rewards;
 pub mod shares;
 pub mod units;

@@ -1,4 +1,6 @@
-//! A local devnet for development and tests: anvil on 127.0.0.1 with the pool deployed.
+//! A local devnet for development and tests: anvil on 127.0.0.1 (Osaka, with the per-transaction
+//! gas cap) behind a real-node proxy (transactions over 128 KiB refused as geth refuses them),
+//! with the pool deployed.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -12,6 +14,7 @@
 pub mod ceremony;
 pub mod fixtures;
 pub mod operators;
+pub mod real_node;
 pub mod testing;
 
 use std::path::PathBuf;
@@ -29,6 +32,9 @@ use pool_chain::config::NetworkConfig;
 
 /// The devnet's chain id (anvil's default, what wallets know as a local chain).
 pub const CHAIN_ID: u64 = 31337;
+
+/// The EVM hardfork anvil runs: mainnet's (Osaka, "Fusaka" with the consensus side).
+pub const HARDFORK: &str = "osaka";
 
 /// About 7160 blocks a day.
 pub const BLOCKS_PER_DAY: u64 = 7160;
@@ -48,8 +54,12 @@ pub enum FeeAsset {
 pub struct DevnetOptions {
     /// The anvil binary; by default `$ANVIL_BIN`, else the project's pinned npm copy.
     pub anvil: PathBuf,
-    /// Port on 127.0.0.1; 0 lets the system choose a free one.
+    /// Port of the devnet's RPC on 127.0.0.1 (the real-node proxy's when there is one, else
+    /// anvil's); 0 lets the system choose a free one.
     pub port: u16,
+    /// Put a [`real_node::RealNodeProxy`] in front of anvil (the RPC everything uses refuses
+    /// what geth refuses: over 128 KiB, over 2^24 gas). On by default.
+    pub real_node: bool,
     /// Which SSV network generation to stand in for.
     pub fee_asset: FeeAsset,
     /// The pool's runway, in blocks.
@@ -79,6 +89,7 @@ impl Default for DevnetOptions {
         DevnetOptions {
             anvil: anvil_path(),
             port: 0,
+            real_node: true,
             fee_asset: FeeAsset::Eth,
             runway: 30 * BLOCKS_PER_DAY,
             validators: 0,
@@ -143,6 +154,8 @@ impl FeeAsset {
 
 /// A running anvil with the pool deployed.
 pub struct Devnet {
+    /// In front of anvil unless `DevnetOptions::real_node` was off; dropped before anvil.
+    real_node: Option<real_node::RealNodeProxy>,
     anvil: AnvilInstance,
     pub deployment: Deployment,
     /// The key ceremony whose validators fill the registry, when asked for.
@@ -155,25 +168,36 @@ pub struct Devnet {
 impl Devnet {
     /// Starts anvil and deploys the pool from its first account.
     pub async fn start(options: DevnetOptions) -> Result<Devnet> {
+        let anvil_port = if options.real_node { 0 } else { options.port };
         let anvil = Anvil::at(&options.anvil)
             .host("127.0.0.1")
-            .port(options.port)
+            .port(anvil_port)
             .chain_id(options.chain_id)
+            // The hardfork mainnet runs (Fusaka since 3 Dec 2025), with its per-transaction gas
+            // cap (EIP-7825), which anvil checks only when asked.
+            .args(["--hardfork", HARDFORK, "--enable-tx-gas-limit"])
             .try_spawn()
             .with_context(|| {
                 format!(
                     "starting anvil ({}) on 127.0.0.1:{} (is the port free? is `cargo xtask setup` done?)",
                     options.anvil.display(),
-                    options.port
+                    anvil_port
                 )
             })?;
-        let provider = provider_for(&anvil);
+        let anvil_url = format!("http://127.0.0.1:{}", anvil.port());
+        let real_node = match options.real_node {
+            true => Some(real_node::RealNodeProxy::start_on(&anvil_url, options.port).await?),
+            false => None,
+        };
+        let url = real_node.as_ref().map_or(anvil_url, |node| node.url());
+        let provider = provider_for(&anvil, &url);
         let deployment = deploy(&provider, anvil.addresses(), &options).await?;
         let ceremony = match options.validators {
             0 => None,
             count => Some(fill_registry(&provider, &deployment, count).await?),
         };
         Ok(Devnet {
+            real_node,
             anvil,
             deployment,
             ceremony,
@@ -181,13 +205,31 @@ impl Devnet {
         })
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`: the real-node proxy's (see [`DevnetOptions::real_node`]),
+    /// else anvil's.
     pub fn rpc_url(&self) -> String {
+        self.real_node
+            .as_ref()
+            .map_or_else(|| self.anvil_url(), |node| node.url())
+    }
+
+    /// The real-node proxy in front of anvil, if any (its refusal count).
+    pub fn real_node(&self) -> Option<&real_node::RealNodeProxy> {
+        self.real_node.as_ref()
+    }
+
+    /// anvil's own URL (what [`real_node::RealNodeProxy::start`] forwards to).
+    pub fn anvil_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.anvil.port())
     }
 
+    /// The port of [`Devnet::rpc_url`].
     pub fn port(&self) -> u16 {
-        self.anvil.port()
+        self.rpc_url()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| self.anvil.port())
     }
 
     /// anvil's funded, unlocked accounts; the first deployed the pool.
@@ -228,11 +270,9 @@ impl Devnet {
     }
 }
 
-fn provider_for(anvil: &AnvilInstance) -> DynProvider {
+fn provider_for(anvil: &AnvilInstance, url: &str) -> DynProvider {
     let wallet = anvil.wallet().expect("anvil reports its accounts' keys");
-    let url = format!("http://127.0.0.1:{}", anvil.port())
-        .parse()
-        .expect("a valid URL");
+    let url = url.parse().expect("a valid URL");
     ProviderBuilder::new()
         .wallet(wallet)
         .connect_http(url)

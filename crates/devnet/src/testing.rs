@@ -1,7 +1,8 @@
 //! Shortcuts for tests and tools driving a devnet: contract handles, a deposit, the pool's
 //! totals, the deposit count, blocks and chain time, beacon sweeps and execution-layer rewards,
-//! oracle reports within the real bounds, activations, and decoding the pool's errors; a counting
-//! RPC proxy for the benches ([`counting`]).
+//! oracle reports within the real bounds, activations, decoding the pool's errors, SSV v2's
+//! effective-balance proofs (cluster ids, leaves, Merkle trees, the admin's committed roots); a
+//! counting RPC proxy for the benches ([`counting`]).
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
@@ -419,9 +420,9 @@ where
     }
 }
 
-/// The cluster as the last SSV network event in `receipt` left it (`ValidatorAdded`,
-/// `ValidatorRemoved`, `ClusterDeposited`, `ClusterWithdrawn`, `ClusterLiquidated` or
-/// `ClusterReactivated`): what a client's snapshot scanner would hold after this transaction.
+/// The cluster as the last SSV network event in `receipt` left it (any event the snapshot scan
+/// reads, `pool_chain::ssv`): what a client's snapshot scanner would hold after this
+/// transaction.
 pub fn cluster_after(receipt: &TransactionReceipt) -> Option<PoolManager::Cluster> {
     use pool_chain::history::RawLog;
     let event = receipt.inner.logs().iter().rev().find_map(|log| {
@@ -435,4 +436,91 @@ pub fn cluster_after(receipt: &TransactionReceipt) -> Option<PoolManager::Cluste
         })
     })?;
     Some(event.cluster.into())
+}
+
+/// The SSV network's id of `owner`'s cluster of `operator_ids`:
+/// `keccak256(abi.encodePacked(owner, operatorIds))` (each id a 32-byte word, as `encodePacked`
+/// lays out arrays).
+pub fn cluster_id(owner: Address, operator_ids: &[u64]) -> alloy::primitives::B256 {
+    let mut packed = owner.to_vec();
+    for id in operator_ids {
+        packed.extend_from_slice(&U256::from(*id).to_be_bytes::<32>());
+    }
+    alloy::primitives::keccak256(packed)
+}
+
+/// The effective-balance oracles' leaf of a cluster: the double hash of
+/// `abi.encode(clusterId, effectiveBalance)` (effective balance in whole ETH).
+pub fn effective_balance_leaf(
+    cluster: alloy::primitives::B256,
+    eth: u32,
+) -> alloy::primitives::B256 {
+    use alloy::sol_types::SolValue;
+    let inner = alloy::primitives::keccak256((cluster, eth).abi_encode());
+    alloy::primitives::keccak256(inner)
+}
+
+/// A Merkle tree over `leaves` hashed in sorted pairs (OpenZeppelin's `MerkleProof`): the root
+/// and each leaf's proof.
+pub fn merkle_tree(
+    leaves: &[alloy::primitives::B256],
+) -> (alloy::primitives::B256, Vec<Vec<alloy::primitives::B256>>) {
+    use alloy::primitives::{B256, keccak256};
+    let pair = |a: B256, b: B256| {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        keccak256([lo.as_slice(), hi.as_slice()].concat())
+    };
+    let mut proofs = vec![Vec::new(); leaves.len()];
+    // Each leaf's position in the current level.
+    let mut at: Vec<usize> = (0..leaves.len()).collect();
+    let mut level = leaves.to_vec();
+    while level.len() > 1 {
+        let mut next = Vec::with_capacity(level.len().div_ceil(2));
+        for chunk in level.chunks(2) {
+            next.push(match chunk {
+                [a, b] => pair(*a, *b),
+                [a] => *a,
+                _ => unreachable!(),
+            });
+        }
+        for (leaf, position) in at.iter_mut().enumerate() {
+            let sibling = *position ^ 1;
+            if sibling < level.len() {
+                proofs[leaf].push(level[sibling]);
+            }
+            *position /= 2;
+        }
+        level = next;
+    }
+    (level.first().copied().unwrap_or_default(), proofs)
+}
+
+impl Devnet {
+    /// The devnet admin, standing in for SSV v2's effective-balance oracles, commits a root at
+    /// the latest block for `balances` (cluster id, effective balance in ETH); the root's block
+    /// and each entry's proof, for `updateClusterBalance`.
+    pub async fn commit_effective_balances(
+        &self,
+        balances: &[(alloy::primitives::B256, u32)],
+    ) -> Result<(u64, Vec<Vec<alloy::primitives::B256>>)> {
+        let leaves: Vec<_> = balances
+            .iter()
+            .map(|(id, eth)| effective_balance_leaf(*id, *eth))
+            .collect();
+        let (root, proofs) = merkle_tree(&leaves);
+        let block = self.provider().get_block_number().await?;
+        let network = pool_chain::bindings::devnet::DevnetSSVNetworkV2::new(
+            self.deployment.ssv_network,
+            self.provider(),
+        );
+        let receipt = network
+            .commitRoot(root, block)
+            .from(self.accounts()[0])
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        ensure!(receipt.status(), "commitRoot reverted");
+        Ok((block, proofs))
+    }
 }

@@ -1,14 +1,22 @@
 //! SSV operators as the console checks them before a ceremony or an activation: their public
 //! keys (what key shares are encrypted to, from the network's `OperatorAdded` events), and their
-//! live state (active, private, at the validators-per-operator limit), any of which makes a
+//! live state (removed, private, at the validators-per-operator limit), any of which makes a
 //! registration with them revert.
+//!
+//! "Removed" is the real network's rule, not the views' `isActive`: on v2, `getOperatorById`
+//! says `isActive = false` for an operator no ETH flow touched yet (registered before v2), which
+//! still accepts registrations (the first one starts its ETH snapshot). The network refuses an
+//! operator only when it has neither an ETH nor an SSV snapshot (never registered, or removed by
+//! its owner, which zeroes both): `isActive` of `getOperatorById` and of `getOperatorByIdSSV`
+//! both false. The v1.x views have no `getOperatorByIdSSV` (the call reverts): there `isActive`
+//! alone is the rule.
 
 use alloy_primitives::{Address, B256, U64, U256};
 use alloy_rpc_client::RpcClient;
 use alloy_sol_types::{SolEvent, SolValue};
 
 use super::ChainError;
-use super::calls::{Calls, answer};
+use super::calls::{Calls, answer, decode};
 use super::scan::{ScanError, scan_logs};
 use super::ssv::SsvViews;
 use crate::history::{LogFilter, RawLog, Topic};
@@ -104,7 +112,11 @@ pub struct OperatorState {
     pub validator_count: u32,
     /// The network's validators-per-operator limit.
     pub validator_limit: u32,
+    /// The views' `isActive` (on v2: the operator has an ETH snapshot).
     pub is_active: bool,
+    /// Registrations with it revert `OperatorDoesNotExist`: removed by its owner (see the
+    /// module's notes for the rule).
+    pub removed: bool,
     /// Only whitelisted addresses may register validators with it.
     pub is_private: bool,
     /// The pool is among them (legacy address, whitelist or whitelisting contract).
@@ -131,7 +143,7 @@ impl OperatorState {
     pub fn problem(&self) -> Option<OperatorProblem> {
         if self.owner == Address::ZERO {
             Some(OperatorProblem::NotFound)
-        } else if !self.is_active {
+        } else if self.removed {
             Some(OperatorProblem::Inactive)
         } else if self.is_private && !self.whitelists_pool {
             Some(OperatorProblem::PrivateToOthers)
@@ -152,8 +164,9 @@ impl OperatorState {
 }
 
 /// The state of operators `ids` for registrations by `pool`, from the SSV views contract in
-/// one JSON-RPC batch: `getOperatorById` each, `getValidatorsPerOperatorLimit`, and
-/// `getWhitelistedOperators(ids, pool)` (which knows every whitelisting mechanism of v2).
+/// one JSON-RPC batch: `getOperatorById` and `getOperatorByIdSSV` each (the second reverts on
+/// v1.x), `getValidatorsPerOperatorLimit`, and `getWhitelistedOperators(ids, pool)` (which knows
+/// every whitelisting mechanism of v2).
 pub async fn operator_states(
     client: &RpcClient,
     views: Address,
@@ -177,14 +190,29 @@ pub async fn operator_states(
     )?;
     let mut operators = Vec::with_capacity(ids.len());
     for id in ids {
-        operators.push(calls.call(views, &SsvViews::getOperatorByIdCall { operatorId: *id })?);
+        operators.push((
+            calls.call(views, &SsvViews::getOperatorByIdCall { operatorId: *id })?,
+            calls.call(views, &SsvViews::getOperatorByIdSSVCall { operatorId: *id })?,
+        ));
     }
     calls.send().await?;
     let limit = answer::<SsvViews::getValidatorsPerOperatorLimitCall>(limit).await?;
     let whitelisted = answer::<SsvViews::getWhitelistedOperatorsCall>(whitelisted).await?;
     let mut states = Vec::with_capacity(ids.len());
-    for (id, waiter) in ids.iter().zip(operators) {
+    for (id, (waiter, ssv_waiter)) in ids.iter().zip(operators) {
         let op = answer::<SsvViews::getOperatorByIdCall>(waiter).await?;
+        // `None` where the views have no SSV side (v1.x: the call reverts).
+        let ssv_active = match ssv_waiter.await {
+            Ok(data) => Some(decode::<SsvViews::getOperatorByIdSSVCall>(&data)?.isActive),
+            Err(error)
+                if error
+                    .as_error_resp()
+                    .is_some_and(|e| e.code == 3 || e.message.contains("revert")) =>
+            {
+                None
+            }
+            Err(error) => return Err(ChainError::Rpc(error)),
+        };
         states.push(OperatorState {
             id: *id,
             owner: op.owner,
@@ -192,6 +220,7 @@ pub async fn operator_states(
             validator_count: op.validatorCount,
             validator_limit: limit,
             is_active: op.isActive,
+            removed: !op.isActive && !ssv_active.unwrap_or(false),
             is_private: op.isPrivate,
             whitelists_pool: whitelisted.contains(id) || op.whitelistedAddress == pool,
         });
@@ -234,6 +263,7 @@ mod tests {
             validator_count: 3,
             validator_limit: 4,
             is_active: true,
+            removed: false,
             is_private: true,
             whitelists_pool: true,
         };
@@ -251,8 +281,15 @@ mod tests {
             ..ok.clone()
         };
         assert_eq!(private.problem(), Some(OperatorProblem::PrivateToOthers));
+        // v2: no ETH snapshot yet, but not removed: registrations work.
+        let legacy = OperatorState {
+            is_active: false,
+            ..ok.clone()
+        };
+        assert_eq!(legacy.problem(), None);
         let removed = OperatorState {
             is_active: false,
+            removed: true,
             ..private
         };
         assert_eq!(removed.problem(), Some(OperatorProblem::Inactive));

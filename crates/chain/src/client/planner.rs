@@ -20,11 +20,11 @@ use alloy_rpc_client::RpcClient;
 use alloy_sol_types::SolCall;
 use pool_core::activation::deposits::{KeyCheck, SeenDeposit, verdict};
 use pool_core::activation::{
-    Candidate, EntryFields, EntryProblem, Facts, Limits, TX_BYTES_BUDGET, TX_GAS_BUDGET, Waiting,
-    check_entry, choose,
+    Candidate, EntryFields, EntryProblem, Facts, Limits, Waiting, check_entry, choose,
 };
 use pool_core::cluster::Cluster;
 use pool_core::deposit::ForkVersion;
+use pool_core::limits::TxLimits;
 
 use super::beacon::{BeaconApi, BeaconError, finalized_keys};
 use super::calls::{Calls, answer};
@@ -551,9 +551,9 @@ pub async fn check_keys(
     Ok((coverage, checks))
 }
 
-/// Encodes the call, shortened until its calldata fits [`TX_BYTES_BUDGET`] and the node's gas
-/// estimate fits [`TX_GAS_BUDGET`] (a real node refuses a transaction over 128 KiB, and since
-/// Fusaka one over 16,777,216 gas). The estimate is the call's simulation too: a revert comes
+/// Encodes the call, shortened until its calldata and the node's gas estimate fit
+/// [`TxLimits::MAINNET`] (a real node refuses a transaction over 128 KiB, and since Fusaka one
+/// over 16,777,216 gas; the limits keep margins under both). The estimate is the call's simulation too: a revert comes
 /// back as the contract's error.
 async fn fit(
     client: &RpcClient,
@@ -561,24 +561,25 @@ async fn fit(
     from: Address,
     plan: &mut ActivationPlan,
 ) -> Result<(), PlanRefusal> {
+    let limits = TxLimits::MAINNET;
     loop {
         plan.calldata = encode(plan).into();
         let bytes = plan.calldata.len();
-        if bytes > TX_BYTES_BUDGET {
+        if bytes > limits.calldata_bytes {
             let count = plan.entries.len();
             if count == 1 {
                 return Err(PlanRefusal::TooLarge { bytes, gas: None });
             }
             // Calldata grows by one entry's encoding per validator: cut in proportion, then
             // one at a time (the next pass checks again).
-            let keep = (count * TX_BYTES_BUDGET / bytes).clamp(1, count - 1);
+            let keep = (count * limits.calldata_bytes / bytes).clamp(1, count - 1);
             plan.entries.truncate(keep);
             continue;
         }
         let gas = simulate_gas(client, &plan.request(pool, from))
             .await
             .map_err(PlanRefusal::Simulation)?;
-        if gas > TX_GAS_BUDGET {
+        if gas > limits.gas {
             let count = plan.entries.len();
             if count == 1 {
                 return Err(PlanRefusal::TooLarge {
@@ -586,7 +587,7 @@ async fn fit(
                     gas: Some(gas),
                 });
             }
-            let keep = ((count as u64 * TX_GAS_BUDGET / gas) as usize).clamp(1, count - 1);
+            let keep = ((count as u64 * limits.gas / gas) as usize).clamp(1, count - 1);
             plan.entries.truncate(keep);
             continue;
         }

@@ -13,7 +13,7 @@ mod limits;
 use alloy_primitives::U256;
 
 pub use entry::{EntryFields, EntryProblem, check_entry};
-pub use limits::{MAX_TX_BYTES, MAX_TX_GAS, TX_BYTES_BUDGET, TX_GAS_BUDGET, bulk_limit};
+pub use limits::bulk_limit;
 
 use crate::deposit::DEPOSIT_WEI;
 

@@ -30,15 +30,15 @@ mod counting;
 use counting::CountingNode;
 use pool_devnet::testing::AddValidators as _;
 
-fn client(devnet: &Devnet) -> RpcClient {
+pub(crate) fn client(devnet: &Devnet) -> RpcClient {
     RpcClient::new_http(devnet.rpc_url().parse().unwrap())
 }
 
-type Network = DevnetSSVNetworkV2Instance<alloy::providers::DynProvider>;
+pub(crate) type Network = DevnetSSVNetworkV2Instance<alloy::providers::DynProvider>;
 
 /// A validator registered with the stand-in network by `owner` itself (not through the pool),
 /// into `cluster` of `ops` with 1 ETH of fees: the receipt, or the network's error.
-async fn register_directly(
+pub(crate) async fn register_directly(
     network: &Network,
     owner: Address,
     ops: &[u64],

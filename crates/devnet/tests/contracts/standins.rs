@@ -226,7 +226,9 @@ async fn ssv_stand_in_validates_operators_and_refuses_underfunded_clusters() {
         .unwrap_err();
     assert!(matches!(
         decode(not_theirs),
-        SsvErrors::IncorrectClusterState(_) | SsvErrors::IncorrectValidatorStateWithData(_)
+        SsvErrors::ClusterDoesNotExist(_)
+            | SsvErrors::IncorrectClusterState(_)
+            | SsvErrors::IncorrectValidatorStateWithData(_)
     ));
     let removed = ssv
         .removeValidator(entry.pubkey.clone(), ids.clone(), added.cluster.clone())
