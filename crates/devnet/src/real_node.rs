@@ -154,15 +154,29 @@ pub fn refusal(request: &Value) -> Option<Value> {
     }
 }
 
+/// The CORS headers of every answer.
+const CORS: &str = "access-control-allow-origin: *\r\naccess-control-allow-methods: POST, GET, OPTIONS\r\naccess-control-allow-headers: *\r\naccess-control-max-age: 600\r\n";
+
 async fn serve(
     mut stream: TcpStream,
     http: &alloy::transports::http::reqwest::Client,
     upstream: &str,
     refused: &AtomicUsize,
 ) -> Result<()> {
-    let Some(body) = read_body(&mut stream).await? else {
+    let Some(Request { preflight, body }) = read_body(&mut stream).await? else {
         return Ok(());
     };
+    // Browsers ask first (the app is served from another origin); anvil, like public RPCs,
+    // allows any origin, and so does the proxy in front of it.
+    if preflight {
+        stream
+            .write_all(
+                format!("HTTP/1.1 204 No Content\r\n{CORS}content-length: 0\r\nconnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .await?;
+        return Ok(());
+    }
     let answer = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Array(requests)) => {
             let mut answers = Vec::with_capacity(requests.len());
@@ -176,7 +190,7 @@ async fn serve(
         _ => forward(http, upstream, body).await?,
     };
     let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+        "HTTP/1.1 200 OK\r\n{CORS}content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
         answer.len()
     );
     stream.write_all(response.as_bytes()).await?;
@@ -213,7 +227,13 @@ async fn forward(
 }
 
 /// One HTTP request's body (`None` when the connection closed first).
-async fn read_body(stream: &mut TcpStream) -> Result<Option<Vec<u8>>> {
+/// One HTTP request: whether it is a CORS preflight (`OPTIONS`), and its body.
+struct Request {
+    preflight: bool,
+    body: Vec<u8>,
+}
+
+async fn read_body(stream: &mut TcpStream) -> Result<Option<Request>> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     loop {
@@ -238,7 +258,10 @@ async fn read_body(stream: &mut TcpStream) -> Result<Option<Vec<u8>>> {
             }
             buffer.extend_from_slice(&chunk[..read]);
         }
-        return Ok(Some(buffer[end + 4..end + 4 + length].to_vec()));
+        return Ok(Some(Request {
+            preflight: head.starts_with("options "),
+            body: buffer[end + 4..end + 4 + length].to_vec(),
+        }));
     }
 }
 
