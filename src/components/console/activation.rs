@@ -134,7 +134,6 @@ pub fn ActivationPanel() -> impl IntoView {
         Prepared::Refused(reason) => view! { <p class="error" role="alert" data-testid="activation-refused">{reason}</p> }.into_any(),
         Prepared::Ready { plan, .. } => {
             let (count, gas, funding) = (plan.count(), plan.gas, plan.funding);
-            let r = reading.get_untracked();
             let pubkeys: Vec<String> = plan.entries.iter().map(|e| e.pubkey.to_string()).collect();
             let checked = coverage_words(&plan);
             let n = U256::from(count);

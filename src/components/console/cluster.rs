@@ -86,7 +86,7 @@ fn ClusterActions() -> impl IntoView {
         match a {
             Action::Fund => has_cluster && (roles.operator || roles.keeper),
             Action::Withdraw => has_cluster && roles.operator,
-            Action::FundReserve => (roles.operator || roles.admin || roles.keeper),
+            Action::FundReserve => roles.operator || roles.admin || roles.keeper,
         }
     };
     let amount = Memo::new(move |_| parse_ether(&text.get()).map_err(|e| e.to_string()));
