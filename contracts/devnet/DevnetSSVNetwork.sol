@@ -23,8 +23,9 @@ import {Cluster} from "../src/interfaces/ISSVNetwork.sol";
 ///         removal, liquidation and reactivation, so that the views answer from real state.
 ///         Fee indexes are kept in the network's reduced precision (`PRECISION` wei per unit)
 ///         and charged per validator unit (`VUNITS_PRECISION` a 32 ETH validator; v2 scales a
-///         cluster's units with its proven effective balance). The generations apart:
-///         `DevnetSSVNetworkV2.sol` (ETH) and `DevnetSSVNetworkV1.sol` (SSV token).
+///         cluster's units with its proven effective balance). Fees are paid in ETH (SSV v2, the
+///         only generation live on mainnet and Hoodi); what v2 adds, its ETH entry points and the
+///         effective balances, is in `DevnetSSVNetworkV2.sol`.
 abstract contract DevnetSSVNetworkBase {
     struct Operator {
         address owner;
@@ -34,7 +35,7 @@ abstract contract DevnetSSVNetworkBase {
         uint32 validatorCount; // validators of active clusters with this operator
         bool active; // false once its owner removed it (the real network zeroes its snapshot)
         bool isPrivate; // only whitelisted addresses may register validators with it
-        // v2 only: registered before the network moved to ETH fees and not yet in an ETH flow
+        // A legacy operator: registered before the network moved to ETH fees and not yet in an ETH flow
         // (the real operator's `ethSnapshot.block == 0`): no ETH fee accrues, the views say
         // `isActive = false`, and the first registration with it starts its ETH snapshot.
         bool untouched;
@@ -46,7 +47,8 @@ abstract contract DevnetSSVNetworkBase {
     /// @notice The real network's validators-per-operator limit (500 on mainnet).
     uint32 internal constant DEFAULT_VALIDATORS_PER_OPERATOR_LIMIT = 500;
 
-    uint256 public immutable PRECISION;
+    /// @notice SSV v2 keeps ETH amounts in fee indexes in units of 1e5 wei.
+    uint256 public constant PRECISION = 1e5;
     address public immutable owner;
 
     uint64 public lastOperatorId;
@@ -81,8 +83,10 @@ abstract contract DevnetSSVNetworkBase {
     error CallerNotOwner();
     error CallerNotOwnerWithData(address caller, address owner);
     error CallerNotWhitelistedWithData(uint64 operatorId);
+    error ETHTransferFailed();
     error ExceedValidatorLimitWithData(uint64 operatorId);
     error ClusterAlreadyEnabled();
+    error ClusterDoesNotExist();
     error ClusterIsLiquidated();
     error ClusterNotLiquidatable();
     error IncorrectValidatorStateWithData(bytes publicKey);
@@ -98,8 +102,7 @@ abstract contract DevnetSSVNetworkBase {
     error ValidatorAlreadyExistsWithData(bytes publicKey);
     error ZeroAddressNotAllowed();
 
-    constructor(uint256 precision, uint256 networkFee, uint64 threshold, uint256 minimumCollateral) {
-        PRECISION = precision;
+    constructor(uint256 networkFee, uint64 threshold, uint256 minimumCollateral) {
         owner = msg.sender;
         networkFeeUnits = _shrink(networkFee);
         networkIndexBlock = uint64(block.number);
@@ -197,7 +200,7 @@ abstract contract DevnetSSVNetworkBase {
     }
 
     /// @notice The cluster's balance now, after the fees burnt since its snapshot; as the real
-    ///         views, it reverts for a cluster never registered (`_revertNoCluster`), a stale
+    ///         views, it reverts for a cluster never registered (`ClusterDoesNotExist`), a stale
     ///         snapshot (`IncorrectClusterState`) and a liquidated cluster (`ClusterIsLiquidated`).
     function clusterBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         public
@@ -266,7 +269,6 @@ abstract contract DevnetSSVNetworkBase {
         if (!cluster.active) revert ClusterIsLiquidated();
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
         cluster.balance = _settled(key, cluster, sumIndex, netIndex) + amount;
-        _checkAmount(amount);
         cluster.index = sumIndex;
         cluster.networkFeeIndex = netIndex;
         for (uint256 i; i < publicKeys.length; ++i) {
@@ -292,7 +294,6 @@ abstract contract DevnetSSVNetworkBase {
         internal
     {
         bytes32 key = _validateHashedCluster(clusterOwner, operatorIds, cluster);
-        _checkAmount(amount);
         cluster.balance += amount;
         clusters[key] = _hash(cluster);
         emit ClusterDeposited(clusterOwner, operatorIds, amount, cluster);
@@ -357,7 +358,6 @@ abstract contract DevnetSSVNetworkBase {
     function _reactivate(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) internal {
         bytes32 key = _validateHashedCluster(msg.sender, operatorIds, cluster);
         if (cluster.active) revert ClusterAlreadyEnabled();
-        _checkAmount(amount);
         _countValidators(operatorIds, cluster.validatorCount, true);
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
         cluster.balance += amount;
@@ -373,7 +373,6 @@ abstract contract DevnetSSVNetworkBase {
 
     function withdraw(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external {
         bytes32 key = _validateHashedCluster(msg.sender, operatorIds, cluster);
-        _checkAmount(amount);
         (uint64 sumIndex, uint64 netIndex) = _indexes(operatorIds);
         uint256 balance = cluster.active ? _settled(key, cluster, sumIndex, netIndex) : cluster.balance;
         if (amount > balance) revert InsufficientBalance();
@@ -421,8 +420,11 @@ abstract contract DevnetSSVNetworkBase {
         }
     }
 
-    /// @dev Pays `amount` of the fee asset.
-    function _pay(address to, uint256 amount) internal virtual;
+    /// @dev Pays `amount` of ETH.
+    function _pay(address to, uint256 amount) internal {
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert ETHTransferFailed();
+    }
 
     // ---- internals ----
 
@@ -436,8 +438,8 @@ abstract contract DevnetSSVNetworkBase {
         return byPeriod > minimumLiquidationCollateral ? byPeriod : minimumLiquidationCollateral;
     }
 
-    /// @dev The validator units fees are charged on: one `VUNITS_PRECISION` per validator (v1;
-    ///      v2 scales them with the cluster's proven effective balance).
+    /// @dev The validator units fees are charged on: one `VUNITS_PRECISION` per validator until
+    ///      the cluster's effective balance is proven (`DevnetSSVNetworkV2` scales them with it).
     function _units(bytes32, uint32 validatorCount) internal view virtual returns (uint256) {
         return uint256(validatorCount) * VUNITS_PRECISION;
     }
@@ -446,12 +448,6 @@ abstract contract DevnetSSVNetworkBase {
     function _onValidatorsAdded(bytes32 key, uint32 count) internal virtual {}
 
     function _onValidatorsRemoved(bytes32 key, uint32 count) internal virtual {}
-
-    /// @dev A deposited or withdrawn amount the network accepts (v1: in steps of `PRECISION`).
-    function _checkAmount(uint256 amount) internal view virtual;
-
-    /// @dev The network's revert for a cluster it never stored (its name differs by generation).
-    function _revertNoCluster() internal pure virtual;
 
     function _indexes(uint64[] calldata operatorIds) internal view returns (uint64 sumIndex, uint64 netIndex) {
         for (uint256 i; i < operatorIds.length; ++i) {
@@ -485,7 +481,7 @@ abstract contract DevnetSSVNetworkBase {
     {
         key = keccak256(abi.encodePacked(clusterOwner, operatorIds));
         bytes32 stored = clusters[key];
-        if (stored == bytes32(0)) _revertNoCluster();
+        if (stored == bytes32(0)) revert ClusterDoesNotExist();
         if (stored != _hash(cluster)) revert IncorrectClusterState();
     }
 
@@ -584,7 +580,7 @@ abstract contract DevnetSSVNetworkBase {
         );
     }
 
-    function _shrink(uint256 value) internal view returns (uint64) {
+    function _shrink(uint256 value) internal pure returns (uint64) {
         if (value % PRECISION != 0) revert MaxPrecisionExceeded();
         return uint64(value / PRECISION);
     }

@@ -52,10 +52,8 @@ contract DevnetSSVNetworkV2 is DevnetSSVNetworkBase {
     event RootCommitted(bytes32 indexed merkleRoot, uint64 indexed blockNum);
     event MinBlocksBetweenUpdatesUpdated(uint32 newMinBlocksBetweenUpdates);
 
-    error ClusterDoesNotExist();
     error EBBelowMinimum();
     error EBExceedsMaximum();
-    error ETHTransferFailed();
     error FutureBlockNumber();
     error InvalidProof();
     error NotOracle();
@@ -65,7 +63,7 @@ contract DevnetSSVNetworkV2 is DevnetSSVNetworkBase {
     error UpdateTooFrequent();
 
     constructor(uint256 networkFee, uint64 threshold, uint256 minimumCollateral)
-        DevnetSSVNetworkBase(1e5, networkFee, threshold, minimumCollateral)
+        DevnetSSVNetworkBase(networkFee, threshold, minimumCollateral)
     {}
 
     function registerValidator(
@@ -208,17 +206,5 @@ contract DevnetSSVNetworkV2 is DevnetSSVNetworkBase {
         EBSnapshot storage eb = clusterEB[key];
         uint64 units = uint64(count) * VUNITS_PRECISION;
         if (eb.vUnits > 0) eb.vUnits = eb.vUnits > units ? eb.vUnits - units : 0;
-    }
-
-    /// @dev No rounding rule for ETH amounts (see the contract's notice).
-    function _checkAmount(uint256) internal view override {}
-
-    function _revertNoCluster() internal pure override {
-        revert ClusterDoesNotExist();
-    }
-
-    function _pay(address to, uint256 amount) internal override {
-        (bool ok,) = to.call{value: amount}("");
-        if (!ok) revert ETHTransferFailed();
     }
 }

@@ -6,8 +6,7 @@ import {DevnetSSVNetworkBase} from "./DevnetSSVNetwork.sol";
 import {DevnetSSVNetworkV2} from "./DevnetSSVNetworkV2.sol";
 
 /// @notice The real views' (v2) return type of `getOperatorById`, under the same name so that the
-///         stand-in's ABI is the real one. A tuple of static fields encodes exactly as v1.x's six
-///         separate return values, so clients of either generation decode it.
+///         stand-in's ABI is the real one.
 interface ISSVViewsTypes {
     struct OperatorData {
         address owner;
@@ -22,12 +21,12 @@ interface ISSVViewsTypes {
 /// @title Devnet stand-in for SSVNetworkViews (anvil only): the real views' names and answers,
 ///        read from the stand-in network's state.
 contract DevnetSSVNetworkViews {
-    DevnetSSVNetworkBase public immutable ssvNetwork;
+    DevnetSSVNetworkV2 public immutable ssvNetwork;
 
     error OperatorsListNotUnique();
     error UnsortedOperatorsList();
 
-    constructor(DevnetSSVNetworkBase network) {
+    constructor(DevnetSSVNetworkV2 network) {
         ssvNetwork = network;
     }
 
@@ -59,15 +58,14 @@ contract DevnetSSVNetworkViews {
         });
     }
 
-    /// @notice v2 only (the v1.x views have no such getter: the call reverts there): the
-    ///         operator's SSV side. `isActive` is whether it has an SSV snapshot, which every
-    ///         operator has until its owner removes it (v2 registrations start both snapshots).
+    /// @notice The operator's SSV side (from before v2). `isActive` is whether it has an SSV
+    ///         snapshot, which every operator has until its owner removes it (v2 registrations start
+    ///         both snapshots).
     function getOperatorByIdSSV(uint64 operatorId) external view returns (ISSVViewsTypes.OperatorData memory) {
-        DevnetSSVNetworkV2 v2 = _v2();
         (address owner,,,,, bool active, bool isPrivate,) = ssvNetwork.operators(operatorId);
         return ISSVViewsTypes.OperatorData({
             owner: owner,
-            fee: active ? v2.legacySsvFee(operatorId) : 0,
+            fee: active ? ssvNetwork.legacySsvFee(operatorId) : 0,
             validatorCount: 0,
             whitelistedAddress: address(0),
             isPrivate: isPrivate,
@@ -121,7 +119,7 @@ contract DevnetSSVNetworkViews {
     }
 
     /// @notice The cluster views revert as the real ones: for a cluster never registered
-    ///         (`ClusterDoesNotExist`; v1.x `ClusterDoesNotExists`), a stale snapshot
+    ///         (`ClusterDoesNotExist`), a stale snapshot
     ///         (`IncorrectClusterState`), and, for the balance and effective balance, a
     ///         liquidated cluster (`ClusterIsLiquidated`).
     function getBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
@@ -158,35 +156,23 @@ contract DevnetSSVNetworkViews {
         return !cluster.active;
     }
 
-    /// @notice v2 only: the cluster's effective balance in ETH (32 per validator until a proof).
+    /// @notice The cluster's effective balance in ETH (32 per validator until a proof).
     function getEffectiveBalance(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster)
         external
         view
         returns (uint32)
     {
-        _v2();
         return uint32(ssvNetwork.clusterUnits(clusterOwner, operatorIds, cluster) * 32 / 10_000);
     }
 
-    /// @notice v2 only: 1 (ETH) for a cluster of this network; reverts for an unknown one.
+    /// @notice 1 (ETH) for a cluster of this network; reverts for an unknown one.
     function getClusterAssetType(address clusterOwner, uint64[] calldata operatorIds) external view returns (uint8) {
-        _v2();
         // No legacy SSV clusters on the devnet: every cluster is an ETH one.
-        if (!ssvNetwork.clusterExists(clusterOwner, operatorIds)) revert DevnetSSVNetworkV2.ClusterDoesNotExist();
+        if (!ssvNetwork.clusterExists(clusterOwner, operatorIds)) revert DevnetSSVNetworkBase.ClusterDoesNotExist();
         return 1;
     }
 
     function getCommittedRoot(uint64 blockNum) external view returns (bytes32) {
-        return _v2().ebRoots(blockNum);
-    }
-
-    /// @dev The v2 network, or a revert without data (a getter the v1.x views do not have).
-    function _v2() internal view returns (DevnetSSVNetworkV2 v2) {
-        if (ssvNetwork.PRECISION() != 1e5) {
-            assembly {
-                revert(0, 0)
-            }
-        }
-        v2 = DevnetSSVNetworkV2(address(ssvNetwork));
+        return ssvNetwork.ebRoots(blockNum);
     }
 }

@@ -3,8 +3,6 @@ pragma solidity ^0.8.28;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IPoolFigures, PoolMath} from "./PoolMath.sol";
@@ -12,7 +10,7 @@ import {PoolETH} from "./PoolETH.sol";
 import {RewardsVault} from "./RewardsVault.sol";
 import {ValidatorData, ValidatorRegistry} from "./ValidatorRegistry.sol";
 import {IDepositContract} from "./interfaces/IDepositContract.sol";
-import {Cluster, ISSVNetworkOwner, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from "./interfaces/ISSVNetwork.sol";
+import {Cluster, ISSVNetworkOwner, ISSVNetworkV2, ISSVViews} from "./interfaces/ISSVNetwork.sol";
 
 /// @title Pool manager of the SSV liquid staking pool.
 /// @notice Takes stakers' ether and mints poolETH shares for it; activates validators from the
@@ -33,7 +31,6 @@ import {Cluster, ISSVNetworkOwner, ISSVNetworkV1, ISSVNetworkV2, ISSVViews} from
 ///      `activationDelay` blocks; the oracle reports. No role can send buffered ether anywhere but
 ///      the deposit contract, with the pool's credentials.
 contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient, ValidatorRegistry {
-    using SafeERC20 for IERC20;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
     bytes32 public constant ORACLE_ROLE = keccak256("ORACLE_ROLE");
@@ -46,9 +43,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     uint16 public constant MAX_LOSS_BPS_LIMIT = 1_000;
     uint256 private constant BPS = 10_000;
     uint256 private constant SECONDS_PER_YEAR = 365 days;
-    /// @dev SSV stores amounts with reduced precision: ETH in units of 1e5 wei, SSV of 1e7.
-    uint256 private constant ETH_FEE_PRECISION = 1e5;
-    uint256 private constant SSV_FEE_PRECISION = 1e7;
     /// @dev The devnet (anvil's chain id), the only chain where the safe minimums below are
     ///      waived (its tests run in seconds of chain time and a few blocks).
     uint256 private constant DEVNET_CHAIN_ID = 31337;
@@ -78,8 +72,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         IDepositContract depositContract;
         address ssvNetwork;
         ISSVViews ssvViews;
-        /// @dev zero: SSV v2, cluster fees in ETH; otherwise SSV v1.x, fees in this token.
-        IERC20 ssvToken;
         uint64 runway;
         /// @dev Seconds of chain time between two oracle reports, at least (1 hour off the devnet).
         uint64 minReportInterval;
@@ -100,7 +92,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     IDepositContract public immutable depositContract;
     address public immutable ssvNetwork;
     ISSVViews public immutable ssvViews;
-    IERC20 public immutable ssvToken;
     /// @notice The calculator of report outcomes and funding quotes (stateless; see PoolMath).
     PoolMath public immutable poolMath;
     /// @notice 0x01 credentials pointing at this contract: principal and the beacon chain's
@@ -138,7 +129,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///         deposits burned, or not yet seen): see `writeOffValidators`.
     uint24 public writtenOffValidators;
 
-    /// @notice Cluster funding set aside by the operator (ETH for v2, SSV for v1); not stakers'.
+    /// @notice Cluster funding set aside by the operator (ETH); not stakers'.
     uint256 public feeReserve;
     /// @notice Ether withdrawn from the beacon chain to the pool in total since deployment, as
     ///         the last report stated it (the oracle reports this cumulative figure; each report
@@ -210,7 +201,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     /// @dev A deposit was made since the caller checked the deposit contract (a front-run).
     error DepositCountChanged(uint64 expected, uint64 actual);
     error BulkLimitExceeded(uint256 count, uint256 limit);
-    error WrongFeeAsset();
     error EtherTransferFailed(address to);
     error StaleReport(uint64 timestamp, uint64 lastTimestamp);
     /// @dev Reports are at least minReportInterval seconds of chain time apart.
@@ -249,7 +239,6 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         depositContract = config.depositContract;
         ssvNetwork = config.ssvNetwork;
         ssvViews = config.ssvViews;
-        ssvToken = config.ssvToken;
         minReportInterval = config.minReportInterval;
         withdrawalCredentials = bytes32(uint256(uint160(address(this))) | (uint256(0x01) << 248));
         runway = config.runway;
@@ -435,7 +424,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         returns (PoolMath.Input memory r)
     {
         uint256 credited = withdrawalsCredited;
-        uint256 accounted = uint256(bufferedEther) + (address(ssvToken) == address(0) ? feeReserve : 0);
+        uint256 accounted = uint256(bufferedEther) + feeReserve;
         uint256 held = address(this).balance;
         r.before = before;
         r.expected = uint256(beaconBalance) + newlySeen * DEPOSIT_SIZE;
@@ -501,10 +490,9 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     /// @notice SSV funding of one validator for the current runway, at the live fees:
     ///         burnRate * runway + max(burnRate * liquidationThreshold, minimumCollateral),
-    ///         rounded up to the network's precision. In ETH for v2, in SSV for v1.
+    ///         rounded up to the network's precision (1e5 wei), in ETH.
     function fundingPerValidator(uint64[] calldata operatorIds) external view returns (uint256) {
-        uint256 precision = address(ssvToken) == address(0) ? ETH_FEE_PRECISION : SSV_FEE_PRECISION;
-        return poolMath.fundingPerValidator(ssvViews, operatorIds, runway, precision);
+        return poolMath.fundingPerValidator(ssvViews, operatorIds, runway);
     }
 
     /// @notice Activates the next `validators.length` registry entries: 32 ETH each to the
@@ -605,15 +593,9 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     function _registerWithSsv(ValidatorData[] calldata validators, uint256 funding, Cluster calldata cluster) private {
         uint256 count = validators.length;
-        bool inEth = address(ssvToken) == address(0);
-        if (!inEth) ssvToken.forceApprove(ssvNetwork, funding);
         if (count == 1) {
             ValidatorData calldata v = validators[0];
-            if (inEth) {
-                ISSVNetworkV2(ssvNetwork).registerValidator{value: funding}(v.pubkey, v.operatorIds, v.sharesData, cluster);
-            } else {
-                ISSVNetworkV1(ssvNetwork).registerValidator(v.pubkey, v.operatorIds, v.sharesData, funding, cluster);
-            }
+            ISSVNetworkV2(ssvNetwork).registerValidator{value: funding}(v.pubkey, v.operatorIds, v.sharesData, cluster);
             return;
         }
         bytes[] memory keys = new bytes[](count);
@@ -622,11 +604,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
             keys[i] = validators[i].pubkey;
             shares[i] = validators[i].sharesData;
         }
-        if (inEth) {
-            ISSVNetworkV2(ssvNetwork).bulkRegisterValidator{value: funding}(keys, validators[0].operatorIds, shares, cluster);
-        } else {
-            ISSVNetworkV1(ssvNetwork).bulkRegisterValidator(keys, validators[0].operatorIds, shares, funding, cluster);
-        }
+        ISSVNetworkV2(ssvNetwork).bulkRegisterValidator{value: funding}(keys, validators[0].operatorIds, shares, cluster);
     }
 
     /// @dev SSV's per-transaction bulk limits: 80 / 40 / 30 / 20 for 4 / 7 / 10 / 13 operators.
@@ -653,15 +631,8 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         if (amount == 0) revert ZeroDeposit();
         if (feeReserve < amount) revert InsufficientFeeReserve(feeReserve, amount);
         feeReserve -= amount;
-        bool inEth = address(ssvToken) == address(0);
-        if (!inEth) ssvToken.forceApprove(ssvNetwork, amount);
-        if (cluster.active) {
-            if (inEth) ISSVNetworkV2(ssvNetwork).deposit{value: amount}(address(this), operatorIds, cluster);
-            else ISSVNetworkV1(ssvNetwork).deposit(address(this), operatorIds, amount, cluster);
-        } else {
-            if (inEth) ISSVNetworkV2(ssvNetwork).reactivate{value: amount}(operatorIds, cluster);
-            else ISSVNetworkV1(ssvNetwork).reactivate(operatorIds, amount, cluster);
-        }
+        if (cluster.active) ISSVNetworkV2(ssvNetwork).deposit{value: amount}(address(this), operatorIds, cluster);
+        else ISSVNetworkV2(ssvNetwork).reactivate{value: amount}(operatorIds, cluster);
         emit ClusterFunded(operatorIds, amount, !cluster.active);
     }
 
@@ -672,16 +643,12 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         nonReentrant
         onlyRole(OPERATOR_ROLE)
     {
-        uint256 before = _feeAssetHeld();
+        uint256 before = address(this).balance;
         ISSVNetworkOwner(ssvNetwork).withdraw(operatorIds, amount, cluster);
         // Booked as received, not as asked: the reserve only ever holds what arrived.
-        uint256 received = _feeAssetHeld() - before;
+        uint256 received = address(this).balance - before;
         feeReserve += received;
         emit ClusterDefunded(operatorIds, received);
-    }
-
-    function _feeAssetHeld() private view returns (uint256) {
-        return address(ssvToken) == address(0) ? address(this).balance : ssvToken.balanceOf(address(this));
     }
 
     modifier onlyOperatorOrKeeper() {
@@ -693,21 +660,11 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
 
     // ------------------------------------------------------------------ fee reserve and settings
 
-    /// @notice Adds ETH to the cluster-funding reserve (SSV v2 pools).
+    /// @notice Adds ETH to the cluster-funding reserve.
     function fundFeeReserve() external payable {
-        if (address(ssvToken) != address(0)) revert WrongFeeAsset();
         if (msg.value == 0) revert ZeroDeposit();
         feeReserve += msg.value;
         emit FeeReserveFunded(msg.sender, msg.value);
-    }
-
-    /// @notice Adds SSV tokens to the cluster-funding reserve (SSV v1.x pools); approve first.
-    function fundFeeReserveSsv(uint256 amount) external {
-        if (address(ssvToken) == address(0)) revert WrongFeeAsset();
-        if (amount == 0) revert ZeroDeposit();
-        ssvToken.safeTransferFrom(msg.sender, address(this), amount);
-        feeReserve += amount;
-        emit FeeReserveFunded(msg.sender, amount);
     }
 
     /// @notice Returns unused reserve (never stakers' ether, which is accounted apart).
@@ -715,12 +672,8 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         if (to == address(0)) revert ZeroAddress();
         if (amount > feeReserve) revert InsufficientFeeReserve(feeReserve, amount);
         feeReserve -= amount;
-        if (address(ssvToken) == address(0)) {
-            (bool ok,) = to.call{value: amount}("");
-            if (!ok) revert EtherTransferFailed(to);
-        } else {
-            ssvToken.safeTransfer(to, amount);
-        }
+        (bool ok,) = to.call{value: amount}("");
+        if (!ok) revert EtherTransferFailed(to);
         emit FeeReserveWithdrawn(to, amount);
     }
 

@@ -34,6 +34,8 @@ contract PoolMath {
     uint256 private constant BPS = 10_000;
     uint256 private constant SECONDS_PER_YEAR = 365 days;
     uint256 private constant SECONDS_PER_DAY = 1 days;
+    /// @dev SSV v2 stores ETH amounts in units of 1e5 wei.
+    uint256 private constant ETH_FEE_PRECISION = 1e5;
 
     /// @notice Everything the staker page shows, read in one call (`PoolManager.snapshot`).
     struct Snapshot {
@@ -119,8 +121,8 @@ contract PoolMath {
 
     /// @notice SSV funding of one validator for `runway` blocks at the live fees of `views`:
     ///         burnRate * runway + max(burnRate * liquidationThreshold, minimumCollateral),
-    ///         rounded up to `precision` (the network's: 1e5 wei for ETH, 1e7 for SSV).
-    function fundingPerValidator(ISSVViews views, uint64[] calldata operatorIds, uint256 runway, uint256 precision)
+    ///         rounded up to the network's precision (1e5 wei).
+    function fundingPerValidator(ISSVViews views, uint64[] calldata operatorIds, uint256 runway)
         external
         view
         returns (uint256)
@@ -133,7 +135,7 @@ contract PoolMath {
         uint256 minimum = views.getMinimumLiquidationCollateral();
         if (collateral < minimum) collateral = minimum;
         uint256 funding = burnRate * runway + collateral;
-        return ((funding + precision - 1) / precision) * precision;
+        return ((funding + ETH_FEE_PRECISION - 1) / ETH_FEE_PRECISION) * ETH_FEE_PRECISION;
     }
 
     /// @notice `pool`'s figures and `account`'s position (zeros for the zero address).

@@ -7,9 +7,7 @@ fn main() {
         "PoolETH",
         "DevnetDepositContract",
         "DevnetSSVNetworkV2",
-        "DevnetSSVNetworkV1",
         "DevnetSSVNetworkViews",
-        "DevnetSSVToken",
     ] {
         let path = format!("../../contracts/out/{name}.json");
         println!("cargo:rerun-if-changed={path}");

@@ -10,6 +10,7 @@ use pool_chain::config::NetworkConfig;
 use pool_chain::rpc::TxRequest;
 use pool_core::activation::{Candidate, Facts, Limits, Waiting, choose};
 use pool_core::cluster::Cluster;
+use pool_core::funding::Precision;
 
 use super::beacon::FetchBeacon;
 use super::console::{ConsoleReading, LOG_WINDOW};
@@ -111,7 +112,7 @@ pub fn add_validators(
 pub struct Activatable {
     pub count: u64,
     pub limits: Limits,
-    /// Per validator, in the network's fee asset, at the live fees and the pool's runway.
+    /// Per validator, in ETH, at the live fees and the pool's runway.
     pub funding: U256,
 }
 
@@ -121,7 +122,7 @@ impl Activatable {
         let cluster = reading.cluster.as_ref()?;
         let funding = cluster
             .fees
-            .funding_per_validator(reading.ops.runway, reading.ops.fee_asset.precision());
+            .funding_per_validator(reading.ops.runway, Precision::Eth);
         let candidates: Vec<Candidate> = reading.pending.iter().map(|e| e.candidate()).collect();
         Some(
             choose(&Facts {

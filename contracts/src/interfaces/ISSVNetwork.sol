@@ -15,11 +15,11 @@ interface ISSVNetworkOwner {
     /// @notice Where the operators send the execution-layer rewards of the owner's validators.
     function setFeeRecipientAddress(address recipientAddress) external;
 
-    /// @notice Takes `amount` of the cluster's balance back to its owner (ETH in v2, SSV in v1).
+    /// @notice Takes `amount` of the cluster's balance back to its owner, in ETH.
     function withdraw(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external;
 }
 
-/// @notice SSV network v2: cluster fees are paid in ETH (`msg.value`).
+/// @notice SSV network v2 (mainnet and Hoodi): cluster fees are paid in ETH (`msg.value`).
 interface ISSVNetworkV2 is ISSVNetworkOwner {
     function registerValidator(
         bytes calldata publicKey,
@@ -40,31 +40,7 @@ interface ISSVNetworkV2 is ISSVNetworkOwner {
     function reactivate(uint64[] calldata operatorIds, Cluster memory cluster) external payable;
 }
 
-/// @notice SSV network v1.x: cluster fees are paid in the SSV token, pulled with transferFrom.
-interface ISSVNetworkV1 is ISSVNetworkOwner {
-    function registerValidator(
-        bytes calldata publicKey,
-        uint64[] calldata operatorIds,
-        bytes calldata sharesData,
-        uint256 amount,
-        Cluster memory cluster
-    ) external;
-
-    function bulkRegisterValidator(
-        bytes[] calldata publicKeys,
-        uint64[] calldata operatorIds,
-        bytes[] calldata sharesData,
-        uint256 amount,
-        Cluster memory cluster
-    ) external;
-
-    function deposit(address clusterOwner, uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster)
-        external;
-
-    function reactivate(uint64[] calldata operatorIds, uint256 amount, Cluster memory cluster) external;
-}
-
-/// @notice The fee views the pool reads (the same names in v1 and v2; v1 answers in SSV, v2 in ETH).
+/// @notice The fee views the pool reads (in ETH, SSV v2).
 interface ISSVViews {
     function getNetworkFee() external view returns (uint256);
     function getOperatorFee(uint64 operatorId) external view returns (uint256);

@@ -62,19 +62,7 @@ pub mod devnet {
     alloy_sol_types::sol!(
         #[sol(rpc)]
         #[derive(Debug)]
-        DevnetSSVNetworkV1,
-        "../../contracts/out/DevnetSSVNetworkV1.json"
-    );
-    alloy_sol_types::sol!(
-        #[sol(rpc)]
-        #[derive(Debug)]
         DevnetSSVNetworkViews,
         "../../contracts/out/DevnetSSVNetworkViews.json"
-    );
-    alloy_sol_types::sol!(
-        #[sol(rpc)]
-        #[derive(Debug)]
-        DevnetSSVToken,
-        "../../contracts/out/DevnetSSVToken.json"
     );
 }

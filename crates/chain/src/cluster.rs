@@ -50,6 +50,5 @@ cluster_conversions!(crate::client::ssv::ISSVNetworkCore::Cluster);
 #[cfg(feature = "rpc")]
 cluster_conversions!(
     crate::bindings::devnet::DevnetSSVNetworkV2::Cluster,
-    crate::bindings::devnet::DevnetSSVNetworkV1::Cluster,
     crate::bindings::devnet::DevnetSSVNetworkViews::Cluster,
 );

@@ -12,12 +12,11 @@ use crate::bindings::{PoolETH::PoolETHErrors, PoolManager::PoolManagerErrors};
 
 alloy_sol_types::sol! {
     /// The SSV network's errors: every error of the v2 ABI (names and arguments as there;
-    /// checked by a test), and v1.x's `ClusterDoesNotExists`, which v2 renamed.
+    /// checked by a test), and nothing else.
     #[derive(Debug, PartialEq, Eq)]
     interface SsvNetwork {
         error ClusterAlreadyEnabled();
         error ClusterDoesNotExist();
-        error ClusterDoesNotExists();
         error ClusterIsLiquidated();
         error ClusterNotLiquidatable();
         error IncorrectClusterState();
@@ -157,7 +156,7 @@ fn explain_ssv(error: SsvNetwork::SsvNetworkErrors) -> String {
         E::ClusterAlreadyEnabled(_) => {
             "This cluster is active already: nothing to reactivate.".into()
         }
-        E::ClusterDoesNotExist(_) | E::ClusterDoesNotExists(_) => {
+        E::ClusterDoesNotExist(_) => {
             "The SSV network has no cluster of this owner with these operators.".into()
         }
         E::ClusterIsLiquidated(_) => {
@@ -439,7 +438,6 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             "The SSV network takes at most {} validators of this operator set per transaction ({} asked).",
             e.limit, e.count
         ),
-        E::WrongFeeAsset(_) => "This pool pays SSV fees in the other asset (ETH or SSV).".into(),
         E::EtherTransferFailed(e) => format!("{} refused the ether sent to it.", e.to),
         E::StaleReport(e) => format!(
             "The report's time ({}) is not after the last report ({}) or is in the future.",
@@ -486,7 +484,6 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             format!("{} is not the pending admin of the pool.", e.defaultAdmin)
         }
         E::ReentrancyGuardReentrantCall(_) => "The pool refused a re-entrant call.".into(),
-        E::SafeERC20FailedOperation(e) => format!("The token {} refused the transfer.", e.token),
         E::SafeCastOverflowedUintDowncast(e) => {
             format!(
                 "{} does not fit the pool's accounting ({} bits).",
@@ -524,7 +521,7 @@ mod tests {
     use alloy_sol_types::SolError;
 
     #[test]
-    fn every_v2_error_is_decoded_and_the_v1_name_too() {
+    fn every_v2_error_is_decoded_and_nothing_else() {
         let v2 = crate::reference::signatures("ssv-network-v2.abi.json", "error");
         let ours: Vec<[u8; 4]> = SsvNetwork::SsvNetworkErrors::SELECTORS.to_vec();
         for signature in &v2 {
@@ -534,16 +531,7 @@ mod tests {
                 "{signature} of the v2 ABI is decoded"
             );
         }
-        let v1 = crate::reference::signatures("ssv-network-v1.abi.json", "error");
-        assert!(
-            v1.iter()
-                .any(|s| s == SsvNetwork::ClusterDoesNotExists::SIGNATURE)
-        );
-        assert_eq!(
-            ours.len(),
-            v2.len() + 1,
-            "nothing beside the v2 ABI and v1's name"
-        );
+        assert_eq!(ours.len(), v2.len(), "nothing beside the v2 ABI");
         for (error, words) in [
             (
                 SsvNetwork::IncorrectClusterVersion {}.abi_encode(),
@@ -552,10 +540,6 @@ mod tests {
             (
                 SsvNetwork::ETHTransferFailed {}.abi_encode(),
                 "could not send the ETH",
-            ),
-            (
-                SsvNetwork::ClusterDoesNotExists {}.abi_encode(),
-                "no cluster",
             ),
             (
                 SsvNetwork::ClusterDoesNotExist {}.abi_encode(),

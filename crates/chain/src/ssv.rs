@@ -14,8 +14,7 @@ use pool_core::cluster::{Cluster, ClusterEvent, LogPosition};
 use crate::history::{LogFilter, RawLog, Topic};
 
 alloy_sol_types::sol! {
-    /// The cluster-changing events of the SSV network, as in its ABI (the first six in v1 and v2
-    /// alike, the last two v2 only).
+    /// The cluster-changing events of the SSV network v2, as in its ABI.
     interface SsvClusterEvents {
         struct SsvCluster {
             uint32 validatorCount;
@@ -125,24 +124,14 @@ mod tests {
 
     #[test]
     fn the_events_are_the_real_networks() {
-        for file in ["ssv-network-v2.abi.json", "ssv-network-v1.abi.json"] {
-            let events = crate::reference::signatures(file, "event");
-            for signature in [
-                E::ValidatorAdded::SIGNATURE,
-                E::ValidatorRemoved::SIGNATURE,
-                E::ClusterDeposited::SIGNATURE,
-                E::ClusterWithdrawn::SIGNATURE,
-                E::ClusterLiquidated::SIGNATURE,
-                E::ClusterReactivated::SIGNATURE,
-            ] {
-                assert!(
-                    events.iter().any(|s| s == signature),
-                    "{signature} in {file}"
-                );
-            }
-        }
         let v2 = crate::reference::signatures("ssv-network-v2.abi.json", "event");
         for signature in [
+            E::ValidatorAdded::SIGNATURE,
+            E::ValidatorRemoved::SIGNATURE,
+            E::ClusterDeposited::SIGNATURE,
+            E::ClusterWithdrawn::SIGNATURE,
+            E::ClusterLiquidated::SIGNATURE,
+            E::ClusterReactivated::SIGNATURE,
             E::ClusterBalanceUpdated::SIGNATURE,
             E::ClusterMigratedToETH::SIGNATURE,
         ] {

@@ -1,6 +1,6 @@
 //! SSV cluster funding: how much a validator's registration must carry for a runway.
 //!
-//! Per validator, in the network's fee asset (wei of ETH for SSV v2, of SSV for v1.x):
+//! Per validator, in wei of ETH (SSV v2 fees):
 //!
 //! ```text
 //! burnRate   = sum(operator fees) + networkFee                      (per block)
@@ -48,8 +48,6 @@ pub struct FeeSchedule {
 pub enum Precision {
     /// SSV v2, ETH fees: multiples of 10^5 wei.
     Eth,
-    /// SSV v1.x, SSV fees: multiples of 10^7.
-    Ssv,
     /// No rounding (for explanations and tests).
     Exact,
 }
@@ -58,7 +56,6 @@ impl Precision {
     pub fn unit(self) -> U256 {
         match self {
             Precision::Eth => U256::from(100_000u64),
-            Precision::Ssv => U256::from(10_000_000u64),
             Precision::Exact => U256::from(1u8),
         }
     }
@@ -180,10 +177,10 @@ mod tests {
             U256::from(100_000u64)
         );
         assert_eq!(
-            Precision::Ssv.round_up(U256::from(10_000_001u64)),
-            U256::from(20_000_000u64)
+            Precision::Eth.round_up(U256::from(100_001u64)),
+            U256::from(200_000u64)
         );
-        assert_eq!(Precision::Ssv.round_up(U256::ZERO), U256::ZERO);
+        assert_eq!(Precision::Eth.round_up(U256::ZERO), U256::ZERO);
     }
 
     #[test]

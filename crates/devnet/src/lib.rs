@@ -25,8 +25,7 @@ use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use anyhow::{Context, Result};
 use pool_chain::bindings::PoolManager;
 use pool_chain::bindings::devnet::{
-    DevnetDepositContract, DevnetSSVNetworkV1, DevnetSSVNetworkV2, DevnetSSVNetworkViews,
-    DevnetSSVToken,
+    DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews,
 };
 use pool_chain::config::NetworkConfig;
 
@@ -39,16 +38,6 @@ pub const HARDFORK: &str = "osaka";
 /// About 7160 blocks a day.
 pub const BLOCKS_PER_DAY: u64 = 7160;
 
-/// What the SSV network charges cluster fees in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FeeAsset {
-    /// SSV v2 (mainnet and Hoodi since 2026): ETH.
-    #[default]
-    Eth,
-    /// SSV v1.x: the SSV token.
-    Ssv,
-}
-
 /// How to start the devnet.
 #[derive(Debug, Clone)]
 pub struct DevnetOptions {
@@ -60,8 +49,6 @@ pub struct DevnetOptions {
     /// Put a [`real_node::RealNodeProxy`] in front of anvil (the RPC everything uses refuses
     /// what geth refuses: over 128 KiB, over 2^24 gas). On by default.
     pub real_node: bool,
-    /// Which SSV network generation to stand in for.
-    pub fee_asset: FeeAsset,
     /// The pool's runway, in blocks.
     pub runway: u64,
     /// Validators to generate in a key ceremony and add to the pool's registry (0: none).
@@ -90,7 +77,6 @@ impl Default for DevnetOptions {
             anvil: anvil_path(),
             port: 0,
             real_node: true,
-            fee_asset: FeeAsset::Eth,
             runway: 30 * BLOCKS_PER_DAY,
             validators: 0,
             // Short on the devnet, where anvil mines a block only per transaction; a real
@@ -114,17 +100,14 @@ pub struct Deployment {
     pub deposit_contract: Address,
     pub ssv_network: Address,
     pub ssv_views: Address,
-    /// The devnet SSV token, when fees are paid in SSV.
-    pub ssv_token: Option<Address>,
     /// Operators registered on the devnet SSV network, ascending.
     pub operator_ids: Vec<u64>,
     /// Their public keys, in SSV's form (base64 PEM; see [`operators::ssv_public_key`]).
     pub operator_public_keys: Vec<String>,
-    pub fee_asset: FeeAsset,
 }
 
-/// Fee parameters of a devnet SSV network, from the mainnet configuration of each generation
-/// (contracts/reference/README.md); all are multiples of the network's precision.
+/// Fee parameters of the devnet SSV network, in wei of ETH, from the mainnet configuration of
+/// SSV v2 (contracts/reference/README.md); all are multiples of the network's precision.
 #[derive(Debug, Clone, Copy)]
 pub struct SsvParameters {
     pub network_fee: u64,
@@ -133,23 +116,14 @@ pub struct SsvParameters {
     pub minimum_collateral: u128,
 }
 
-impl FeeAsset {
-    pub fn parameters(self) -> SsvParameters {
-        match self {
-            FeeAsset::Eth => SsvParameters {
-                network_fee: 3_366_600_000,
-                operator_fee: 1_770_000_000,
-                liquidation_threshold: 50_120,
-                minimum_collateral: 324_862_599_900_000,
-            },
-            FeeAsset::Ssv => SsvParameters {
-                network_fee: 382_640_000_000,
-                operator_fee: 956_600_000_000,
-                liquidation_threshold: 100_240,
-                minimum_collateral: 385_795_451_000_000_000,
-            },
-        }
-    }
+impl SsvParameters {
+    /// SSV v2 on mainnet (since 2026-04-20), what the devnet stand-in charges.
+    pub const MAINNET: SsvParameters = SsvParameters {
+        network_fee: 3_366_600_000,
+        operator_fee: 1_770_000_000,
+        liquidation_threshold: 50_120,
+        minimum_collateral: 324_862_599_900_000,
+    };
 }
 
 /// A running anvil with the pool deployed.
@@ -289,45 +263,25 @@ pub async fn deploy(
     options: &DevnetOptions,
 ) -> Result<Deployment> {
     let deployer = accounts[0];
-    let params = options.fee_asset.parameters();
+    let params = SsvParameters::MAINNET;
     let deposit_contract = *DevnetDepositContract::deploy(provider.clone())
         .await
         .context("deploying the deposit contract")?
         .address();
-    let (ssv_network, ssv_token) = match options.fee_asset {
-        FeeAsset::Eth => {
-            let network = DevnetSSVNetworkV2::deploy(
-                provider.clone(),
-                U256::from(params.network_fee),
-                params.liquidation_threshold,
-                U256::from(params.minimum_collateral),
-            )
-            .await
-            .context("deploying the SSV network (v2)")?;
-            (*network.address(), None)
-        }
-        FeeAsset::Ssv => {
-            let token = DevnetSSVToken::deploy(provider.clone())
-                .await
-                .context("deploying the SSV token")?;
-            let network = DevnetSSVNetworkV1::deploy(
-                provider.clone(),
-                *token.address(),
-                U256::from(params.network_fee),
-                params.liquidation_threshold,
-                U256::from(params.minimum_collateral),
-            )
-            .await
-            .context("deploying the SSV network (v1)")?;
-            (*network.address(), Some(*token.address()))
-        }
-    };
+    let ssv_network = *DevnetSSVNetworkV2::deploy(
+        provider.clone(),
+        U256::from(params.network_fee),
+        params.liquidation_threshold,
+        U256::from(params.minimum_collateral),
+    )
+    .await
+    .context("deploying the SSV network (v2)")?
+    .address();
     let ssv_views = *DevnetSSVNetworkViews::deploy(provider.clone(), ssv_network)
         .await
         .context("deploying the SSV views")?
         .address();
 
-    // registerOperator has the same signature in both generations.
     let network = DevnetSSVNetworkV2::new(ssv_network, provider.clone());
     // Operators owned by anvil accounts 5 to 8, with real RSA keys.
     let mut operator_ids = Vec::new();
@@ -359,7 +313,6 @@ pub async fn deploy(
         depositContract: deposit_contract,
         ssvNetwork: ssv_network,
         ssvViews: ssv_views,
-        ssvToken: ssv_token.unwrap_or(Address::ZERO),
         runway: options.runway,
         minReportInterval: options.min_report_interval,
         maxAprBps: MAX_APR_BPS,
@@ -377,40 +330,13 @@ pub async fn deploy(
         .await
         .context("reading PoolManager.poolETH")?;
     let rewards_vault = manager.rewardsVault().call().await?;
-    match ssv_token {
-        None => {
-            let reserve = parse_ether("10")?;
-            manager
-                .fundFeeReserve()
-                .value(reserve)
-                .send()
-                .await?
-                .get_receipt()
-                .await?;
-        }
-        Some(token) => {
-            let token = DevnetSSVToken::new(token, provider.clone());
-            let amount = parse_ether("10000")?;
-            token
-                .mint(deployer, amount)
-                .send()
-                .await?
-                .get_receipt()
-                .await?;
-            token
-                .approve(*manager.address(), amount)
-                .send()
-                .await?
-                .get_receipt()
-                .await?;
-            manager
-                .fundFeeReserveSsv(amount)
-                .send()
-                .await?
-                .get_receipt()
-                .await?;
-        }
-    }
+    manager
+        .fundFeeReserve()
+        .value(parse_ether("10")?)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
     Ok(Deployment {
         pool_manager: *manager.address(),
         pool_eth,
@@ -418,10 +344,8 @@ pub async fn deploy(
         deposit_contract,
         ssv_network,
         ssv_views,
-        ssv_token,
         operator_ids,
         operator_public_keys,
-        fee_asset: options.fee_asset,
     })
 }
 

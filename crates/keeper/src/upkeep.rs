@@ -70,11 +70,6 @@ impl Keeper {
             .collect();
         clusters.sort_by(|a, b| a.0.cmp(&b.0));
         let runway = pool.runway().call().await?;
-        let precision = if pool.ssvToken().call().await?.is_zero() {
-            Precision::Eth
-        } else {
-            Precision::Ssv
-        };
         let mut done = Vec::with_capacity(clusters.len());
         let mut least: Option<f64> = None;
         let mut short = false;
@@ -98,7 +93,7 @@ impl Keeper {
                 });
                 continue;
             }
-            let amount = fees.top_up(cluster.validator_count, runway, precision);
+            let amount = fees.top_up(cluster.validator_count, runway, Precision::Eth);
             let reserve = pool.feeReserve().call().await?;
             if reserve < amount {
                 short = true;

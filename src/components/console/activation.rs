@@ -5,7 +5,6 @@
 use alloy_primitives::U256;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pool_chain::client::FeeAsset;
 use pool_chain::config::NetworkConfig;
 use pool_chain::rpc::TxRequest;
 use pool_core::deposit::DEPOSIT_WEI;
@@ -135,20 +134,15 @@ pub fn ActivationPanel() -> impl IntoView {
         Prepared::Refused(reason) => view! { <p class="error" role="alert" data-testid="activation-refused">{reason}</p> }.into_any(),
         Prepared::Ready { plan, .. } => {
             let (count, gas, funding) = (plan.count(), plan.gas, plan.funding);
-            let r = reading.get_untracked();
-            let asset = r.as_ref().map_or(FeeAsset::Eth, |r| r.ops.fee_asset);
             let pubkeys: Vec<String> = plan.entries.iter().map(|e| e.pubkey.to_string()).collect();
             let checked = coverage_words(&plan);
             let n = U256::from(count);
             let ether = U256::from(DEPOSIT_WEI) * n;
-            let total = match asset {
-                FeeAsset::Eth => format!("{} in all from the pool", fee_amount(ether + funding * n, asset)),
-                FeeAsset::Ssv { .. } => format!("{} and {}", fee_amount(ether, FeeAsset::Eth), fee_amount(funding * n, asset)),
-            };
+            let total = format!("{} in all from the pool", fee_amount(ether + funding * n));
             view! {
                 <div class="preview" data-testid="activation-preview">
                     <ol>{pubkeys.into_iter().map(|p| view! { <li><code>{p}</code>" — 32 ETH"</li> }).collect_view()}</ol>
-                    <p>{format!("SSV funding {} per validator; {total}; gas about {gas}.", fee_amount(funding, asset))}</p>
+                    <p>{format!("SSV funding {} per validator; {total}; gas about {gas}.", fee_amount(funding))}</p>
                     <p class="muted" data-testid="activation-checked">{checked}</p>
                     <button class="primary" data-testid="activation-send" on:click=activate.clone()
                         disabled=move || flow.state().with(|s| s.is_busy())>{format!("Activate {count} validator{}", if count == 1 { "" } else { "s" })}</button>
@@ -181,7 +175,7 @@ fn waiting_words(waiting: &Waiting) -> String {
     match waiting {
         Waiting::BufferBelowDeposit { buffered } => format!(
             "Nothing to activate yet: the buffer holds {}, and a validator needs 32 ETH.",
-            fee_amount(*buffered, FeeAsset::Eth)
+            fee_amount(*buffered)
         ),
         Waiting::RegistryEmpty => "Nothing to activate: the registry has no pending entry.".into(),
         Waiting::RegistryMismatch { index } => format!(

@@ -4,12 +4,11 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use pool_chain::client::FeeAsset;
 use pool_chain::config::NetworkConfig;
 use pool_core::funding::BLOCKS_PER_DAY;
 use pool_core::units::parse_ether;
 
-use super::{blocks_in_days, fee_amount, unit};
+use super::{blocks_in_days, fee_amount};
 use crate::components::tx_status::TxStatus;
 use crate::state::console::{ClusterHealth, Console};
 use crate::state::operator;
@@ -34,7 +33,6 @@ pub fn ClusterPanel() -> impl IntoView {
     let console = expect_context::<Console>();
     let reading = console.reading();
     let health = move || reading.with(|r| r.as_ref().and_then(|r| r.cluster.clone()));
-    let asset = move || reading.with(|r| r.as_ref().map_or(FeeAsset::Eth, |r| r.ops.fee_asset));
     let status = move || {
         let h = health()?;
         let days = h.runway_left() / BLOCKS_PER_DAY;
@@ -54,15 +52,14 @@ pub fn ClusterPanel() -> impl IntoView {
             {move || match health() {
                 None => view! { <p>"The pool has no cluster yet: it is created by the first activation."</p> }.into_any(),
                 Some(h) => {
-                    let a = asset();
                     view! {
                         <dl class="figures">
                             <dt>"Operators"</dt><dd>{h.operator_ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")}</dd>
                             <dt>"Validators"</dt><dd data-testid="cluster-validators">{h.validators()}</dd>
-                            <dt>"Balance"</dt><dd data-testid="cluster-balance">{fee_amount(h.balance, a)}</dd>
-                            <dt>"Burn rate"</dt><dd>{format!("{} per day", fee_amount(h.burn_rate() * U256::from(BLOCKS_PER_DAY), a))}</dd>
+                            <dt>"Balance"</dt><dd data-testid="cluster-balance">{fee_amount(h.balance)}</dd>
+                            <dt>"Burn rate"</dt><dd>{format!("{} per day", fee_amount(h.burn_rate() * U256::from(BLOCKS_PER_DAY)))}</dd>
                             <dt>"Runway left"</dt><dd data-testid="cluster-runway-left">{blocks_in_days(h.runway_left())}</dd>
-                            <dt>"Liquidation threshold"</dt><dd>{fee_amount(h.threshold(), a)}</dd>
+                            <dt>"Liquidation threshold"</dt><dd>{fee_amount(h.threshold())}</dd>
                         </dl>
                     }.into_any()
                 }
@@ -85,12 +82,11 @@ fn ClusterActions() -> impl IntoView {
     let roles = move || reading.with(|r| r.as_ref().map(|r| r.roles).unwrap_or_default());
     let may = move |a: Action| {
         let roles = roles();
-        let eth = reading.with(|r| r.as_ref().is_some_and(|r| r.ops.fee_asset == FeeAsset::Eth));
         let has_cluster = reading.with(|r| r.as_ref().is_some_and(|r| r.cluster.is_some()));
         match a {
             Action::Fund => has_cluster && (roles.operator || roles.keeper),
             Action::Withdraw => has_cluster && roles.operator,
-            Action::FundReserve => eth && (roles.operator || roles.admin || roles.keeper),
+            Action::FundReserve => roles.operator || roles.admin || roles.keeper,
         }
     };
     let amount = Memo::new(move |_| parse_ether(&text.get()).map_err(|e| e.to_string()));
@@ -102,31 +98,30 @@ fn ClusterActions() -> impl IntoView {
         }
         reading.with(|r| {
             let r = r.as_ref().ok_or("Reading the pool…")?;
-            let a = r.ops.fee_asset;
             let h: Option<&ClusterHealth> = r.cluster.as_ref();
             match action.get() {
                 Action::Fund => {
                     let h = h.ok_or("The pool has no cluster yet.")?;
                     if wei > r.ops.fee_reserve {
-                        return Err(format!("The fee reserve holds only {}.", fee_amount(r.ops.fee_reserve, a)));
+                        return Err(format!("The fee reserve holds only {}.", fee_amount(r.ops.fee_reserve)));
                     }
                     if !h.snapshot.active {
                         if wei < h.threshold() {
-                            return Err(format!("Reactivation needs at least the liquidation threshold, {}.", fee_amount(h.threshold(), a)));
+                            return Err(format!("Reactivation needs at least the liquidation threshold, {}.", fee_amount(h.threshold())));
                         }
-                        return Ok(format!("Reactivates the cluster with {}: runway left becomes {}.", fee_amount(wei, a), blocks_in_days(h.fees.runway_left(wei, h.validators()))));
+                        return Ok(format!("Reactivates the cluster with {}: runway left becomes {}.", fee_amount(wei), blocks_in_days(h.fees.runway_left(wei, h.validators()))));
                     }
-                    Ok(format!("Moves {} from the fee reserve into the cluster: runway left goes from {} to {}.", fee_amount(wei, a), blocks_in_days(h.runway_left()), blocks_in_days(h.runway_after(wei, true))))
+                    Ok(format!("Moves {} from the fee reserve into the cluster: runway left goes from {} to {}.", fee_amount(wei), blocks_in_days(h.runway_left()), blocks_in_days(h.runway_after(wei, true))))
                 }
                 Action::Withdraw => {
                     let h = h.ok_or("The pool has no cluster yet.")?;
                     let after = h.balance.saturating_sub(wei);
                     if wei > h.balance || (h.validators() > 0 && after < h.threshold()) {
-                        return Err(format!("That would leave the cluster liquidatable: at most {} can come out.", fee_amount(h.balance.saturating_sub(h.threshold()), a)));
+                        return Err(format!("That would leave the cluster liquidatable: at most {} can come out.", fee_amount(h.balance.saturating_sub(h.threshold()))));
                     }
-                    Ok(format!("Moves {} from the cluster back into the fee reserve: runway left goes from {} to {}.", fee_amount(wei, a), blocks_in_days(h.runway_left()), blocks_in_days(h.runway_after(wei, false))))
+                    Ok(format!("Moves {} from the cluster back into the fee reserve: runway left goes from {} to {}.", fee_amount(wei), blocks_in_days(h.runway_left()), blocks_in_days(h.runway_after(wei, false))))
                 }
-                Action::FundReserve => Ok(format!("Sends {} from your wallet into the pool's fee reserve (not stakers' ETH; the admin can return it).", fee_amount(wei, a))),
+                Action::FundReserve => Ok(format!("Sends {} from your wallet into the pool's fee reserve (not stakers' ETH; the admin can return it).", fee_amount(wei))),
             }
         })
     };
@@ -173,7 +168,7 @@ fn ClusterActions() -> impl IntoView {
                 <div class="amount-input">
                     <input type="text" inputmode="decimal" data-testid="cluster-amount" placeholder="0.0"
                         prop:value=move || text.get() on:input=move |ev| { flow.reset(); text.set(event_target_value(&ev)) }/>
-                    <span class="unit">{move || unit(reading.with(|r| r.as_ref().map_or(FeeAsset::Eth, |r| r.ops.fee_asset)))}</span>
+                    <span class="unit">"ETH"</span>
                 </div>
                 <p class="muted" data-testid="cluster-preview">{move || if text.with(String::is_empty) { String::new() } else { preview().unwrap_or_else(|e| e) }}</p>
                 <button class="primary" data-testid="cluster-send" on:click=send.clone()

@@ -9,23 +9,14 @@ pub mod registry;
 pub mod runway;
 
 use alloy_primitives::U256;
-use pool_chain::client::FeeAsset;
 use pool_core::funding::BLOCKS_PER_DAY;
 use pool_core::units::format_ether;
 
 use crate::components::amount::SHOWN_DECIMALS;
 
-/// The fee asset's unit.
-pub fn unit(asset: FeeAsset) -> &'static str {
-    match asset {
-        FeeAsset::Eth => "ETH",
-        FeeAsset::Ssv { .. } => "SSV",
-    }
-}
-
-/// An amount of the fee asset in words.
-pub fn fee_amount(amount: U256, asset: FeeAsset) -> String {
-    format!("{} {}", format_ether(amount, SHOWN_DECIMALS), unit(asset))
+/// An amount of ETH (the asset SSV v2 takes its fees in) in words.
+pub fn fee_amount(amount: U256) -> String {
+    format!("{} ETH", format_ether(amount, SHOWN_DECIMALS))
 }
 
 /// Blocks as days and blocks.

@@ -57,7 +57,7 @@ pub fn Overview() -> impl IntoView {
                 <dt>"Buffer (stakers' ETH awaiting activation)"</dt>
                 <dd data-testid="console-buffer"><EthAmount wei=Signal::derive(move || reading.with(|r| r.as_ref().map(|r| r.ops.buffered_ether))) unit="ETH"/></dd>
                 <dt>"Fee reserve"</dt>
-                <dd data-testid="console-reserve">{figure(|r| fee_amount(r.ops.fee_reserve, r.ops.fee_asset))}</dd>
+                <dd data-testid="console-reserve">{figure(|r| fee_amount(r.ops.fee_reserve))}</dd>
                 <dt>"Validators"</dt>
                 <dd data-testid="console-validators">{figure(|r| format!(
                     "{} active, {} pending, {} in the registry",

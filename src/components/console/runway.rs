@@ -1,10 +1,10 @@
 //! The runway each activation funds: presets (30, 182, 366 days) or custom, the funding per
-//! validator it means at the live fees (in the network's fee asset, rounded to its precision),
+//! validator it means at the live fees (in ETH, rounded to the network's precision),
 //! and `setRunway` with that preview.
 
 use leptos::prelude::*;
 use pool_chain::config::NetworkConfig;
-use pool_core::funding::BLOCKS_PER_DAY;
+use pool_core::funding::{BLOCKS_PER_DAY, Precision};
 
 use super::{blocks_in_days, fee_amount};
 use crate::components::tx_status::TxStatus;
@@ -44,11 +44,10 @@ pub fn RunwayPanel() -> impl IntoView {
         reading.with(|r| {
             let r = r.as_ref()?;
             let h = r.cluster.as_ref()?;
-            Some(fee_amount(
-                h.fees
-                    .funding_per_validator(days * BLOCKS_PER_DAY, r.ops.fee_asset.precision()),
-                r.ops.fee_asset,
-            ))
+            Some(fee_amount(h.fees.funding_per_validator(
+                days * BLOCKS_PER_DAY,
+                Precision::Eth,
+            )))
         })
     };
     let preview = move || -> Result<String, String> {

@@ -31,7 +31,7 @@ pub use deposits::{
 };
 pub use error::ChainError;
 pub use fees::fee_market;
-pub use operations::{FeeAsset, Operations, PoolAddresses, funding_quote, read_operations};
+pub use operations::{Operations, PoolAddresses, funding_quote, read_operations};
 pub use operators::{
     OperatorKey, OperatorProblem, OperatorState, operator_key_text, operator_keys, operator_states,
 };

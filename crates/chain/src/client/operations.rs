@@ -4,37 +4,10 @@
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_rpc_client::RpcClient;
-use pool_core::funding::Precision;
 
 use super::ChainError;
 use super::calls::{Calls, answer};
 use crate::bindings::PoolManager as P;
-
-/// What the pool pays SSV cluster fees in: chosen at deployment by `ssvToken` (zero: SSV v2,
-/// ETH; otherwise SSV v1.x, that token).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeeAsset {
-    Eth,
-    Ssv { token: Address },
-}
-
-impl FeeAsset {
-    pub fn from_ssv_token(token: Address) -> Self {
-        if token == Address::ZERO {
-            FeeAsset::Eth
-        } else {
-            FeeAsset::Ssv { token }
-        }
-    }
-
-    /// The unit the SSV network stores amounts of this asset in.
-    pub fn precision(self) -> Precision {
-        match self {
-            FeeAsset::Eth => Precision::Eth,
-            FeeAsset::Ssv { .. } => Precision::Ssv,
-        }
-    }
-}
 
 /// The pool's own addresses (immutable: set at deployment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +30,7 @@ pub struct Operations {
     pub total_pooled_ether: U256,
     /// Stakers' ether waiting for activation.
     pub buffered_ether: U256,
-    /// Cluster funding set aside (in the fee asset).
+    /// Cluster funding set aside, in ETH (SSV v2 fees).
     pub fee_reserve: U256,
     /// Blocks of SSV fees each activation funds.
     pub runway: u64,
@@ -73,7 +46,6 @@ pub struct Operations {
     pub last_report_at: u64,
     /// Chain time from which the next report is accepted.
     pub next_report_at: u64,
-    pub fee_asset: FeeAsset,
     pub addresses: PoolAddresses,
 }
 
@@ -92,7 +64,6 @@ pub async fn read_operations(client: &RpcClient, pool: Address) -> Result<Operat
     let delay = calls.call(pool, &P::activationDelayCall {})?;
     let last_report = calls.call(pool, &P::lastReportAtCall {})?;
     let next_report = calls.call(pool, &P::nextReportAtCall {})?;
-    let ssv_token = calls.call(pool, &P::ssvTokenCall {})?;
     let pool_eth = calls.call(pool, &P::poolETHCall {})?;
     let ssv_network = calls.call(pool, &P::ssvNetworkCall {})?;
     let ssv_views = calls.call(pool, &P::ssvViewsCall {})?;
@@ -129,7 +100,6 @@ pub async fn read_operations(client: &RpcClient, pool: Address) -> Result<Operat
             answer::<P::nextReportAtCall>(next_report).await?,
             "nextReportAt",
         )?,
-        fee_asset: FeeAsset::from_ssv_token(answer::<P::ssvTokenCall>(ssv_token).await?),
         addresses: PoolAddresses {
             pool_eth: answer::<P::poolETHCall>(pool_eth).await?,
             ssv_network: answer::<P::ssvNetworkCall>(ssv_network).await?,

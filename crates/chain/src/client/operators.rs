@@ -8,8 +8,8 @@
 //! still accepts registrations (the first one starts its ETH snapshot). The network refuses an
 //! operator only when it has neither an ETH nor an SSV snapshot (never registered, or removed by
 //! its owner, which zeroes both): `isActive` of `getOperatorById` and of `getOperatorByIdSSV`
-//! both false. The v1.x views have no `getOperatorByIdSSV` (the call reverts): there `isActive`
-//! alone is the rule.
+//! both false. Should `getOperatorByIdSSV` revert (views without it), `isActive` alone is the
+//! rule.
 
 use alloy_primitives::{Address, B256, U64, U256};
 use alloy_rpc_client::RpcClient;
@@ -22,7 +22,7 @@ use super::ssv::SsvViews;
 use crate::history::{LogFilter, RawLog, Topic};
 
 alloy_sol_types::sol! {
-    /// The SSV network's operator registration event (v1 and v2 alike, as in its ABI).
+    /// The SSV network's operator registration event (as in the v2 ABI).
     interface SsvOperatorEvents {
         event OperatorAdded(uint64 indexed operatorId, address indexed owner, bytes publicKey, uint256 fee);
     }
@@ -107,7 +107,7 @@ pub struct OperatorState {
     pub id: u64,
     /// Zero when no such operator exists.
     pub owner: Address,
-    /// Per block, in the network's fee asset.
+    /// Per block, in wei of ETH.
     pub fee: U256,
     pub validator_count: u32,
     /// The network's validators-per-operator limit.
@@ -164,8 +164,8 @@ impl OperatorState {
 }
 
 /// The state of operators `ids` for registrations by `pool`, from the SSV views contract in
-/// one JSON-RPC batch: `getOperatorById` and `getOperatorByIdSSV` each (the second reverts on
-/// v1.x), `getValidatorsPerOperatorLimit`, and `getWhitelistedOperators(ids, pool)` (which knows
+/// one JSON-RPC batch: `getOperatorById` and `getOperatorByIdSSV` each,
+/// `getValidatorsPerOperatorLimit`, and `getWhitelistedOperators(ids, pool)` (which knows
 /// every whitelisting mechanism of v2).
 pub async fn operator_states(
     client: &RpcClient,
@@ -201,7 +201,7 @@ pub async fn operator_states(
     let mut states = Vec::with_capacity(ids.len());
     for (id, (waiter, ssv_waiter)) in ids.iter().zip(operators) {
         let op = answer::<SsvViews::getOperatorByIdCall>(waiter).await?;
-        // `None` where the views have no SSV side (v1.x: the call reverts).
+        // `None` where the views have no SSV side (the call reverts).
         let ssv_active = match ssv_waiter.await {
             Ok(data) => Some(decode::<SsvViews::getOperatorByIdSSVCall>(&data)?.isActive),
             Err(error)
@@ -234,13 +234,8 @@ mod tests {
 
     #[test]
     fn the_event_is_the_real_networks() {
-        for file in ["ssv-network-v2.abi.json", "ssv-network-v1.abi.json"] {
-            let events = crate::reference::signatures(file, "event");
-            assert!(
-                events.iter().any(|s| s == OperatorAdded::SIGNATURE),
-                "{file}"
-            );
-        }
+        let events = crate::reference::signatures("ssv-network-v2.abi.json", "event");
+        assert!(events.iter().any(|s| s == OperatorAdded::SIGNATURE));
     }
 
     #[test]

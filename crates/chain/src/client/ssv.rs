@@ -14,14 +14,13 @@ use crate::ssv::{cluster_events_filter, decode_cluster_event};
 
 alloy_sol_types::sol!(
     /// SSVNetworkViews v2 (mainnet and Hoodi since 2026), from the reference ABI in
-    /// `contracts/reference/`. The fee getters the pool needs have the same signatures in v1.x
-    /// (where they are in SSV; tested), so these bindings read both generations.
+    /// `contracts/reference/`.
     #[derive(Debug)]
     SsvViews,
     "../../contracts/reference/ssv-network-views-v2.abi.json"
 );
 
-/// The live fees of `operator_ids` (in the network's fee asset: ETH on v2, SSV on v1.x), read
+/// The live fees of `operator_ids` (in ETH, SSV v2), read
 /// from the SSV views contract in one JSON-RPC batch: each operator's fee, the network fee, the
 /// liquidation threshold period and the minimum collateral.
 pub async fn fee_schedule(
@@ -164,23 +163,4 @@ pub async fn ssv_registered(
         registered.push(answer_or::<SsvViews::getValidatorCall>(waiter, unknown).await?);
     }
     Ok(registered)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use alloy_sol_types::SolCall;
-
-    #[test]
-    fn the_fee_getters_are_the_same_in_v1_and_v2() {
-        let v1 = crate::reference::signatures("ssv-network-views-v1.abi.json", "function");
-        for signature in [
-            SsvViews::getNetworkFeeCall::SIGNATURE,
-            SsvViews::getOperatorFeeCall::SIGNATURE,
-            SsvViews::getLiquidationThresholdPeriodCall::SIGNATURE,
-            SsvViews::getMinimumLiquidationCollateralCall::SIGNATURE,
-        ] {
-            assert!(v1.iter().any(|s| s == signature), "{signature} in v1");
-        }
-    }
 }

@@ -1,29 +1,26 @@
 //! Registry, activation (beacon deposit + SSV registration funded for the runway) and runway,
-//! on a real anvil with the devnet stand-ins, for both SSV generations.
+//! on a real anvil with the devnet stand-ins (SSV v2, fees in ETH).
 
 use alloy::primitives::{Address, Bytes, FixedBytes, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
 use alloy::sol_types::{SolEvent, SolInterface};
 use pool_chain::bindings::PoolManager::{self, Cluster, PoolManagerErrors};
 use pool_chain::bindings::devnet::{
-    DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews, DevnetSSVToken,
+    DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews,
 };
 use pool_core::deposit::{DepositData, eth1_withdrawal_credentials};
 use pool_core::funding::{FeeSchedule, Precision};
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::testing::pool_error;
-use pool_devnet::{BLOCKS_PER_DAY, Devnet, DevnetOptions, FeeAsset};
+use pool_devnet::{BLOCKS_PER_DAY, Devnet, DevnetOptions};
 
 const SHARES_LEN_4: usize = 96 + 4 * (48 + 256);
 
-async fn devnet(fee_asset: FeeAsset) -> Devnet {
-    Devnet::start(DevnetOptions {
-        fee_asset,
-        ..Default::default()
-    })
-    .await
-    .expect("devnet starts")
+async fn devnet() -> Devnet {
+    Devnet::start(DevnetOptions::default())
+        .await
+        .expect("devnet starts")
 }
 
 fn manager(devnet: &Devnet) -> PoolManager::PoolManagerInstance<DynProvider> {
@@ -105,7 +102,7 @@ async fn fee_schedule(devnet: &Devnet, operators: &[u64]) -> FeeSchedule {
 
 #[tokio::test]
 async fn registry_appends_lists_and_rejects_bad_entries() {
-    let devnet = devnet(FeeAsset::Eth).await;
+    let devnet = devnet().await;
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
     let entries = register(&devnet, 3).await;
@@ -184,7 +181,7 @@ async fn registry_appends_lists_and_rejects_bad_entries() {
 
 #[tokio::test]
 async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
-    let devnet = devnet(FeeAsset::Eth).await;
+    let devnet = devnet().await;
     let pool = manager(&devnet);
     let provider = devnet.provider();
     let ops = devnet.deployment.operator_ids.clone();
@@ -334,7 +331,7 @@ async fn activation_deposits_32_eth_and_registers_funded_for_the_runway_v2() {
 
 #[tokio::test]
 async fn activation_guards_refuse_with_custom_errors() {
-    let devnet = devnet(FeeAsset::Eth).await;
+    let devnet = devnet().await;
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
     let entries = register(&devnet, 2).await;
@@ -484,7 +481,6 @@ async fn activation_guards_refuse_with_custom_errors() {
         .value(parse_ether("1").unwrap())
         .mined()
         .await;
-    pool_devnet::assert_pool_error!(pool.fundFeeReserveSsv(U256::from(1)), WrongFeeAsset);
 
     // Another account with the keeper role may activate.
     let keeper_role = pool.KEEPER_ROLE().call().await.unwrap();
@@ -508,58 +504,8 @@ async fn activation_guards_refuse_with_custom_errors() {
 }
 
 #[tokio::test]
-async fn activation_pays_ssv_tokens_on_v1() {
-    let devnet = devnet(FeeAsset::Ssv).await;
-    let pool = manager(&devnet);
-    let ops = devnet.deployment.operator_ids.clone();
-    let token = DevnetSSVToken::new(
-        devnet.deployment.ssv_token.expect("v1 has a token"),
-        devnet.provider(),
-    );
-    let entries = register(&devnet, 2).await;
-    stake(&devnet, 1, "64").await;
-
-    let fees = fee_schedule(&devnet, &ops).await;
-    let per_validator = fees.funding_per_validator(30 * BLOCKS_PER_DAY, Precision::Ssv);
-    assert_eq!(
-        pool.fundingPerValidator(ops.clone()).call().await.unwrap(),
-        per_validator
-    );
-    pool_devnet::assert_pool_error!(pool.fundFeeReserve().value(U256::from(1)), WrongFeeAsset);
-
-    let receipt = pool
-        .activateValidators(
-            entries.clone(),
-            deposit_count(&devnet).await,
-            devnet.funding_quote().await.unwrap(),
-            fresh_cluster(),
-        )
-        .mined()
-        .await;
-    assert!(receipt.status());
-    assert_eq!(
-        token
-            .balanceOf(devnet.deployment.ssv_network)
-            .call()
-            .await
-            .unwrap(),
-        per_validator * U256::from(2)
-    );
-    assert_eq!(
-        devnet
-            .provider()
-            .get_balance(devnet.deployment.ssv_network)
-            .await
-            .unwrap(),
-        U256::ZERO,
-        "no ETH to SSV"
-    );
-    assert_eq!(cluster_after(&devnet, &receipt).await.validatorCount, 2);
-}
-
-#[tokio::test]
 async fn runway_is_operator_settable_and_drives_funding() {
-    let devnet = devnet(FeeAsset::Eth).await;
+    let devnet = devnet().await;
     let pool = manager(&devnet);
     let ops = devnet.deployment.operator_ids.clone();
     let fees = fee_schedule(&devnet, &ops).await;

@@ -9,7 +9,7 @@ use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_core::funding::Precision;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::{Mined, cluster_after};
-use pool_devnet::{Devnet, DevnetOptions, FeeAsset};
+use pool_devnet::{Devnet, DevnetOptions, SsvParameters};
 
 fn client(devnet: &Devnet) -> RpcClient {
     RpcClient::new_http(devnet.rpc_url().parse().unwrap())
@@ -22,39 +22,28 @@ async fn latest(devnet: &Devnet) -> u64 {
 
 #[tokio::test]
 async fn the_fee_schedule_is_what_the_pool_funds_with() {
-    for fee_asset in [FeeAsset::Eth, FeeAsset::Ssv] {
-        let devnet = Devnet::start(DevnetOptions {
-            fee_asset,
-            ..Default::default()
-        })
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let ops = devnet.deployment.operator_ids.clone();
+    let fees = fee_schedule(&client(&devnet), devnet.deployment.ssv_views, &ops)
         .await
         .unwrap();
-        let ops = devnet.deployment.operator_ids.clone();
-        let fees = fee_schedule(&client(&devnet), devnet.deployment.ssv_views, &ops)
-            .await
-            .unwrap();
-        let params = fee_asset.parameters();
-        assert_eq!(fees.operator_fees, vec![U256::from(params.operator_fee); 4]);
-        assert_eq!(fees.network_fee, U256::from(params.network_fee));
-        assert_eq!(
-            fees.liquidation_threshold_period,
-            params.liquidation_threshold
-        );
-        assert_eq!(
-            fees.minimum_collateral,
-            U256::from(params.minimum_collateral)
-        );
-        let precision = match fee_asset {
-            FeeAsset::Eth => Precision::Eth,
-            FeeAsset::Ssv => Precision::Ssv,
-        };
-        let runway = devnet.pool().runway().call().await.unwrap();
-        assert_eq!(
-            fees.funding_per_validator(runway, precision),
-            devnet.pool().fundingPerValidator(ops).call().await.unwrap(),
-            "the console's figure is the contract's"
-        );
-    }
+    let params = SsvParameters::MAINNET;
+    assert_eq!(fees.operator_fees, vec![U256::from(params.operator_fee); 4]);
+    assert_eq!(fees.network_fee, U256::from(params.network_fee));
+    assert_eq!(
+        fees.liquidation_threshold_period,
+        params.liquidation_threshold
+    );
+    assert_eq!(
+        fees.minimum_collateral,
+        U256::from(params.minimum_collateral)
+    );
+    let runway = devnet.pool().runway().call().await.unwrap();
+    assert_eq!(
+        fees.funding_per_validator(runway, Precision::Eth),
+        devnet.pool().fundingPerValidator(ops).call().await.unwrap(),
+        "the console's figure is the contract's"
+    );
 }
 
 #[tokio::test]

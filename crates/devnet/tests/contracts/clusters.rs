@@ -1,6 +1,6 @@
 //! The pool's own clusters after activation: top-ups from the fee reserve, liquidation by a
 //! stranger once the runway is spent, reactivation, withdrawal back into the reserve, and the
-//! fee recipient of execution-layer rewards; for both SSV generations, on a real anvil.
+//! fee recipient of execution-layer rewards; on SSV v2 (fees in ETH), on a real anvil.
 
 use alloy::primitives::{U256, utils::parse_ether};
 use alloy::providers::Provider;
@@ -14,16 +14,13 @@ use pool_core::cluster::ClusterSnapshots;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::{Mined, cluster_after};
-use pool_devnet::{Devnet, DevnetOptions, FeeAsset};
+use pool_devnet::{Devnet, DevnetOptions};
 
 /// A devnet whose pool has one active validator funded for a 100-block runway; its cluster.
-async fn one_validator(fee_asset: FeeAsset) -> (Devnet, Cluster) {
-    let devnet = Devnet::start(DevnetOptions {
-        fee_asset,
-        ..Default::default()
-    })
-    .await
-    .expect("devnet starts");
+async fn one_validator() -> (Devnet, Cluster) {
+    let devnet = Devnet::start(DevnetOptions::default())
+        .await
+        .expect("devnet starts");
     let pool = devnet.pool();
     let ops = devnet.deployment.operator_ids.clone();
     pool.setRunway(100).mined().await;
@@ -66,16 +63,15 @@ fn explained(error: alloy::contract::Error) -> String {
     explain_revert(&data).unwrap_or_else(|| panic!("unexplained revert {data}"))
 }
 
-async fn lifecycle(fee_asset: FeeAsset) {
-    let (devnet, mut cluster) = one_validator(fee_asset).await;
+#[tokio::test]
+async fn clusters_are_topped_up_liquidated_reactivated_and_withdrawn() {
+    let (devnet, mut cluster) = one_validator().await;
     let pool = devnet.pool();
     let ops = devnet.deployment.operator_ids.clone();
     let ssv = DevnetSSVNetworkV2::new(devnet.deployment.ssv_network, devnet.provider());
     let stranger = devnet.accounts()[4];
-    let precision = match fee_asset {
-        FeeAsset::Eth => U256::from(100_000u64),
-        FeeAsset::Ssv => U256::from(10_000_000u64),
-    };
+    // SSV v2 keeps ETH in units of 1e5 wei.
+    let precision = U256::from(100_000u64);
     // Fifty blocks of fees, in the network's precision.
     let burn_rate = ssv.burnRatePerValidator(ops.clone()).call().await.unwrap();
     let top_up = (burn_rate * U256::from(50)).div_ceil(precision) * precision;
@@ -211,16 +207,6 @@ async fn lifecycle(fee_asset: FeeAsset) {
             .from(stranger),
         AccessControlUnauthorizedAccount
     );
-}
-
-#[tokio::test]
-async fn clusters_are_topped_up_liquidated_reactivated_and_withdrawn_v2() {
-    lifecycle(FeeAsset::Eth).await;
-}
-
-#[tokio::test]
-async fn clusters_are_topped_up_liquidated_reactivated_and_withdrawn_v1() {
-    lifecycle(FeeAsset::Ssv).await;
 }
 
 #[tokio::test]

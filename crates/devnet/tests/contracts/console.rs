@@ -16,14 +16,13 @@ use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
     self, DevnetSSVNetworkV2Errors as SsvErrors, DevnetSSVNetworkV2Instance,
 };
 use pool_chain::client::{
-    ClusterCursor, FeeAsset, OperatorProblem, Roles, latest_cluster, operator_keys,
-    operator_states, pending_entries, read_operations, registry_entries, roles, scan_clusters,
-    ssv_registered,
+    ClusterCursor, OperatorProblem, Roles, latest_cluster, operator_keys, operator_states,
+    pending_entries, read_operations, registry_entries, roles, scan_clusters, ssv_registered,
 };
 use pool_core::cluster::Cluster;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::{Mined, cluster_after};
-use pool_devnet::{Devnet, DevnetOptions, FeeAsset as DevnetFeeAsset};
+use pool_devnet::{Devnet, DevnetOptions, SsvParameters};
 
 mod counting;
 
@@ -111,89 +110,75 @@ async fn roles_of_the_admin_and_of_a_stranger() {
 
 #[tokio::test]
 async fn the_operations_view_is_the_contracts_getters() {
-    for fee_asset in [DevnetFeeAsset::Eth, DevnetFeeAsset::Ssv] {
-        let devnet = Devnet::start(DevnetOptions {
-            fee_asset,
-            ..Default::default()
-        })
+    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
+    let pool = devnet.pool();
+    devnet
+        .stake(devnet.accounts()[1], parse_ether("40").unwrap())
         .await
         .unwrap();
-        let pool = devnet.pool();
-        devnet
-            .stake(devnet.accounts()[1], parse_ether("40").unwrap())
-            .await
-            .unwrap();
-        devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
-        let ops = devnet.deployment.operator_ids.clone();
-        let pending = sample_validator(devnet.deployment.pool_manager, 2, &ops);
-        pool.add_validators(vec![pending]).mined().await;
+    devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
+    let ops = devnet.deployment.operator_ids.clone();
+    let pending = sample_validator(devnet.deployment.pool_manager, 2, &ops);
+    pool.add_validators(vec![pending]).mined().await;
 
-        let view = read_operations(&client(&devnet), devnet.deployment.pool_manager)
-            .await
-            .unwrap();
-        assert_eq!(view.block, head(&devnet).await);
-        assert_eq!(
-            view.total_pooled_ether,
-            pool.totalPooledEther().call().await.unwrap()
-        );
-        assert_eq!(
-            view.buffered_ether,
-            U256::from(pool.bufferedEther().call().await.unwrap())
-        );
-        assert_eq!(view.buffered_ether, parse_ether("8").unwrap());
-        assert_eq!(view.fee_reserve, pool.feeReserve().call().await.unwrap());
-        assert_eq!(view.runway, pool.runway().call().await.unwrap());
-        assert_eq!(
-            (
-                view.activated_validators,
-                view.validator_count,
-                view.pending_validators,
-                view.ssv_registrations
-            ),
-            (1, 2, 1, 1)
-        );
-        assert_eq!(
-            view.activation_delay,
-            pool.activationDelay().call().await.unwrap()
-        );
-        assert_eq!(
-            view.last_report_at,
-            pool.lastReportAt().call().await.unwrap()
-        );
-        assert_eq!(
-            U256::from(view.next_report_at),
-            pool.nextReportAt().call().await.unwrap()
-        );
-        let d = &devnet.deployment;
-        assert_eq!(
-            view.fee_asset,
-            match d.ssv_token {
-                None => FeeAsset::Eth,
-                Some(token) => FeeAsset::Ssv { token },
-            }
-        );
-        let a = view.addresses;
-        assert_eq!(
-            (
-                a.pool_eth,
-                a.ssv_network,
-                a.ssv_views,
-                a.deposit_contract,
-                a.rewards_vault
-            ),
-            (
-                d.pool_eth,
-                d.ssv_network,
-                d.ssv_views,
-                d.deposit_contract,
-                d.rewards_vault
-            )
-        );
-        assert_eq!(
-            a.withdrawal_credentials,
-            pool.withdrawalCredentials().call().await.unwrap()
-        );
-    }
+    let view = read_operations(&client(&devnet), devnet.deployment.pool_manager)
+        .await
+        .unwrap();
+    assert_eq!(view.block, head(&devnet).await);
+    assert_eq!(
+        view.total_pooled_ether,
+        pool.totalPooledEther().call().await.unwrap()
+    );
+    assert_eq!(
+        view.buffered_ether,
+        U256::from(pool.bufferedEther().call().await.unwrap())
+    );
+    assert_eq!(view.buffered_ether, parse_ether("8").unwrap());
+    assert_eq!(view.fee_reserve, pool.feeReserve().call().await.unwrap());
+    assert_eq!(view.runway, pool.runway().call().await.unwrap());
+    assert_eq!(
+        (
+            view.activated_validators,
+            view.validator_count,
+            view.pending_validators,
+            view.ssv_registrations
+        ),
+        (1, 2, 1, 1)
+    );
+    assert_eq!(
+        view.activation_delay,
+        pool.activationDelay().call().await.unwrap()
+    );
+    assert_eq!(
+        view.last_report_at,
+        pool.lastReportAt().call().await.unwrap()
+    );
+    assert_eq!(
+        U256::from(view.next_report_at),
+        pool.nextReportAt().call().await.unwrap()
+    );
+    let d = &devnet.deployment;
+    let a = view.addresses;
+    assert_eq!(
+        (
+            a.pool_eth,
+            a.ssv_network,
+            a.ssv_views,
+            a.deposit_contract,
+            a.rewards_vault
+        ),
+        (
+            d.pool_eth,
+            d.ssv_network,
+            d.ssv_views,
+            d.deposit_contract,
+            d.rewards_vault
+        )
+    );
+    assert_eq!(
+        a.withdrawal_credentials,
+        pool.withdrawalCredentials().call().await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -310,7 +295,7 @@ async fn operator_states_say_why_a_registration_would_fail() {
     let network = DevnetSSVNetworkV2::new(d.ssv_network, devnet.provider());
     let owner = |n: usize| devnet.accounts()[5 + n];
     let stranger = devnet.accounts()[9];
-    let fee = U256::from(DevnetFeeAsset::Eth.parameters().operator_fee);
+    let fee = U256::from(SsvParameters::MAINNET.operator_fee);
 
     // The pool runs one validator with operators 1-4; a stranger registers three more operators
     // and a validator with 4-7, so operator 4 runs two.

@@ -78,7 +78,7 @@ async fn an_underfunded_activation_is_refused_by_the_network_and_moves_nothing()
     // the whole burn rate), so the network's own check is what refuses.
     pool.setRunway(1).mined().await;
     let before = untouched(&devnet).await;
-    let fees = pool_devnet::FeeAsset::Eth.parameters();
+    let fees = pool_devnet::SsvParameters::MAINNET;
     let too_little = U256::from(fees.network_fee) + U256::from(fees.minimum_collateral);
     assert!(too_little < devnet.funding_quote().await.unwrap());
 
@@ -191,7 +191,7 @@ async fn funding_below_the_pools_floor_is_refused_where_the_network_would_take_i
     let before = untouched(&devnet).await;
     // Just above the network's liquidation collateral: SSV registers the validator, but its
     // cluster would be liquidatable within days instead of funded for the runway.
-    let fees = pool_devnet::FeeAsset::Eth.parameters();
+    let fees = pool_devnet::SsvParameters::MAINNET;
     let burn = U256::from(fees.network_fee + 4 * fees.operator_fee);
     let collateral = (burn * U256::from(fees.liquidation_threshold))
         .max(U256::from(fees.minimum_collateral))

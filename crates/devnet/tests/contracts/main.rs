@@ -3,7 +3,7 @@
 //!
 //! - `pool`: deposits and reads; `token`: poolETH as an ERC-20 over shares, the inflation
 //!   attack, a property test of balances;
-//! - `activation`: registry, activation (beacon deposit + SSV registration, v1 and v2), runway;
+//! - `activation`: registry, activation (beacon deposit + SSV registration, fees in ETH), runway;
 //! - `registry`: deposit data roots checked on entry, the activation delay, drops;
 //! - `signatures`: deposit signatures checked on entry (EIP-2537), the verifier against the core;
 //! - `oracle`: reports bounded over time, sweeps, execution-layer rewards;
@@ -16,7 +16,7 @@
 //! - `invariants`: a property test of the accounting invariants with the real bounds;
 //! - `standins`: the deposit contract and SSV stand-ins and the remaining guards;
 //! - `ceremony`: the devnet key ceremony's files, activated for real;
-//! - `clusters`: top-up, liquidation, reactivation, withdrawal; v1 and v2;
+//! - `clusters`: top-up, liquidation, reactivation, withdrawal;
 //! - `funding`: the activation's funding as the caller passes it: under-funding refused by the
 //!   network with nothing moved, a surplus kept in the pool's cluster, the reserve as the bound;
 //! - `ssv_v2`: SSV v2 as deployed: a stranger's effective-balance update followed by the scan,
