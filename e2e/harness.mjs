@@ -81,7 +81,9 @@ export const words = (...values) => values.map((v) => BigInt(v).toString(16).pad
 /** Sends a transaction from anvil's account #0 (admin, operator, oracle of the devnet pool). */
 export async function sendAsOperator(to, data) {
   const [operator] = await rpc('eth_accounts');
-  return waitForReceipt(await rpc('eth_sendTransaction', [{ from: operator, to, data }]));
+  // An explicit gas limit under EIP-7825's cap: without one, anvil (Osaka, with the cap on)
+  // fills in the block gas limit when its estimate of the pending block fails, and refuses it.
+  return waitForReceipt(await rpc('eth_sendTransaction', [{ from: operator, to, data, gas: '0x4c4b40' }]));
 }
 
 /** The receipt of `hash`, which must have succeeded. */
