@@ -16,6 +16,7 @@ mod cluster_scan;
 mod deposits;
 mod error;
 mod fees;
+mod key_check;
 mod operations;
 mod operators;
 pub mod planner;

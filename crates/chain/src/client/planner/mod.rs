@@ -18,146 +18,24 @@ use std::collections::HashMap;
 use alloy_primitives::{Address, B256, Bytes, U64, U256};
 use alloy_rpc_client::RpcClient;
 use alloy_sol_types::SolCall;
-use pool_core::activation::deposits::{KeyCheck, SeenDeposit, verdict};
-use pool_core::activation::{
-    Candidate, EntryFields, EntryProblem, Facts, Limits, Waiting, check_entry, choose,
-};
+use pool_core::activation::deposits::KeyCheck;
+use pool_core::activation::{Candidate, EntryFields, Facts, check_entry, choose};
 use pool_core::cluster::Cluster;
-use pool_core::deposit::ForkVersion;
 use pool_core::limits::TxLimits;
 
-use super::beacon::{BeaconApi, BeaconError, finalized_keys};
+use super::beacon::BeaconApi;
 use super::calls::{Calls, answer};
 use super::deposits::{DepositContract, DepositCursor, decode_count};
+pub use super::key_check::{KeyCheckSetup, check_keys};
 use super::registry::RegistryCursor;
 use super::scan::ScanError;
 use super::tx::{TxError, simulate_gas};
 use super::{ChainError, ClusterCursor, call};
 use crate::bindings::PoolManager::{self as P, ValidatorData};
-use crate::rpc::TxRequest;
 
-/// The devnet's chain id: the only chain whose deposit history the logs alone cover.
-pub const DEVNET_CHAIN_ID: u64 = 31_337;
+mod plan;
 
-/// What the planner is pointed at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannerConfig {
-    pub chain_id: u64,
-    pub pool: Address,
-    /// Where the pool's registry events (and, without a beacon node, the deposit logs) start.
-    pub deployment_block: u64,
-    /// Where the SSV network's events start (cluster snapshots).
-    pub ssv_genesis_block: u64,
-    /// The network's `GENESIS_FORK_VERSION`: a competing deposit counts only if its signature
-    /// verifies for it.
-    pub fork_version: ForkVersion,
-    /// Blocks per `eth_getLogs` at most.
-    pub max_log_window: u64,
-    /// Whether each entry's deposit signature, key-shares length and ownership signature are
-    /// checked before it is planned (the keeper: entries may have been added outside the
-    /// console; the console checked its own files on import, in workers).
-    pub verify_entries: bool,
-}
-
-/// How far the deposit check reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DepositCoverage {
-    /// The finalized beacon state (validators and pending deposits) at `slot`, including every
-    /// deposit up to execution block `execution_block`, then the logs up to the plan's block.
-    Beacon { slot: u64, execution_block: u64 },
-    /// No beacon node: the deposit logs from `from` (the pool's deployment) only. Complete on
-    /// the devnet alone.
-    LogsOnly { from: u64 },
-}
-
-/// An activation ready to send: exactly the call, and what it was decided from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActivationPlan {
-    /// The block every read was made at.
-    pub block: u64,
-    /// The first entry's registry index.
-    pub first: u64,
-    pub entries: Vec<ValidatorData>,
-    pub operator_ids: Vec<u64>,
-    /// Per validator, as the call carries it (the pool's own quote at `block`).
-    pub funding: U256,
-    pub expected_deposit_count: u64,
-    pub cluster: Cluster,
-    /// The bounds the count came from, and the count the transaction's size and gas allow.
-    pub limits: Limits,
-    pub by_size: u64,
-    /// The gas the node estimated for the call.
-    pub gas: u64,
-    pub coverage: DepositCoverage,
-    /// Deposits for the keys whose signature does not verify: ignored (the beacon chain burns
-    /// them), and said.
-    pub ignored: Vec<(Bytes, SeenDeposit)>,
-    pub calldata: Bytes,
-}
-
-impl ActivationPlan {
-    pub fn count(&self) -> u64 {
-        self.entries.len() as u64
-    }
-
-    /// The call as a request from `from` to the pool.
-    pub fn request(&self, pool: Address, from: Address) -> TxRequest {
-        TxRequest {
-            from: Some(from),
-            to: pool,
-            value: None,
-            data: self.calldata.clone(),
-        }
-    }
-}
-
-/// Why no activation is planned.
-#[derive(Debug)]
-pub enum PlanRefusal {
-    /// Nothing can be activated yet (buffer, registry, delay, fee reserve).
-    Waiting(Waiting),
-    /// The registry's events did not give entry `index`.
-    MissingEntry(u64),
-    /// Registry entry `index`'s key already has credentials fixed by a deposit (a front-run
-    /// when they are not the pool's): it must never get the pool's 32 ETH.
-    KeyDeposited { index: u64, check: KeyCheck },
-    /// Registry entry `index` fails the checks the beacon chain and SSV would apply silently.
-    InvalidEntry { index: u64, problem: EntryProblem },
-    /// No beacon node is configured, and on this chain the logs since the pool's deployment do
-    /// not show keys deposited before it: activation is refused.
-    BeaconNeeded,
-    /// The beacon node failed.
-    Beacon(BeaconError),
-    /// The call would revert (the contract's error decoded), or could not be simulated.
-    Simulation(TxError),
-    /// The SSV network refuses the cluster snapshot of `operator_ids` rebuilt from its events,
-    /// even after a fresh scan: a person must look (an event the scan does not decode?).
-    ClusterStale { operator_ids: Vec<u64> },
-    /// Even one validator's call exceeds what a node accepts (bytes or gas).
-    TooLarge { bytes: usize, gas: Option<u64> },
-    /// A read failed.
-    Chain(ChainError),
-    /// A log scan stopped.
-    Scan(ScanError),
-}
-
-impl From<ChainError> for PlanRefusal {
-    fn from(e: ChainError) -> Self {
-        PlanRefusal::Chain(e)
-    }
-}
-
-impl From<ScanError> for PlanRefusal {
-    fn from(e: ScanError) -> Self {
-        PlanRefusal::Scan(e)
-    }
-}
-
-impl From<BeaconError> for PlanRefusal {
-    fn from(e: BeaconError) -> Self {
-        PlanRefusal::Beacon(e)
-    }
-}
+pub use plan::{ActivationPlan, DEVNET_CHAIN_ID, DepositCoverage, PlanRefusal, PlannerConfig};
 
 /// The pool's immutable addresses, read once.
 #[derive(Debug, Clone, Copy)]
@@ -474,81 +352,6 @@ fn is_stale_cluster(error: &TxError) -> bool {
             crate::revert::SsvNetwork::SsvNetworkErrors::IncorrectClusterState(_)
         ))
     )
-}
-
-/// What [`check_keys`] checks against.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyCheckSetup {
-    pub deposit_contract: Address,
-    /// The pool's 0x01 credentials.
-    pub credentials: B256,
-    pub fork_version: ForkVersion,
-    /// Where the deposit logs start when no beacon node is asked.
-    pub deployment_block: u64,
-    pub max_log_window: u64,
-}
-
-/// The one deposit check of the console's import, its activation and the keeper: every
-/// deposit the chain shows for `pubkeys` up to `block` (the finalized beacon state's validators
-/// and pending deposits when `beacon` is given, then the deposit contract's logs after it, read
-/// incrementally through `cursor`; without a beacon node, the logs since the deployment), and
-/// each key's verdict ([`verdict`]: the first deposit whose signature verifies fixes a key).
-pub async fn check_keys(
-    client: &RpcClient,
-    beacon: Option<&impl BeaconApi>,
-    cursor: &mut Option<DepositCursor>,
-    setup: &KeyCheckSetup,
-    pubkeys: &[Bytes],
-    block: u64,
-) -> Result<(DepositCoverage, Vec<KeyCheck>), PlanRefusal> {
-    let (coverage, mut seen, logs_from) = match beacon {
-        Some(beacon) => {
-            let state = finalized_keys(beacon, pubkeys).await?;
-            let from = state.execution_block + 1;
-            (
-                DepositCoverage::Beacon {
-                    slot: state.slot,
-                    execution_block: state.execution_block,
-                },
-                state.seen,
-                from,
-            )
-        }
-        None => (
-            DepositCoverage::LogsOnly {
-                from: setup.deployment_block,
-            },
-            HashMap::new(),
-            setup.deployment_block,
-        ),
-    };
-    let cursor =
-        cursor.get_or_insert_with(|| DepositCursor::new(setup.deposit_contract, logs_from));
-    cursor.start_at(logs_from);
-    cursor.refresh(client, block, setup.max_log_window).await?;
-    for deposit in cursor.deposits() {
-        if deposit.block.is_some_and(|b| b > block) || !pubkeys.contains(&deposit.pubkey) {
-            continue;
-        }
-        seen.entry(deposit.pubkey.clone())
-            .or_default()
-            .push(SeenDeposit {
-                withdrawal_credentials: deposit.withdrawal_credentials,
-                amount_gwei: deposit.amount_gwei,
-                signature: deposit.signature.as_ref().try_into().ok(),
-                source: pool_core::activation::deposits::DepositSource::Log {
-                    block: deposit.block.unwrap_or(block),
-                },
-            });
-    }
-    let checks = pubkeys
-        .iter()
-        .map(|pubkey| {
-            let deposits = seen.get(pubkey).map(Vec::as_slice).unwrap_or(&[]);
-            verdict(pubkey, deposits, setup.credentials, setup.fork_version)
-        })
-        .collect();
-    Ok((coverage, checks))
 }
 
 /// Encodes the call, shortened until its calldata and the node's gas estimate fit
