@@ -4,6 +4,7 @@
 //! as public RPCs do when told to.
 
 mod support;
+use support::pool::{KEEPER, devnet_with_entries};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -15,7 +16,7 @@ use alloy::rpc::client::RpcClient;
 use alloy::sol_types::SolEvent;
 use pool_chain::bindings::PoolManager;
 use pool_chain::client::{MAX_LOG_WINDOW, RegistryCursor, registry_entries};
-use pool_devnet::fixtures::{sample_entry, sample_validator};
+use pool_devnet::fixtures::sample_validator;
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
 use pool_devnet::{Devnet, DevnetOptions};
@@ -25,8 +26,6 @@ use pool_keeper::options::LogFormat;
 use pool_keeper::{Decision, Keeper};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-
-const KEEPER: usize = 7;
 
 /// What the proxy does with the next `eth_getLogs` requests.
 #[derive(Debug, Default)]
@@ -131,33 +130,6 @@ async fn serve_proxy(upstream: String, state: Arc<Mutex<Proxy>>) -> SocketAddr {
         }
     });
     address
-}
-
-async fn devnet_with_entries(count: u16) -> Devnet {
-    let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
-    let pool = devnet.pool();
-    let entries: Vec<_> = (1..=count)
-        .map(|seed| {
-            sample_entry(
-                *pool.address(),
-                seed,
-                u64::from(seed) - 1,
-                &devnet.deployment.operator_ids,
-            )
-        })
-        .collect();
-    if !entries.is_empty() {
-        pool.add_validators(entries).mined().await;
-    }
-    devnet
-        .grant_role(
-            pool.KEEPER_ROLE().call().await.unwrap(),
-            devnet.accounts()[KEEPER],
-        )
-        .await
-        .unwrap();
-    devnet.mine(2).await.unwrap();
-    devnet
 }
 
 fn registered_topic() -> String {
