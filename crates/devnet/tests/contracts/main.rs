@@ -47,5 +47,5 @@ mod signatures;
 mod ssv_v2;
 mod standins;
 mod token;
-mod writeoff;
 mod wrapper;
+mod writeoff;

@@ -11,32 +11,37 @@ use pool_devnet::{CHAIN_ID, Devnet};
 
 use super::{devnet, eth};
 
-alloy::sol! {
-    /// What both tokens share: EIP-2612 (and the errors they both use for it).
-    #[sol(rpc)]
-    #[derive(Debug)]
-    interface IPermitToken {
-        function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
-        function nonces(address owner) external view returns (uint256);
-        function DOMAIN_SEPARATOR() external view returns (bytes32);
-        function allowance(address owner, address spender) external view returns (uint256);
-        function transferFrom(address from, address to, uint256 amount) external returns (bool);
-        event Approval(address indexed owner, address indexed spender, uint256 value);
-        error ERC2612ExpiredSignature(uint256 deadline);
-        error ERC2612InvalidSigner(address signer, address owner);
-        error ECDSAInvalidSignature();
-        error ECDSAInvalidSignatureS(bytes32 s);
-    }
+// Generated code: `permit`'s seven arguments make an eight-argument method.
+#[allow(clippy::too_many_arguments)]
+mod abi {
+    alloy::sol! {
+        /// What both tokens share: EIP-2612 (and the errors they both use for it).
+        #[sol(rpc)]
+        #[derive(Debug)]
+        interface IPermitToken {
+            function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+            function nonces(address owner) external view returns (uint256);
+            function DOMAIN_SEPARATOR() external view returns (bytes32);
+            function allowance(address owner, address spender) external view returns (uint256);
+            function transferFrom(address from, address to, uint256 amount) external returns (bool);
+            event Approval(address indexed owner, address indexed spender, uint256 value);
+            error ERC2612ExpiredSignature(uint256 deadline);
+            error ERC2612InvalidSigner(address signer, address owner);
+            error ECDSAInvalidSignature();
+            error ECDSAInvalidSignatureS(bytes32 s);
+        }
 
-    /// EIP-2612's typed data.
-    struct Permit {
-        address owner;
-        address spender;
-        uint256 value;
-        uint256 nonce;
-        uint256 deadline;
+        /// EIP-2612's typed data.
+        struct Permit {
+            address owner;
+            address spender;
+            uint256 value;
+            uint256 nonce;
+            uint256 deadline;
+        }
     }
 }
+use abi::{IPermitToken, Permit};
 
 use IPermitToken::IPermitTokenErrors as E;
 
