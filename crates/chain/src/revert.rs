@@ -8,7 +8,11 @@
 use alloy_sol_types::SolInterface;
 use pool_core::units::format_ether_exact as format_ether;
 
+use crate::bindings::WithdrawalQueue::WithdrawalQueueErrors;
 use crate::bindings::{PoolETH::PoolETHErrors, PoolManager::PoolManagerErrors};
+
+mod queue;
+pub use queue::exit_state_words;
 
 alloy_sol_types::sol! {
     /// The SSV network's errors: every error of the v2 ABI (names and arguments as there;
@@ -100,6 +104,7 @@ alloy_sol_types::sol! {
 pub enum ContractError {
     Pool(PoolManagerErrors),
     Token(PoolETHErrors),
+    Queue(WithdrawalQueueErrors),
     Ssv(SsvNetwork::SsvNetworkErrors),
 }
 
@@ -111,6 +116,9 @@ impl ContractError {
         }
         if let Ok(error) = PoolETHErrors::abi_decode(data) {
             return Some(ContractError::Token(error));
+        }
+        if let Ok(error) = WithdrawalQueueErrors::abi_decode(data) {
+            return Some(ContractError::Queue(error));
         }
         SsvNetwork::SsvNetworkErrors::abi_decode(data)
             .ok()
@@ -133,6 +141,7 @@ impl std::fmt::Display for ContractError {
         f.write_str(&match self.clone() {
             ContractError::Pool(e) => explain_manager(e),
             ContractError::Token(e) => explain_token(e),
+            ContractError::Queue(e) => queue::explain_queue(e),
             ContractError::Ssv(e) => explain_ssv(e),
         })
     }
@@ -451,6 +460,13 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             "The report gives a beacon balance of {} ETH but no validator of the pool on the beacon chain.",
             format_ether(e.balance)
         ),
+        E::NotWithdrawalQueue(e) => {
+            format!("Only the pool's withdrawal queue may do this ({}).", e.caller)
+        }
+        E::ExitCallRefused(e) => format!(
+            "The pool makes only SSV exit and removal calls and EIP-7002 requests for the queue              (refused: {} to {}).",
+            e.selector, e.target
+        ),
         E::NotRewardsVault(e) => format!(
             "Only the pool's rewards vault pays rewards in ({}).",
             e.caller
@@ -508,10 +524,12 @@ fn explain_token(error: PoolETHErrors) -> String {
         E::InsufficientShares(_) => "The balance is too low for this transfer.".into(),
         E::InsufficientAllowance(_) => "The allowance is too low.".into(),
         E::NotManager(_) => "Only the pool manager may mint poolETH.".into(),
-        E::ZeroAddress(_) => "That address cannot receive poolETH.".into(),
-        E::TransferToPoolContract(_) => {
-            "The pool's own contracts cannot hold poolETH: it would be lost.".into()
+        E::NotWithdrawalQueue(_) => {
+            "Only the pool's withdrawal queue may lock or burn poolETH for a withdrawal.".into()
         }
+        E::ZeroAddress(_) => "That address cannot receive poolETH.".into(),
+        E::TransferToPoolContract(_) => "The pool's own contracts cannot receive poolETH by             transfer: it would be lost (ask for a withdrawal instead)."
+            .into(),
     }
 }
 
