@@ -13,10 +13,12 @@ use std::collections::HashSet;
 use alloy::primitives::{Address, B256, Bytes, U256};
 use alloy::providers::Provider;
 use pool_chain::bindings::PoolManager;
+use pool_chain::bindings::WithdrawalQueue::WithdrawalQueueErrors;
 use pool_chain::client::exits::{
     QueueFigures, force_exit_call, read_exits, remove_exited_call, request_exits_call,
 };
 use pool_chain::client::tx;
+use pool_chain::revert::ContractError;
 use pool_chain::rpc::TxRequest;
 use pool_core::deposit::DEPOSIT_WEI;
 use pool_core::exits::beacon::BeaconStatus;
@@ -56,6 +58,10 @@ pub enum ExitOutcome {
     NotDone {
         reason: String,
     },
+    /// `forceExit` refused: the day's forced exits are spent until `from` (chain time).
+    RateLimited {
+        from: u64,
+    },
 }
 
 /// A round of the exit duty: the queue's figures at the round's block and each call made.
@@ -70,7 +76,7 @@ impl ExitRound {
     pub fn requested(&self) -> Vec<u64> {
         self.steps
             .iter()
-            .filter(|(_, o)| !matches!(o, ExitOutcome::NotDone { .. }))
+            .filter(|(_, o)| matches!(o, ExitOutcome::Sent { .. } | ExitOutcome::WouldSend))
             .filter_map(|(c, _)| match c {
                 ExitCall::Request { indices, .. } => Some(indices.clone()),
                 _ => None,
@@ -158,13 +164,13 @@ impl Keeper {
         }
         for (index, pubkey) in &plan.forced {
             let outcome = self.exit_call(queue, force_exit_call(pubkey)).await?;
-            let limited = matches!(&outcome, ExitOutcome::NotDone { reason } if reason.contains("ForcedExitsRateLimited"));
+            let limited = matches!(outcome, ExitOutcome::RateLimited { .. });
             if matches!(outcome, ExitOutcome::Sent { .. }) {
                 self.count(|f| f.exits_forced += 1);
             }
             steps.push((ExitCall::Force { index: *index }, outcome));
             if limited {
-                break; // the day's forced exits are spent: the others wait for the next day
+                break; // the others wait for the next day
             }
         }
         for batch in &plan.removals {
@@ -219,6 +225,13 @@ impl Keeper {
             data: calldata.clone(),
         };
         if let Err(error) = tx::simulate(&self.reader, &request).await {
+            if let Some(ContractError::Queue(WithdrawalQueueErrors::ForcedExitsRateLimited(e))) =
+                error.contract_error()
+            {
+                return Ok(ExitOutcome::RateLimited {
+                    from: e.from.saturating_to(),
+                });
+            }
             return Ok(ExitOutcome::NotDone {
                 reason: error.to_string(),
             });
@@ -305,7 +318,9 @@ impl Keeper {
             };
             let event = match (call, outcome) {
                 (_, ExitOutcome::WouldSend) => "dry-run",
-                (_, ExitOutcome::NotDone { .. }) => "exit-not-done",
+                (_, ExitOutcome::NotDone { .. } | ExitOutcome::RateLimited { .. }) => {
+                    "exit-not-done"
+                }
                 (ExitCall::Request { .. }, _) => "exit-requested",
                 (ExitCall::Force { .. }, _) => "exit-forced",
                 (ExitCall::Remove { .. }, _) => "exited-removed",
@@ -318,6 +333,12 @@ impl Keeper {
                 ExitOutcome::NotDone { reason } => (
                     format!("exits: {what}: not done ({reason}); the next round reads again"),
                     json!({ "reason": reason }),
+                ),
+                ExitOutcome::RateLimited { from } => (
+                    format!(
+                        "exits: {what}: not done, the pool's forced exits for the day are spent; the next from {from} (chain time)"
+                    ),
+                    json!({ "rate_limited_until": from }),
                 ),
             };
             let mut fields = json!({ "call": format!("{call:?}") });

@@ -102,6 +102,11 @@ impl Keeper {
                 format!("oracle: would report {what} (dry run)"),
                 json!({}),
             ),
+            ExitOutcome::RateLimited { from } => (
+                "exits-report-refused",
+                format!("oracle: the queue refuses the report of {what} until {from}"),
+                json!({ "rate_limited_until": from }),
+            ),
             ExitOutcome::NotDone { reason } => (
                 "exits-report-refused",
                 format!(
