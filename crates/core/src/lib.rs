@@ -13,6 +13,7 @@ pub mod ceremony;
 pub mod cluster;
 pub mod deposit;
 pub mod eip2537;
+pub mod exits;
 pub mod funding;
 pub mod gas;
 pub mod keyshares;

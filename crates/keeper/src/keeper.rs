@@ -58,6 +58,9 @@ pub struct Duties {
     pub oracle: bool,
     /// Cluster upkeep (`fundCluster` from the fee reserve): the keeper role too.
     pub upkeep: bool,
+    /// Validator exits for the withdrawal queue (`requestExits`, `forceExit`, `removeExited`):
+    /// the keeper role too.
+    pub exits: bool,
 }
 
 impl Duties {
@@ -65,11 +68,19 @@ impl Duties {
         activation: true,
         oracle: false,
         upkeep: false,
+        exits: false,
+    };
+    pub const EXITS: Duties = Duties {
+        activation: false,
+        oracle: false,
+        upkeep: false,
+        exits: true,
     };
     pub const ORACLE: Duties = Duties {
         activation: false,
         oracle: true,
         upkeep: false,
+        exits: false,
     };
 }
 
@@ -113,6 +124,12 @@ pub struct Keeper {
     clusters: ClusterCache,
     /// Clusters whose fee-reserve alert was logged (once, until the reserve can pay).
     pub(crate) upkeep_alerted: HashSet<Vec<u64>>,
+    /// The withdrawal queue (`PoolManager.withdrawalQueue()`), once read.
+    pub(crate) queue: Option<Address>,
+    /// Registry indices known Removed from SSV (final: their exit state is not read again).
+    pub(crate) removed: HashSet<u64>,
+    /// The exit duty's last status line, logged once until it changes.
+    pub(crate) last_exit_status: Option<String>,
 }
 
 /// The pool's cluster snapshots, per operator set, and the first block not read yet.
@@ -166,7 +183,7 @@ impl Keeper {
             ))
         };
         let mut needed = Vec::new();
-        if duties.activation || duties.upkeep {
+        if duties.activation || duties.upkeep || duties.exits {
             needed.push((
                 pool.KEEPER_ROLE().call().await.map_err(read)?,
                 "KEEPER_ROLE",
@@ -228,6 +245,9 @@ impl Keeper {
                 latest: HashMap::new(),
             },
             upkeep_alerted: HashSet::new(),
+            queue: None,
+            removed: HashSet::new(),
+            last_exit_status: None,
         })
     }
 
@@ -274,7 +294,17 @@ impl Keeper {
         &mut self,
         calldata: impl Into<alloy::primitives::Bytes>,
     ) -> anyhow::Result<alloy::rpc::types::TransactionReceipt> {
-        let sent = self.send(calldata, self.send_deadline).await?;
+        let pool = self.pool;
+        self.send_mined(pool, calldata.into()).await
+    }
+
+    /// [`Keeper::send_to_pool`] to any of the pool's contracts (the withdrawal queue).
+    pub(crate) async fn send_mined(
+        &mut self,
+        to: Address,
+        calldata: alloy::primitives::Bytes,
+    ) -> anyhow::Result<alloy::rpc::types::TransactionReceipt> {
+        let sent = self.send_to(to, calldata, self.send_deadline).await?;
         let Some(receipt) = sent.receipt() else {
             anyhow::bail!("the transaction was not mined: {sent}");
         };

@@ -73,6 +73,7 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
         activation: options.activation,
         oracle: options.oracle.is_some(),
         upkeep: options.upkeep_days.is_some(),
+        exits: options.exits,
     };
     let mut keeper = Keeper::connect(
         &config,
@@ -106,10 +107,11 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
     log.line(
         "started",
         &format!(
-            "keeping pool {} as {} (activation: {}, oracle: {}, upkeep: {}{})",
+            "keeping pool {} as {} (activation: {}, exits: {}, oracle: {}, upkeep: {}{})",
             keeper.pool,
             keeper.account,
             options.activation,
+            options.exits,
             beacon.is_some(),
             match options.upkeep_days {
                 Some(days) => format!("under {days} days"),
@@ -118,8 +120,15 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
             if options.dry_run { ", dry run" } else { "" }
         ),
         serde_json::json!({ "pool": keeper.pool, "account": keeper.account, "dry_run": options.dry_run,
-            "activation": options.activation, "oracle": beacon.is_some(), "upkeep_days": options.upkeep_days }),
+            "activation": options.activation, "exits": options.exits, "oracle": beacon.is_some(), "upkeep_days": options.upkeep_days }),
     );
+    // The exit duty asks the beacon node (when there is one) whether a validator due for a
+    // forced exit is exiting already, before the pool pays its EIP-7002 fee.
+    let exit_beacon = options
+        .beacon
+        .as_deref()
+        .or(config.beacon_url.as_deref())
+        .map(Beacon::new);
     let poll = Duration::from_secs(options.poll_seconds);
     let mut failures = 0u32;
     loop {
@@ -148,6 +157,19 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
                         "error",
                         &format!("upkeep round failed, will retry: {e:#}"),
                         serde_json::json!({ "duty": "upkeep", "failures": failures + 1 }),
+                    );
+                }
+            }
+        }
+        if options.exits {
+            match keeper.exits_round(exit_beacon.as_ref()).await {
+                Ok(round) => keeper.report_exits(&round),
+                Err(e) => {
+                    failed = true;
+                    log.line(
+                        "error",
+                        &format!("exit round failed, will retry: {e:#}"),
+                        serde_json::json!({ "duty": "exits", "failures": failures + 1 }),
                     );
                 }
             }

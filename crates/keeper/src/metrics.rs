@@ -1,6 +1,7 @@
 //! Prometheus metrics on 127.0.0.1, so an operator can alert on the keeper: the buffer, the
 //! pending registry entries, the cluster's runway left, the age of the last oracle report and
-//! the last action.
+//! the last action; the withdrawal queue's ETH, the ETH in exit, the oldest request's age and
+//! the exit duty's counts.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,16 @@ pub struct Figures {
     pub cluster_top_ups: u64,
     /// The upkeep duty found a cluster under its threshold that the fee reserve cannot top up.
     pub fee_reserve_short: bool,
+    /// The withdrawal queue's unfinalized ETH, in wei (the exit duty's last reading).
+    pub withdrawal_queue_wei: Option<alloy::primitives::U256>,
+    /// ETH of the validators in exit (32 ETH each), in wei.
+    pub exiting_wei: Option<alloy::primitives::U256>,
+    /// Chain time since the oldest waiting request was made (0 when none waits).
+    pub oldest_request_age_seconds: Option<u64>,
+    /// Validators the exit duty asked to exit, forced out (EIP-7002), removed from SSV.
+    pub exits_requested: u64,
+    pub exits_forced: u64,
+    pub exited_removed: u64,
 }
 
 pub type SharedFigures = Arc<Mutex<Figures>>;
@@ -73,6 +84,27 @@ impl Figures {
                 at.to_string(),
             );
         }
+        if let Some(wei) = self.withdrawal_queue_wei {
+            gauge(
+                "keeper_withdrawal_queue_wei",
+                "ETH the withdrawal queue's waiting requests ask for, in wei.",
+                wei.to_string(),
+            );
+        }
+        if let Some(wei) = self.exiting_wei {
+            gauge(
+                "keeper_exiting_wei",
+                "ETH of the pool's validators in exit (asked or seen, principal not withdrawn yet), in wei.",
+                wei.to_string(),
+            );
+        }
+        if let Some(age) = self.oldest_request_age_seconds {
+            gauge(
+                "keeper_oldest_request_age_seconds",
+                "Chain time since the oldest waiting withdrawal request was made (0: none waits).",
+                age.to_string(),
+            );
+        }
         out.push_str(&format!(
             "# HELP keeper_last_decision The keeper's last decision.\n# TYPE keeper_last_decision gauge\nkeeper_last_decision{{decision=\"{}\"}} 1\n",
             self.last_decision
@@ -94,6 +126,26 @@ impl Figures {
             self.cluster_top_ups,
             u8::from(self.fee_reserve_short)
         ));
+        let mut counter = |name: &str, help: &str, value: u64| {
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+            ));
+        };
+        counter(
+            "keeper_exits_requested_total",
+            "Validators the exit duty asked the SSV operators to exit.",
+            self.exits_requested,
+        );
+        counter(
+            "keeper_exits_forced_total",
+            "EIP-7002 exit requests the exit duty had the pool send after the grace period.",
+            self.exits_forced,
+        );
+        counter(
+            "keeper_exited_removed_total",
+            "Withdrawn validators the exit duty removed from their SSV cluster.",
+            self.exited_removed,
+        );
         out
     }
 }

@@ -15,8 +15,13 @@ usage: pool-keeper --config FILE [options]
   --keystore FILE       the keeper's key, an encrypted JSON keystore; its password comes from
                         --password-file FILE or $POOL_KEEPER_PASSWORD
                         (without --keystore: $POOL_KEEPER_PRIVATE_KEY, a hex private key)
-  --duty DUTY           activation (the default), oracle or upkeep; repeat for several. Each
-                        needs its role: KEEPER_ROLE, ORACLE_ROLE, KEEPER_ROLE
+  --duty DUTY           activation, exits, oracle or upkeep; repeat for several (default:
+                        activation and exits). Each needs its role: KEEPER_ROLE for all
+                        but oracle (ORACLE_ROLE). exits: when the withdrawal queue asks for
+                        more than the buffer and the validators in exit cover, ask the
+                        oldest validators' SSV operators to exit them; after the queue's
+                        grace period with no exit seen, send the EIP-7002 request from the
+                        pool; remove withdrawn validators from their SSV cluster
   --beacon URL          the beacon node's REST API: the oracle's source, and the activation
                         check of keys deposited before the pool (default: the config's
                         beaconUrl; required for activation on any chain but the devnet)
@@ -70,6 +75,8 @@ pub struct Options {
     pub log_format: LogFormat,
     pub metrics: Option<SocketAddr>,
     pub activation: bool,
+    /// The exit duty (validator exits for the withdrawal queue).
+    pub exits: bool,
     pub oracle: Option<OracleOptions>,
     /// The beacon node (`--beacon`, else the config's `beaconUrl`): the oracle's source, and
     /// where the activation check finds keys deposited before the pool.
@@ -100,6 +107,7 @@ impl Options {
             log_format: LogFormat::Text,
             metrics: None,
             activation: false,
+            exits: false,
             oracle: None,
             beacon: None,
             upkeep_days: None,
@@ -128,9 +136,10 @@ impl Options {
                 "--password-file" => password_file = Some(PathBuf::from(value()?)),
                 "--duty" => match value()?.as_str() {
                     "activation" => options.activation = true,
+                    "exits" => options.exits = true,
                     "oracle" => oracle = true,
                     "upkeep" => upkeep = true,
-                    other => bail!("--duty is activation, oracle or upkeep, not {other}"),
+                    other => bail!("--duty is activation, exits, oracle or upkeep, not {other}"),
                 },
                 "--upkeep-days" => {
                     let days: f64 = value()?
@@ -200,8 +209,14 @@ impl Options {
         if upkeep || upkeep_days.is_some() {
             options.upkeep_days = Some(upkeep_days.unwrap_or(30.0));
         }
-        if !options.activation && options.oracle.is_none() && options.upkeep_days.is_none() {
+        if !options.activation
+            && !options.exits
+            && options.oracle.is_none()
+            && options.upkeep_days.is_none()
+        {
+            // A keeper that activates also exits: stakers' ETH goes both ways.
             options.activation = true;
+            options.exits = true;
         }
         if let Some(path) = keystore {
             options.key = KeySource::Keystore {
@@ -228,7 +243,11 @@ mod tests {
     #[test]
     fn the_upkeep_duty_and_the_send_settings() {
         let plain = parse(&[]).unwrap();
-        assert!(plain.activation && plain.upkeep_days.is_none());
+        assert!(plain.activation && plain.exits && plain.upkeep_days.is_none());
+        let exits = parse(&["--duty", "exits"]).unwrap();
+        assert!(exits.exits && !exits.activation);
+        let activation = parse(&["--duty", "activation"]).unwrap();
+        assert!(activation.activation && !activation.exits);
         assert_eq!(
             (plain.send_deadline_seconds, plain.bump_after_seconds),
             (600, 60)
@@ -236,7 +255,7 @@ mod tests {
         // --upkeep-days alone is the upkeep duty alone.
         let upkeep = parse(&["--upkeep-days", "12.5"]).unwrap();
         assert_eq!(upkeep.upkeep_days, Some(12.5));
-        assert!(!upkeep.activation);
+        assert!(!upkeep.activation && !upkeep.exits);
         let both = parse(&["--duty", "upkeep", "--duty", "activation"]).unwrap();
         assert_eq!(both.upkeep_days, Some(30.0));
         assert!(both.activation);

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::beacon::{Beacon, wei};
 use crate::keeper::Keeper;
+pub use crate::oracle_exits::ExitsReport;
 
 /// Blocks per JSON-RPC batch when summing withdrawals.
 const BLOCKS_PER_BATCH: u64 = 100;
@@ -31,6 +32,8 @@ pub enum OracleDecision {
         balance: U256,
         withdrawals: U256,
         tx: B256,
+        /// The exits the same beacon state shows, reported after (`None`: none changed).
+        exits: Option<ExitsReport>,
     },
     /// `--dry-run`.
     WouldReport {
@@ -38,6 +41,7 @@ pub enum OracleDecision {
         validators: u64,
         balance: U256,
         withdrawals: U256,
+        exits: Option<ExitsReport>,
     },
     /// The contract would refuse this report (beyond its bounds, say): explained, and not
     /// tried again for the same beacon state.
@@ -192,11 +196,13 @@ impl Keeper {
             });
         }
         if self.dry_run {
+            let exits = self.report_exits_seen(&seen).await?;
             return Ok(OracleDecision::WouldReport {
                 timestamp,
                 validators,
                 balance,
                 withdrawals,
+                exits,
             });
         }
         let receipt = self.send_to_pool(calldata).await?;
@@ -207,12 +213,16 @@ impl Keeper {
                 reason: "the report reverted on chain".into(),
             });
         }
+        // After the report: a withdrawn validator leaves `validatorsExiting` only once its
+        // principal is credited to the buffer, or the queue would ask for its 32 ETH again.
+        let exits = self.report_exits_seen(&seen).await?;
         Ok(OracleDecision::Reported {
             timestamp,
             validators,
             balance,
             withdrawals,
             tx: receipt.transaction_hash,
+            exits,
         })
     }
 
@@ -236,6 +246,7 @@ impl Keeper {
                 balance,
                 withdrawals,
                 tx,
+                ..
             } => (
                 "reported",
                 format!(
@@ -250,6 +261,7 @@ impl Keeper {
                 validators,
                 balance,
                 withdrawals,
+                ..
             } => (
                 "dry-run",
                 format!(
@@ -276,6 +288,15 @@ impl Keeper {
             self.last_oracle_wait = None;
         }
         self.log.line(event, &message, fields);
+        if let OracleDecision::Reported {
+            exits: Some(exits), ..
+        }
+        | OracleDecision::WouldReport {
+            exits: Some(exits), ..
+        } = decision
+        {
+            self.log_exits_report(exits);
+        }
         true
     }
 }

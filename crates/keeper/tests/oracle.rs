@@ -1,13 +1,10 @@
-//! The oracle duty against a devnet, with a Beacon API served by the test on 127.0.0.1 (the
-//! standard response shapes, values the test sets) and, since anvil makes no beacon withdrawals,
-//! a JSON-RPC proxy in front of anvil that adds the sweeps the test simulates (anvil_setBalance)
-//! to the blocks' `withdrawals` lists, as an execution client shows them.
+//! The oracle duty against a devnet, with the test's Beacon API and the JSON-RPC proxy that
+//! shows the sweeps it simulates as block withdrawals (`support::beacon`).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use alloy::primitives::{Address, U256, utils::parse_ether};
+use alloy::primitives::{U256, utils::parse_ether};
 use alloy::providers::Provider;
 use pool_devnet::fixtures::new_cluster;
 use pool_devnet::{Devnet, DevnetOptions};
@@ -18,159 +15,12 @@ use pool_keeper::log::Logger;
 use pool_keeper::metrics::Figures;
 use pool_keeper::options::LogFormat;
 use pool_keeper::oracle::OracleDecision;
-use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 mod support;
-use support::{read_request, respond};
+use support::beacon::{BeaconState, serve_beacon, serve_proxy};
 
 const ORACLE: usize = 7;
 const DAY: u64 = 86_400;
-
-/// What the fake beacon node says.
-#[derive(Debug, Default)]
-struct BeaconState {
-    slot: u64,
-    execution_block: u64,
-    /// pubkey (0x…, lower case) → balance in gwei.
-    balances: HashMap<String, u64>,
-    /// The credentials of every validator (the pool's), but for those in `other_credentials`.
-    credentials: String,
-    other_credentials: HashMap<String, String>,
-    /// Pubkeys with a deposit in the state's `pending_deposits`.
-    pending: Vec<String>,
-    /// The config as the 2026 specs have it: `SLOT_DURATION_MS`, no `SECONDS_PER_SLOT`.
-    slot_duration_ms: bool,
-}
-
-/// A Beacon API on 127.0.0.1 answering from `state`.
-async fn serve_beacon(state: Arc<Mutex<BeaconState>>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let state = state.clone();
-            tokio::spawn(async move {
-                let Some((line, _)) = read_request(&mut stream).await else {
-                    return;
-                };
-                let path = line.split(' ').nth(1).unwrap_or_default().to_string();
-                let body = {
-                    let state = state.lock().unwrap();
-                    if path == "/eth/v1/beacon/genesis" {
-                        Some(
-                            json!({ "data": { "genesis_time": "0", "genesis_validators_root": format!("0x{}", "00".repeat(32)), "genesis_fork_version": "0x00000000" } }),
-                        )
-                    } else if path == "/eth/v1/config/spec" {
-                        Some(if state.slot_duration_ms {
-                            json!({ "data": { "SLOT_DURATION_MS": "12000", "SLOTS_PER_EPOCH": "32" } })
-                        } else {
-                            json!({ "data": { "SECONDS_PER_SLOT": "12", "SLOTS_PER_EPOCH": "32" } })
-                        })
-                    } else if path
-                        == format!("/eth/v1/beacon/states/{}/pending_deposits", state.slot)
-                    {
-                        let data: Vec<Value> = state
-                            .pending
-                            .iter()
-                            .map(|pubkey| json!({
-                                "pubkey": pubkey, "withdrawal_credentials": state.credentials,
-                                "amount": "32000000000", "signature": format!("0x{}", "00".repeat(96)), "slot": "1"
-                            }))
-                            .collect();
-                        Some(
-                            json!({ "version": "electra", "execution_optimistic": false, "finalized": true, "data": data }),
-                        )
-                    } else if path == "/eth/v2/beacon/blocks/finalized" {
-                        Some(
-                            json!({ "version": "deneb", "execution_optimistic": false, "finalized": true, "data": { "message": {
-                            "slot": state.slot.to_string(), "proposer_index": "1",
-                            "body": { "execution_payload": { "block_number": state.execution_block.to_string() } } } } }),
-                        )
-                    } else if let Some(rest) = path.strip_prefix(&format!(
-                        "/eth/v1/beacon/states/{}/validators?id=",
-                        state.slot
-                    )) {
-                        let data: Vec<Value> = rest
-                            .split(',')
-                            .filter_map(|id| {
-                                let id = id.to_lowercase();
-                                let credentials = state
-                                    .other_credentials
-                                    .get(&id)
-                                    .unwrap_or(&state.credentials);
-                                state.balances.get(&id).map(|gwei| json!({
-                                    "index": "0", "balance": gwei.to_string(), "status": "active_ongoing",
-                                    "validator": { "pubkey": id, "effective_balance": "32000000000", "slashed": false,
-                                        "withdrawal_credentials": credentials }
-                                }))
-                            })
-                            .collect();
-                        Some(
-                            json!({ "execution_optimistic": false, "finalized": true, "data": data }),
-                        )
-                    } else {
-                        None
-                    }
-                };
-                match body {
-                    Some(body) => respond(&mut stream, "200 OK", &body.to_string()).await,
-                    None => {
-                        respond(
-                            &mut stream,
-                            "404 Not Found",
-                            r#"{"code":404,"message":"not found"}"#,
-                        )
-                        .await
-                    }
-                }
-            });
-        }
-    });
-    address
-}
-
-/// A JSON-RPC proxy to `upstream` that adds `withdrawals[block]` (gwei to `pool`) to the
-/// blocks it returns.
-async fn serve_proxy(
-    upstream: String,
-    pool: Address,
-    withdrawals: Arc<Mutex<HashMap<u64, u64>>>,
-) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let http = alloy::transports::http::reqwest::Client::new();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let (http, upstream, withdrawals) =
-                (http.clone(), upstream.clone(), withdrawals.clone());
-            tokio::spawn(async move {
-                let Some((_, body)) = read_request(&mut stream).await else {
-                    return;
-                };
-                let answer = support::forward(&http, &upstream, body).await;
-                let mut answer: Value = serde_json::from_str(&answer).unwrap();
-                let add = |item: &mut Value| {
-                    let Some(number) = item["result"]["number"].as_str() else {
-                        return;
-                    };
-                    let number = u64::from_str_radix(number.trim_start_matches("0x"), 16).unwrap();
-                    if let Some(gwei) = withdrawals.lock().unwrap().get(&number) {
-                        item["result"]["withdrawals"] = json!([{
-                            "index": "0x0", "validatorIndex": "0x0", "address": pool, "amount": format!("{gwei:#x}")
-                        }]);
-                    }
-                };
-                match &mut answer {
-                    Value::Array(items) => items.iter_mut().for_each(add),
-                    item => add(item),
-                }
-                respond(&mut stream, "200 OK", &answer.to_string()).await;
-            });
-        }
-    });
-    address
-}
 
 async fn warp(devnet: &Devnet, seconds: u64) {
     let now = devnet.now().await.unwrap();
@@ -410,6 +260,7 @@ async fn only_the_pools_settled_validators_count_and_the_slot_time_reads_either_
         other_credentials: HashMap::from([(pubkeys[1].clone(), thief)]),
         pending: vec![pubkeys[2].clone()],
         slot_duration_ms: true,
+        ..BeaconState::default()
     };
     let beacon_state = Arc::new(Mutex::new(state));
     let beacon = Beacon::new(&format!(

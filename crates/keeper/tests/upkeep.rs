@@ -108,6 +108,7 @@ async fn a_cluster_short_of_days_is_topped_up_and_an_empty_reserve_raises_the_al
             activation: false,
             oracle: false,
             upkeep: true,
+            exits: false,
         },
     )
     .await

@@ -61,6 +61,21 @@ impl<'a> Calls<'a> {
             })
     }
 
+    /// Adds another request (`method` with `params`) to the batch, answered as `R`; a block
+    /// read (`eth_getBlockByNumber`) names its block itself.
+    pub(super) fn raw<R: alloy_json_rpc::RpcRecv>(
+        &mut self,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> Result<Waiter<R>, ChainError> {
+        self.batch
+            .add_call(method, &params)
+            .map_err(|e| ChainError::Decode {
+                what: method,
+                cause: e.to_string(),
+            })
+    }
+
     pub(super) async fn send(self) -> Result<(), ChainError> {
         Ok(self.batch.send().await?)
     }

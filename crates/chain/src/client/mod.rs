@@ -15,6 +15,7 @@ mod calls;
 mod cluster_scan;
 mod deposits;
 mod error;
+pub mod exits;
 mod fees;
 mod key_check;
 mod operations;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod beacon;
 pub mod pool;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
