@@ -17,6 +17,7 @@ pub mod funding;
 pub mod gas;
 pub mod keyshares;
 pub mod limits;
+pub mod redemption;
 pub mod rewards;
 pub mod shares;
 pub mod units;
