@@ -84,6 +84,7 @@ abstract contract DevnetSSVNetworkBase {
     error CallerNotOwnerWithData(address caller, address owner);
     error CallerNotWhitelistedWithData(uint64 operatorId);
     error ETHTransferFailed();
+    error EmptyPublicKeysList();
     error ExceedValidatorLimitWithData(uint64 operatorId);
     error ClusterAlreadyEnabled();
     error ClusterDoesNotExist();
@@ -323,6 +324,16 @@ abstract contract DevnetSSVNetworkBase {
         emit ValidatorExited(msg.sender, operatorIds, publicKey);
     }
 
+    /// @dev As SSVValidators.bulkExitValidator: every key the caller's with these operators, an
+    ///      event each; the operators' nodes sign and broadcast the voluntary exits.
+    function bulkExitValidator(bytes[] calldata publicKeys, uint64[] calldata operatorIds) external {
+        if (publicKeys.length == 0) revert EmptyPublicKeysList();
+        for (uint256 i; i < publicKeys.length; ++i) {
+            _checkValidator(publicKeys[i], operatorIds);
+            emit ValidatorExited(msg.sender, operatorIds, publicKeys[i]);
+        }
+    }
+
     /// @notice Anyone may liquidate a cluster whose balance fell under the threshold (its owner
     ///         at any time) and takes what is left of its balance.
     function liquidate(address clusterOwner, uint64[] calldata operatorIds, Cluster memory cluster) external {
@@ -391,6 +402,7 @@ abstract contract DevnetSSVNetworkBase {
     }
 
     function _remove(bytes[] memory publicKeys, uint64[] calldata operatorIds, Cluster memory cluster) internal {
+        if (publicKeys.length == 0) revert EmptyPublicKeysList();
         bytes32 key = _validateHashedCluster(msg.sender, operatorIds, cluster);
         for (uint256 i; i < publicKeys.length; ++i) {
             delete validatorPKs[_checkValidator(publicKeys[i], operatorIds)];

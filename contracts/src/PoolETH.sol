@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {WithdrawalQueue} from "./WithdrawalQueue.sol";
+
 /// @notice The pool's accounting view, as PoolETH needs it.
 interface IPooledEther {
     function totalPooledEther() external view returns (uint256);
@@ -18,6 +20,9 @@ contract PoolETH {
 
     /// @notice The pool manager: the only minter and the source of total pooled ether.
     address public immutable manager;
+    /// @notice The withdrawal queue, created with this token: the only account that may lock a
+    ///         holder's shares for a withdrawal request and burn them once it is finalized.
+    address public immutable withdrawalQueue;
 
     uint256 public totalShares;
     mapping(address => uint256) private shares;
@@ -30,17 +35,20 @@ contract PoolETH {
     event TransferShares(address indexed from, address indexed to, uint256 sharesValue);
 
     error NotManager(address caller);
+    error NotWithdrawalQueue(address caller);
     error ZeroAddress();
     error NoSharesMinted(uint256 amount);
     error EmptyPoolWithShares();
     error InsufficientShares(uint256 available, uint256 needed);
     error InsufficientAllowance(uint256 available, uint256 needed);
-    /// @dev The manager and this token cannot hold shares: nothing could ever move them out.
+    /// @dev The manager, this token and the queue cannot receive shares by transfer: nothing
+    ///      could ever move them out.
     error TransferToPoolContract(address to);
 
     constructor(address manager_) {
         if (manager_ == address(0)) revert ZeroAddress();
         manager = manager_;
+        withdrawalQueue = address(new WithdrawalQueue(manager_));
     }
 
     // ---- views ----
@@ -91,6 +99,44 @@ contract PoolETH {
         emit TransferShares(address(0), to, minted);
     }
 
+    // ---- withdrawals (queue only) ----
+
+    /// @notice Moves the shares `amount` poolETH is worth (rounded up, as a transfer) from `owner`
+    ///         into the queue, for a withdrawal request `spender` makes: `owner` itself, or an
+    ///         account spending `owner`'s allowance. Locked shares still count in totalShares
+    ///         (the share price does not move) until the queue's finalization burns them.
+    function lockForWithdrawal(address owner, address spender, uint256 amount)
+        external
+        returns (uint256 sharesAmount)
+    {
+        if (msg.sender != withdrawalQueue) revert NotWithdrawalQueue(msg.sender);
+        if (spender != owner) _spendAllowance(owner, spender, amount);
+        sharesAmount = _sharesForTransfer(amount);
+        uint256 held = shares[owner];
+        if (held < sharesAmount) revert InsufficientShares(held, sharesAmount);
+        unchecked {
+            shares[owner] = held - sharesAmount;
+            shares[withdrawalQueue] += sharesAmount;
+        }
+        emit Transfer(owner, withdrawalQueue, amount);
+        emit TransferShares(owner, withdrawalQueue, sharesAmount);
+    }
+
+    /// @notice Burns `sharesAmount` of the queue's shares, finalized at `amount` ether (which the
+    ///         pool takes out of its total in the same transaction: the price cannot fall, since
+    ///         a finalization pays at most what the shares are worth).
+    function burnFinalized(uint256 sharesAmount, uint256 amount) external {
+        if (msg.sender != withdrawalQueue) revert NotWithdrawalQueue(msg.sender);
+        uint256 held = shares[withdrawalQueue];
+        if (held < sharesAmount) revert InsufficientShares(held, sharesAmount);
+        unchecked {
+            shares[withdrawalQueue] = held - sharesAmount;
+            totalShares -= sharesAmount; // <= held <= totalShares
+        }
+        emit Transfer(withdrawalQueue, address(0), amount);
+        emit TransferShares(withdrawalQueue, address(0), sharesAmount);
+    }
+
     // ---- ERC-20 ----
 
     function transfer(address to, uint256 amount) external returns (bool) {
@@ -106,15 +152,19 @@ contract PoolETH {
     }
 
     function transferFrom(address from, address to, uint256 amount) external returns (bool) {
-        uint256 allowed = allowance[from][msg.sender];
+        _spendAllowance(from, msg.sender, amount);
+        _transfer(from, to, amount);
+        return true;
+    }
+
+    function _spendAllowance(address owner, address spender, uint256 amount) internal {
+        uint256 allowed = allowance[owner][spender];
         if (allowed != type(uint256).max) {
             if (allowed < amount) revert InsufficientAllowance(allowed, amount);
             unchecked {
-                allowance[from][msg.sender] = allowed - amount;
+                allowance[owner][spender] = allowed - amount;
             }
         }
-        _transfer(from, to, amount);
-        return true;
     }
 
     /// @notice Moves shares directly (exact, no rounding of token units).
@@ -161,7 +211,8 @@ contract PoolETH {
 
     function _moveShares(address from, address to, uint256 sharesAmount) internal {
         if (to == address(0)) revert ZeroAddress();
-        if (to == address(this) || to == manager) revert TransferToPoolContract(to);
+        // The queue holds only requests' shares: a plain transfer to it would be stuck there.
+        if (to == address(this) || to == manager || to == withdrawalQueue) revert TransferToPoolContract(to);
         uint256 held = shares[from];
         if (held < sharesAmount) revert InsufficientShares(held, sharesAmount);
         unchecked {

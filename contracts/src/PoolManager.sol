@@ -8,9 +8,11 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPoolFigures, PoolMath} from "./PoolMath.sol";
 import {PoolETH} from "./PoolETH.sol";
 import {RewardsVault} from "./RewardsVault.sol";
+import {WithdrawalQueue} from "./WithdrawalQueue.sol";
 import {ValidatorData, ValidatorRegistry} from "./ValidatorRegistry.sol";
 import {IDepositContract} from "./interfaces/IDepositContract.sol";
 import {Cluster, ISSVNetworkOwner, ISSVNetworkV2, ISSVViews} from "./interfaces/ISSVNetwork.sol";
+import {ISSVExits} from "./interfaces/IPoolForQueue.sol";
 
 /// @title Pool manager of the SSV liquid staking pool.
 /// @notice Takes stakers' ether and mints poolETH shares for it; activates validators from the
@@ -83,6 +85,9 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         /// @dev GENESIS_FORK_VERSION of the network (mainnet 0x00000000, Hoodi 0x10000910): the
         ///      registry refuses deposit signatures made for another.
         bytes4 genesisForkVersion;
+        /// @dev The deployed PoolMath (stateless, so shared code: deployed apart to keep this
+        ///      contract's creation code under EIP-3860's 49,152 bytes).
+        PoolMath poolMath;
     }
 
     PoolETH public immutable poolETH;
@@ -92,6 +97,10 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     IDepositContract public immutable depositContract;
     address public immutable ssvNetwork;
     ISSVViews public immutable ssvViews;
+    /// @notice Stakers' withdrawal requests (created with poolETH): reports finalize them from the
+    ///         buffer, which activations leave untouched while requests wait; it asks the pool
+    ///         for the exits of its validators (`forwardExit`).
+    WithdrawalQueue public immutable withdrawalQueue;
     /// @notice The calculator of report outcomes and funding quotes (stateless; see PoolMath).
     PoolMath public immutable poolMath;
     /// @notice 0x01 credentials pointing at this contract: principal and the beacon chain's
@@ -213,6 +222,10 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     ///      hour of the pool's last activation (from `notBefore` on), and between one and the
     ///      validators in transit.
     error WriteOffRefused(uint256 inTransit, uint256 notBefore);
+    error NotWithdrawalQueue(address caller);
+    /// @dev `forwardExit` makes only the SSV network's exit and removal calls (no fee) and
+    ///      EIP-7002 requests (56 bytes).
+    error ExitCallRefused(address target, bytes4 selector);
 
     constructor(Config memory config)
         AccessControlDefaultAdminRules(config.adminTransferDelay, config.admin)
@@ -220,7 +233,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
     {
         if (
             address(config.depositContract) == address(0) || config.ssvNetwork == address(0)
-                || address(config.ssvViews) == address(0)
+                || address(config.ssvViews) == address(0) || address(config.poolMath) == address(0)
         ) revert ZeroAddress();
         if (config.runway == 0) revert InvalidRunway();
         if (config.minReportInterval == 0) revert InvalidReportInterval();
@@ -246,8 +259,9 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         maxLossBps = config.maxLossBps;
         lastReportAt = uint64(block.timestamp);
         poolETH = new PoolETH(address(this));
+        withdrawalQueue = WithdrawalQueue(payable(poolETH.withdrawalQueue()));
         rewardsVault = new RewardsVault();
-        poolMath = new PoolMath();
+        poolMath = config.poolMath;
         if (config.operator != address(0)) _grantRole(OPERATOR_ROLE, config.operator);
         if (config.oracle != address(0)) _grantRole(ORACLE_ROLE, config.oracle);
         if (config.keeper != address(0)) _grantRole(KEEPER_ROLE, config.keeper);
@@ -378,6 +392,20 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
             totalPooledEther(),
             poolETH.totalShares()
         );
+        _finalizeWithdrawals();
+    }
+
+    /// @dev The queue finalizes what the buffer can pay, oldest first, burning those shares at a
+    ///      payout no higher than their worth (the price cannot fall); the ether leaves the
+    ///      buffer, so the total, for the queue's balance.
+    function _finalizeWithdrawals() private {
+        uint256 buffered = bufferedEther;
+        if (buffered == 0) return;
+        uint256 paid = withdrawalQueue.finalize(buffered);
+        if (paid == 0) return;
+        bufferedEther = uint88(buffered - paid); // paid <= buffered
+        (bool ok,) = address(withdrawalQueue).call{value: paid}("");
+        if (!ok) revert EtherTransferFailed(address(withdrawalQueue));
     }
 
     /// @notice Validators seen on the beacon chain, as the last report stated.
@@ -525,7 +553,8 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         uint256 first = activatedValidators;
         uint256 pending = _registryLength() - first;
         if (count > pending) revert NotEnoughValidators(pending, count);
-        uint256 needed = count * DEPOSIT_SIZE;
+        // The waiting withdrawal requests' ether stays in the buffer for their finalization.
+        uint256 needed = count * DEPOSIT_SIZE + withdrawalQueue.unfinalizedEther();
         if (bufferedEther < needed) revert InsufficientBuffer(bufferedEther, needed);
         uint256 limit = _bulkLimit(validators[0].operatorIds.length);
         if (count > limit) revert BulkLimitExceeded(count, limit);
@@ -536,7 +565,7 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         uint256 funding = count * perValidatorFunding;
         if (feeReserve < funding) revert InsufficientFeeReserve(feeReserve, funding);
 
-        bufferedEther -= uint88(needed); // needed <= bufferedEther
+        bufferedEther -= uint88(count * DEPOSIT_SIZE); // <= needed <= bufferedEther
         activatedValidators += SafeCast.toUint24(count);
         lastActivationHour = uint24(block.timestamp / 1 hours);
         feeReserve -= funding;
@@ -544,6 +573,12 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         _depositAll(validators);
         _registerWithSsv(validators, funding, cluster);
         emit ValidatorsActivated(first, count, funding);
+    }
+
+    /// @notice The ether the waiting withdrawal requests ask for: activations leave it in the
+    ///         buffer (one read beside the pool's figures, for the console and the keeper).
+    function withdrawalsWaiting() external view returns (uint256) {
+        return withdrawalQueue.unfinalizedEther();
     }
 
     /// @notice Validators the pool has registered with SSV: its SSV owner nonce, which is the
@@ -649,6 +684,36 @@ contract PoolManager is AccessControlDefaultAdminRules, ReentrancyGuardTransient
         uint256 received = address(this).balance - before;
         feeReserve += received;
         emit ClusterDefunded(operatorIds, received);
+    }
+
+    // ------------------------------------------------------------------ exits
+
+    /// @notice The withdrawal queue's exit calls, made by the pool as its validators' cluster
+    ///         owner and withdrawal address: SSV `exitValidator`, `bulkExitValidator`,
+    ///         `removeValidator`, `bulkRemoveValidator` (no fee), or an EIP-7002 request
+    ///         (56 bytes) whose exact `fee` comes from the fee reserve. The queue holds the exit
+    ///         rules (who, which validators, when: see ValidatorExits).
+    function forwardExit(address target, uint256 fee, bytes calldata data) external nonReentrant {
+        if (msg.sender != address(withdrawalQueue)) revert NotWithdrawalQueue(msg.sender);
+        bytes4 selector = bytes4(data);
+        if (target == ssvNetwork) {
+            if (
+                fee != 0
+                    || (selector != ISSVExits.exitValidator.selector && selector != ISSVExits.bulkExitValidator.selector
+                        && selector != ISSVExits.removeValidator.selector
+                        && selector != ISSVExits.bulkRemoveValidator.selector)
+            ) revert ExitCallRefused(target, selector);
+        } else if (target != withdrawalQueue.WITHDRAWAL_REQUESTS() || data.length != 56) {
+            revert ExitCallRefused(target, selector);
+        }
+        if (feeReserve < fee) revert InsufficientFeeReserve(feeReserve, fee);
+        feeReserve -= fee;
+        (bool ok, bytes memory answer) = target.call{value: fee}(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(answer, 0x20), mload(answer))
+            }
+        }
     }
 
     modifier onlyOperatorOrKeeper() {

@@ -128,6 +128,7 @@ impl Activatable {
             choose(&Facts {
                 block: reading.ops.block,
                 buffered: reading.ops.buffered_ether,
+                queued: reading.ops.withdrawals_waiting,
                 fee_reserve: reading.ops.fee_reserve,
                 funding,
                 candidates: &candidates,

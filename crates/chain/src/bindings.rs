@@ -44,6 +44,33 @@ alloy_sol_types::sol!(
     "../../contracts/out/DepositSignatureVerifier.json"
 );
 
+/// Contracts only a deployment creates (PoolMath is deployed apart from the PoolManager, which
+/// takes its address).
+#[cfg(feature = "rpc")]
+pub mod deployment {
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        #[derive(Debug)]
+        PoolMath,
+        "../../contracts/out/PoolMath.json"
+    );
+}
+
+/// The pool's withdrawal queue (`PoolManager.withdrawalQueue()`): requests, claims, exits.
+#[cfg(not(feature = "rpc"))]
+alloy_sol_types::sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    WithdrawalQueue,
+    "../../contracts/out/WithdrawalQueue.json"
+);
+#[cfg(feature = "rpc")]
+alloy_sol_types::sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    WithdrawalQueue,
+    "../../contracts/out/WithdrawalQueue.json"
+);
+
 /// The devnet stand-ins (anvil only): deployment and tests.
 #[cfg(feature = "rpc")]
 pub mod devnet {

@@ -12,6 +12,7 @@
 //! The anvil process belongs to the [`Devnet`] value and is killed when it is dropped.
 
 pub mod ceremony;
+pub mod eip7002;
 pub mod fixtures;
 pub mod operators;
 pub mod real_node;
@@ -24,6 +25,7 @@ use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use anyhow::{Context, Result};
 use pool_chain::bindings::PoolManager;
+use pool_chain::bindings::deployment::PoolMath;
 use pool_chain::bindings::devnet::{
     DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews,
 };
@@ -97,6 +99,8 @@ pub struct Deployment {
     pub pool_eth: Address,
     /// Where the pool's validators' execution-layer rewards go until a report pulls them.
     pub rewards_vault: Address,
+    /// Stakers' withdrawal requests and the validators' exits (`PoolManager.withdrawalQueue()`).
+    pub withdrawal_queue: Address,
     pub deposit_contract: Address,
     pub ssv_network: Address,
     pub ssv_views: Address,
@@ -264,6 +268,7 @@ pub async fn deploy(
 ) -> Result<Deployment> {
     let deployer = accounts[0];
     let params = SsvParameters::MAINNET;
+    eip7002::install(provider).await?;
     let deposit_contract = *DevnetDepositContract::deploy(provider.clone())
         .await
         .context("deploying the deposit contract")?
@@ -304,6 +309,10 @@ pub async fn deploy(
         operator_ids.push(n as u64 + 1);
     }
 
+    let pool_math = *PoolMath::deploy(provider.clone())
+        .await
+        .context("deploying PoolMath")?
+        .address();
     let config = PoolManager::Config {
         admin: deployer,
         operator: deployer,
@@ -320,6 +329,7 @@ pub async fn deploy(
         activationDelay: options.activation_delay,
         // What the devnet ceremony signs with: the registry refuses signatures for another.
         genesisForkVersion: pool_core::deposit::ForkVersion::DEVNET.0,
+        poolMath: pool_math,
     };
     let manager = PoolManager::deploy(provider.clone(), config)
         .await
@@ -330,6 +340,7 @@ pub async fn deploy(
         .await
         .context("reading PoolManager.poolETH")?;
     let rewards_vault = manager.rewardsVault().call().await?;
+    let withdrawal_queue = manager.withdrawalQueue().call().await?;
     manager
         .fundFeeReserve()
         .value(parse_ether("10")?)
@@ -341,6 +352,7 @@ pub async fn deploy(
         pool_manager: *manager.address(),
         pool_eth,
         rewards_vault,
+        withdrawal_queue,
         deposit_contract,
         ssv_network,
         ssv_views,

@@ -20,6 +20,7 @@ use crate::Devnet;
 pub mod beacon;
 pub mod counting;
 pub mod deposit_history;
+pub mod withdrawals;
 
 impl Devnet {
     /// The pool manager, sending from anvil's account #0 unless told otherwise.

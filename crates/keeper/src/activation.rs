@@ -125,7 +125,9 @@ impl Keeper {
     async fn decide(&mut self, refusal: PlanRefusal, first: u64) -> anyhow::Result<Decision> {
         Ok(match refusal {
             PlanRefusal::Waiting(waiting) => Decision::Idle(match waiting {
-                Waiting::BufferBelowDeposit { buffered } => Idle::BufferBelowDeposit { buffered },
+                Waiting::BufferBelowDeposit { buffered, queued } => {
+                    Idle::BufferBelowDeposit { buffered, queued }
+                }
                 Waiting::RegistryEmpty => Idle::RegistryEmpty,
                 Waiting::RegistryMismatch { index } => Idle::RegistryMismatch { index },
                 Waiting::NotReady { index, ready_at } => Idle::NotReady { index, ready_at },

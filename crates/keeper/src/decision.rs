@@ -6,8 +6,8 @@ use serde_json::json;
 /// Why a round did nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Idle {
-    /// Less than 32 ETH buffered.
-    BufferBelowDeposit { buffered: U256 },
+    /// Less than 32 ETH buffered beyond what waiting withdrawal requests ask for.
+    BufferBelowDeposit { buffered: U256, queued: U256 },
     /// No registry entry waits.
     RegistryEmpty,
     /// The next entry waits out its activation delay until `ready_at`.
@@ -93,10 +93,18 @@ fn eth(wei: U256) -> String {
 /// (event name, sentence, figures) for the log.
 pub fn describe(decision: &Decision) -> (&'static str, String, serde_json::Value) {
     match decision {
-        Decision::Idle(Idle::BufferBelowDeposit { buffered }) => (
+        Decision::Idle(Idle::BufferBelowDeposit { buffered, queued }) => (
             "idle",
-            format!("waiting: {} ETH buffered, 32 needed", eth(*buffered)),
-            json!({ "reason": "buffer", "buffered_wei": buffered.to_string() }),
+            format!(
+                "waiting: {} ETH buffered, {} ETH of it for withdrawal requests, 32 needed beyond them",
+                eth(*buffered),
+                eth(*queued)
+            ),
+            json!({
+                "reason": "buffer",
+                "buffered_wei": buffered.to_string(),
+                "queued_wei": queued.to_string(),
+            }),
         ),
         Decision::Idle(Idle::RegistryEmpty) => (
             "idle",

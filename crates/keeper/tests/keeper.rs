@@ -46,7 +46,8 @@ async fn crossing_32_eth_activates_and_70_eth_with_3_entries_activates_2() {
     assert_eq!(
         keeper.round().await.unwrap(),
         Decision::Idle(Idle::BufferBelowDeposit {
-            buffered: parse_ether("6").unwrap()
+            buffered: parse_ether("6").unwrap(),
+            queued: U256::ZERO,
         })
     );
 }

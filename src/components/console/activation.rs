@@ -173,9 +173,14 @@ pub fn ActivationPanel() -> impl IntoView {
 /// Why nothing can be activated yet, in words.
 fn waiting_words(waiting: &Waiting) -> String {
     match waiting {
-        Waiting::BufferBelowDeposit { buffered } => format!(
+        Waiting::BufferBelowDeposit { buffered, queued } if queued.is_zero() => format!(
             "Nothing to activate yet: the buffer holds {}, and a validator needs 32 ETH.",
             fee_amount(*buffered)
+        ),
+        Waiting::BufferBelowDeposit { buffered, queued } => format!(
+            "Nothing to activate yet: the buffer holds {}, of which withdrawal requests wait for {}, and a validator needs 32 ETH more.",
+            fee_amount(*buffered),
+            fee_amount(*queued)
         ),
         Waiting::RegistryEmpty => "Nothing to activate: the registry has no pending entry.".into(),
         Waiting::RegistryMismatch { index } => format!(

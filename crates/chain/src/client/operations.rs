@@ -30,6 +30,8 @@ pub struct Operations {
     pub total_pooled_ether: U256,
     /// Stakers' ether waiting for activation.
     pub buffered_ether: U256,
+    /// Of it, what waiting withdrawal requests ask for (activations leave it there).
+    pub withdrawals_waiting: U256,
     /// Cluster funding set aside, in ETH (SSV v2 fees).
     pub fee_reserve: U256,
     /// Blocks of SSV fees each activation funds.
@@ -55,6 +57,7 @@ pub async fn read_operations(client: &RpcClient, pool: Address) -> Result<Operat
     let block = calls.block_number()?;
     let total = calls.call(pool, &P::totalPooledEtherCall {})?;
     let buffered = calls.call(pool, &P::bufferedEtherCall {})?;
+    let queued = calls.call(pool, &P::withdrawalsWaitingCall {})?;
     let reserve = calls.call(pool, &P::feeReserveCall {})?;
     let runway = calls.call(pool, &P::runwayCall {})?;
     let activated = calls.call(pool, &P::activatedValidatorsCall {})?;
@@ -82,6 +85,7 @@ pub async fn read_operations(client: &RpcClient, pool: Address) -> Result<Operat
         block: block.await?.to(),
         total_pooled_ether: answer::<P::totalPooledEtherCall>(total).await?,
         buffered_ether: U256::from(answer::<P::bufferedEtherCall>(buffered).await?),
+        withdrawals_waiting: answer::<P::withdrawalsWaitingCall>(queued).await?,
         fee_reserve: answer::<P::feeReserveCall>(reserve).await?,
         runway: answer::<P::runwayCall>(runway).await?,
         activated_validators: answer::<P::activatedValidatorsCall>(activated).await?.to(),

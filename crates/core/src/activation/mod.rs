@@ -35,6 +35,8 @@ pub struct Facts<'a> {
     /// The block every figure was read at; the transaction lands in a later one.
     pub block: u64,
     pub buffered: U256,
+    /// The ether waiting withdrawal requests ask for: activations leave it in the buffer.
+    pub queued: U256,
     pub fee_reserve: U256,
     /// The pool's own quote per validator for the first candidate's operator set (what the
     /// transaction carries as `perValidatorFunding`).
@@ -48,7 +50,7 @@ pub struct Facts<'a> {
 /// Each bound on the count, as [`choose`] found them (the console shows them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Buffered ether / 32 ETH.
+    /// Buffered ether beyond the waiting withdrawal requests' / 32 ETH.
     pub by_buffer: u64,
     /// Candidates past their delay (counting the next block) and matching the registry, in
     /// order from the first.
@@ -82,8 +84,8 @@ pub struct Choice {
 /// Why no activation can be made now; the order is the order [`choose`] checks them in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Waiting {
-    /// Less than 32 ETH buffered.
-    BufferBelowDeposit { buffered: U256 },
+    /// Less than 32 ETH buffered beyond what waiting withdrawal requests ask for (`queued`).
+    BufferBelowDeposit { buffered: U256, queued: U256 },
     /// No registry entry waits.
     RegistryEmpty,
     /// The next entry's event data is not what the registry holds (an event the node did not
@@ -100,9 +102,11 @@ pub enum Waiting {
 /// SSV's bulk limit and the caller's count. A `wanted` of 0 is taken as 1.
 pub fn choose(facts: &Facts<'_>) -> Result<Choice, Waiting> {
     let deposit = U256::from(DEPOSIT_WEI);
-    if facts.buffered < deposit {
+    let free = facts.buffered.saturating_sub(facts.queued);
+    if free < deposit {
         return Err(Waiting::BufferBelowDeposit {
             buffered: facts.buffered,
+            queued: facts.queued,
         });
     }
     let Some(first) = facts.candidates.first() else {
@@ -146,7 +150,7 @@ pub fn choose(facts: &Facts<'_>) -> Result<Choice, Waiting> {
         .take_while(|c| c.operator_ids == first.operator_ids)
         .count() as u64;
     let limits = Limits {
-        by_buffer: saturate(facts.buffered / deposit),
+        by_buffer: saturate(free / deposit),
         ready,
         same_set,
         by_reserve,

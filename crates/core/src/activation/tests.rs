@@ -20,6 +20,7 @@ fn facts(candidates: &[Candidate]) -> Facts<'_> {
     Facts {
         block: 100,
         buffered: U256::from(10 * 32 * ETH),
+        queued: U256::ZERO,
         fee_reserve: U256::from(100 * ETH),
         funding: U256::from(ETH),
         candidates,
@@ -283,4 +284,28 @@ fn an_entry_is_checked_for_its_fork_owner_nonce_and_shares_length() {
         ),
         Err(EntryProblem::DepositSignature)
     );
+}
+
+#[test]
+fn the_ether_waiting_withdrawal_requests_ask_for_is_never_activated() {
+    let ids: Vec<u64> = vec![1, 2, 3, 4];
+    let candidates: Vec<_> = (0..10).map(|i| candidate(i, &ids, 1)).collect();
+    let mut f = facts(&candidates);
+    // 320 ETH buffered, 100 asked back: 220 free, 6 validators.
+    f.queued = U256::from(100 * ETH);
+    let choice = choose(&f).unwrap();
+    assert_eq!(choice.limits.by_buffer, 6);
+    assert_eq!(choice.count, 6);
+    // One wei short of a validator beyond the queue: nothing, and the reason says both.
+    f.buffered = U256::from(132 * ETH - 1);
+    assert_eq!(
+        choose(&f),
+        Err(Waiting::BufferBelowDeposit {
+            buffered: U256::from(132 * ETH - 1),
+            queued: U256::from(100 * ETH),
+        })
+    );
+    // More asked than buffered: nothing (no underflow).
+    f.queued = U256::from(1_000 * ETH);
+    assert!(matches!(choose(&f), Err(Waiting::BufferBelowDeposit { .. })));
 }

@@ -17,10 +17,16 @@
 //!   the oracle writes them off (60 days after the last activation), which moves no value by
 //!   itself; a written-off validator seen after all (a late deposit) is counted back once: the
 //!   total is always buffer + accounted balance + 32 ETH per validator neither seen nor written
-//!   off, and each report books what the model of those counters gives.
+//!   off, and each report books what the model of those counters gives;
+//! - withdrawal requests lock shares at an unchanged price and total; each report finalizes
+//!   them oldest first, from the buffer, at min(ether at request, worth after the report), never
+//!   a later one before an earlier, never at a lower price for the holders; a claim pays its
+//!   owner exactly the payout, once; the queue holds at least what is finalized and unclaimed;
+//!   activations never spend what waiting requests ask for.
 
 mod report;
 mod settle;
+mod withdrawals;
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::Provider;
@@ -78,6 +84,15 @@ enum Action {
     },
     /// One of the validators not shown so far appears on the beacon chain (a late deposit).
     Appear,
+    /// Holder `who` asks for `per_mille` of its poolETH back.
+    Request {
+        who: usize,
+        per_mille: u64,
+    },
+    /// The owner of the `pick`-th finalized, unclaimed request claims it (and tries again).
+    Claim {
+        pick: usize,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -95,6 +110,8 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (0usize..4).prop_map(|offset| Action::Drop { offset }),
         1 => (1u64..=3).prop_map(|count| Action::WriteOff { count }),
         1 => Just(Action::Appear),
+        2 => (0..4usize, 1u64..=1000).prop_map(|(who, per_mille)| Action::Request { who, per_mille }),
+        1 => (0..8usize).prop_map(|pick| Action::Claim { pick }),
     ]
 }
 
@@ -117,6 +134,9 @@ struct Model {
     /// written off.
     settled: u64,
     written_off: u64,
+    /// Withdrawal requests waiting, oldest first, and those finalized but not claimed.
+    waiting: Vec<withdrawals::Request>,
+    claimable: Vec<withdrawals::Request>,
 }
 
 fn milli(value: u64) -> U256 {
@@ -142,6 +162,8 @@ async fn run(actions: Vec<Action>) {
         seen: 0,
         settled: 0,
         written_off: 0,
+        waiting: Vec::new(),
+        claimable: Vec::new(),
     };
     for action in actions {
         let total_before = pool.totalPooledEther().call().await.unwrap();
@@ -216,6 +238,10 @@ async fn run(actions: Vec<Action>) {
                 }
             }
             Action::Appear => model.unseen = model.unseen.saturating_sub(1),
+            Action::Request { who, per_mille } => {
+                withdrawals::request(&devnet, &mut model, holders[who], per_mille).await;
+            }
+            Action::Claim { pick } => withdrawals::claim(&devnet, &mut model, pick).await,
             Action::Forced { milli_eth } => {
                 devnet.sweep(milli(milli_eth)).await.unwrap();
                 assert_eq!(
@@ -248,6 +274,10 @@ async fn run(actions: Vec<Action>) {
                 let (first, length) = registry_span(&devnet).await;
                 let count = count.min(length - first);
                 if count == 0 || model.buffer < thirty_two * U256::from(count) {
+                    continue;
+                }
+                if model.buffer < thirty_two * U256::from(count) + withdrawals::asked(&model) {
+                    withdrawals::activation_refused(&devnet, first, count, &model).await;
                     continue;
                 }
                 let entries = registry_entries(&devnet, first, count).await;
@@ -357,10 +387,16 @@ async fn check(devnet: &Devnet, holders: &[Address], model: &Model) {
     let pool = devnet.pool();
     let token = devnet.token();
     let total_shares = token.totalShares().call().await.unwrap();
-    let mut sum = U256::ZERO;
+    // The queue's shares are the waiting requests' (finalized ones are burned).
+    let mut sum = token
+        .sharesOf(devnet.deployment.withdrawal_queue)
+        .call()
+        .await
+        .unwrap();
     for holder in holders {
         sum += token.sharesOf(*holder).call().await.unwrap();
     }
+    withdrawals::check(devnet, model).await;
     assert_eq!(sum, total_shares, "Σ shares = totalShares");
     let buffer = U256::from(pool.bufferedEther().call().await.unwrap());
     let reserve = pool.feeReserve().call().await.unwrap();

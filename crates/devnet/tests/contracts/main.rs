@@ -13,6 +13,11 @@
 //!   60 days, the loss taken in at the daily bound, a late sighting counted back once;
 //! - `roles`: every function against every role and a stranger, delayed role grants;
 //! - `deployment`: the constructor's safe minimums off the devnet;
+//! - `withdrawals`: the withdrawal queue: requests lock shares at an unchanged price, reports
+//!   finalize oldest first at min(ether at request, worth), claims once and only by the owner;
+//! - `exits`: exits for the queue: SSV exits within the demand, the pool's own EIP-7002 request
+//!   after the grace period (real system contract, fee from the reserve, rate-limited),
+//!   reported exits, principal counted once, removal from the cluster;
 //! - `invariants`: a property test of the accounting invariants with the real bounds;
 //! - `standins`: the deposit contract and SSV stand-ins and the remaining guards;
 //! - `ceremony`: the devnet key ceremony's files, activated for real;
@@ -33,6 +38,7 @@ mod client;
 mod clusters;
 mod console;
 mod deployment;
+mod exits;
 mod funding;
 mod invariants;
 mod oracle;
@@ -44,4 +50,5 @@ mod signatures;
 mod ssv_v2;
 mod standins;
 mod token;
+mod withdrawals;
 mod writeoff;

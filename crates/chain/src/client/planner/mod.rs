@@ -156,6 +156,7 @@ impl ActivationPlanner {
         // The pool's figures and the deposit count, at `block`, in one batch.
         let mut calls = Calls::at(client, block);
         let buffered = calls.call(pool, &P::bufferedEtherCall {})?;
+        let queued = calls.call(pool, &P::withdrawalsWaitingCall {})?;
         let activated = calls.call(pool, &P::activatedValidatorsCall {})?;
         let length = calls.call(pool, &P::validatorCountCall {})?;
         let reserve = calls.call(pool, &P::feeReserveCall {})?;
@@ -165,6 +166,7 @@ impl ActivationPlanner {
         )?;
         calls.send().await?;
         let buffered = U256::from(answer::<P::bufferedEtherCall>(buffered).await?);
+        let queued = answer::<P::withdrawalsWaitingCall>(queued).await?;
         let first = answer::<P::activatedValidatorsCall>(activated)
             .await?
             .to::<u64>();
@@ -202,6 +204,7 @@ impl ActivationPlanner {
         let choice = choose(&Facts {
             block,
             buffered,
+            queued,
             fee_reserve,
             funding,
             candidates: &candidates,

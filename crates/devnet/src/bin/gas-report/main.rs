@@ -2,7 +2,8 @@
 //!
 //! For activations it also splits the gas: the transaction's intrinsic and calldata cost, the
 //! beacon deposit contract calls, the SSV network call, and what remains, the pool's own
-//! execution overhead (from anvil's call tracer). Run it with `cargo xtask bench`.
+//! execution overhead (from anvil's call tracer); then the withdrawal path (`withdrawals`). Run
+//! it with `cargo xtask bench`.
 
 use alloy::primitives::{Address, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
@@ -13,6 +14,8 @@ use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::{Devnet, DevnetOptions};
 use serde_json::Value;
+
+mod withdrawals;
 
 struct Row {
     what: String,
@@ -198,6 +201,10 @@ async fn main() -> Result<()> {
         write_off.gas_used,
         String::new(),
     );
+
+    for (what, gas, detail) in withdrawals::rows().await? {
+        row(&what, gas, detail);
+    }
 
     for r in &rows {
         let goal = match r.what.as_str() {
