@@ -8,7 +8,7 @@
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::SolCall;
 use leptos::prelude::*;
-use pool_chain::bindings::PoolManager;
+use pool_chain::bindings::staker_view::{IStakerView, PoolMath, WithdrawalQueue};
 use pool_chain::config::NetworkConfig;
 use serde_json::{Value, json};
 use ssv_pool_app::state::{pool::PoolData, rpc::Rpc, wallet::Wallet};
@@ -203,8 +203,7 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let owner = Owner::new();
     let eth = U256::from(10u64).pow(U256::from(18));
-    type Snapshot = <PoolManager::snapshotCall as alloy_sol_types::SolCall>::Return;
-    let snapshot = Snapshot {
+    let snapshot = PoolMath::Snapshot {
         blockNumber: U256::from(42),
         totalPooledEther: eth * U256::from(11),
         totalShares: eth * U256::from(10),
@@ -215,7 +214,40 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
         balance: eth * U256::from(11) / U256::from(10),
         ethBalance: eth * U256::from(5),
     };
-    let encoded = PoolManager::snapshotCall::abi_encode_returns(&snapshot);
+    let request = WithdrawalQueue::Request {
+        id: U256::from(1),
+        owner: ALICE,
+        requestedAt: 1_000,
+        shares: eth,
+        amount: eth,
+        finalized: true,
+        claimed: false,
+    };
+    let reading = IStakerView::Reading {
+        timestamp: U256::from(2_000),
+        queueAddress: Address::repeat_byte(7),
+        pool: snapshot,
+        queue: WithdrawalQueue::Summary {
+            lastRequestId: U256::from(1),
+            lastFinalizedId: U256::from(1),
+            unfinalizedEther: U256::ZERO,
+            unfinalizedShares: U256::ZERO,
+            oldestWaitingAt: 0,
+            validatorsExiting: U256::ZERO,
+            bufferedEther: eth * U256::from(11),
+            exitsNeeded: U256::ZERO,
+        },
+        requests: vec![request],
+        nextReportAt: U256::from(90_000),
+        reportInterval: U256::from(86_400),
+        minWithdrawal: eth / U256::from(1_000),
+        maxFinalizedPerReport: U256::from(200),
+        exitGrace: U256::from(172_800),
+        wrapperRate: U256::ZERO,
+        wrapped: U256::ZERO,
+        wrapperAllowance: U256::ZERO,
+    };
+    let encoded = IStakerView::readCall::abi_encode_returns(&reading);
     let provider = scripted_wallet(wallet_script(json!({
         "eth_call": { "result": alloy_primitives::hex::encode_prefixed(encoded) },
     })));
@@ -233,6 +265,10 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
     assert_eq!(reading.pool.totals.total_pooled_ether, eth * U256::from(11));
     let account = reading.pool.account.unwrap();
     assert_eq!((account.address, account.shares), (ALICE, eth));
+    // The queue and the account's requests come in the same call.
+    assert_eq!(reading.queue.address, Address::repeat_byte(7));
+    assert_eq!(reading.queue.requests.len(), 1);
+    assert_eq!(reading.queue.view.schedule.next_report_at, 90_000);
     // The balance is the client's own computation from shares, to the wei.
     assert_eq!(
         reading

@@ -451,6 +451,13 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             "The report gives a beacon balance of {} ETH but no validator of the pool on the beacon chain.",
             format_ether(e.balance)
         ),
+        E::NotWithdrawalQueue(e) => {
+            format!("Only the pool's withdrawal queue may do this ({}).", e.caller)
+        }
+        E::ExitCallRefused(e) => format!(
+            "The pool makes only SSV exit and removal calls and EIP-7002 requests for the queue (refused: {} to {}).",
+            e.selector, e.target
+        ),
         E::NotRewardsVault(e) => format!(
             "Only the pool's rewards vault pays rewards in ({}).",
             e.caller
@@ -508,6 +515,9 @@ fn explain_token(error: PoolETHErrors) -> String {
         E::InsufficientShares(_) => "The balance is too low for this transfer.".into(),
         E::InsufficientAllowance(_) => "The allowance is too low.".into(),
         E::NotManager(_) => "Only the pool manager may mint poolETH.".into(),
+        E::NotWithdrawalQueue(_) => {
+            "Only the pool's withdrawal queue may lock or burn poolETH for a withdrawal.".into()
+        }
         E::ZeroAddress(_) => "That address cannot receive poolETH.".into(),
         E::TransferToPoolContract(_) => {
             "The pool's own contracts cannot hold poolETH: it would be lost.".into()
