@@ -1,10 +1,11 @@
-//! The staker's page: pool figures, the account's poolETH, the deposit form.
+//! The staker's page: pool figures, the account's poolETH, the deposit form, withdrawals and
+//! the account's requests.
 
 use leptos::prelude::*;
 
 use crate::components::{
-    network_banner::NetworkBanner, pool_stats::PoolStats, position::Position,
-    rpc_setting::RpcSetting, stake_form::StakeForm,
+    network_banner::NetworkBanner, pool_stats::PoolStats, position::Position, requests::Requests,
+    rpc_setting::RpcSetting, stake_form::StakeForm, withdraw_form::WithdrawForm,
 };
 
 #[component]
@@ -18,6 +19,10 @@ pub fn StakePage() -> impl IntoView {
                 <StakeForm/>
             </div>
             <PoolStats/>
+            <div class="card">
+                <WithdrawForm/>
+                <Requests/>
+            </div>
         </section>
         <RpcSetting/>
     }
