@@ -94,13 +94,6 @@ pub mod devnet {
     );
 }
 
-/// The staker page's one read: `StakerView`'s creation code, sent as a deployless `eth_call`,
-/// returns an `IStakerView.read` answer (see `contracts/src/StakerView.sol`).
-pub mod staker_view {
-    alloy_sol_types::sol!(
-        #[derive(Debug, PartialEq, Eq)]
-        IStakerView,
-        "../../contracts/out/IStakerView.json"
-    );
-    alloy_sol_types::sol!(StakerView, "../../contracts/out/StakerView.json");
-}
+// The staker page's one read: `StakerView`'s creation code, sent as a deployless `eth_call`
+// (see `contracts/src/StakerView.sol` and `reads::layout`).
+alloy_sol_types::sol!(StakerView, "../../contracts/out/StakerView.json");

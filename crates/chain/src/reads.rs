@@ -3,6 +3,8 @@
 //! that a refresh is one RPC request whether it goes through a node or through a wallet
 //! (EIP-1193 has no batches), decoded into one consistent [`Reading`] of one block: the pool,
 //! the account's position, the withdrawal queue with the account's requests, and the wrapper.
+//! The answer is a flat list of words ([`layout`]): nested ABI structs would cost the staker's
+//! download kilobytes of decoding code.
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolConstructor};
@@ -11,7 +13,7 @@ use pool_core::redemption::{QueueFigures, QueueView, Request, Schedule};
 
 use crate::bindings::PoolManager;
 use crate::bindings::WithdrawalQueue;
-use crate::bindings::staker_view::{IStakerView, StakerView};
+use crate::bindings::StakerView;
 use crate::rpc::{CreationCall, TxRequest};
 
 /// Which pool, optionally which account, and the pool's wrapper if it has one.
@@ -113,86 +115,152 @@ impl PoolReads {
         CreationCall { data: data.into() }
     }
 
-    /// Decodes the result of [`PoolReads::call`].
+    /// Decodes the result of [`PoolReads::call`]: the flat `uint256[]` of [`layout`].
     pub fn decode(&self, result: &Bytes) -> Result<Reading, DecodeError> {
-        let r = IStakerView::readCall::abi_decode_returns(result)
-            .map_err(|e| DecodeError(e.to_string()))?;
-        let s = &r.pool;
+        use layout::*;
+        let w = words(result)?;
+        if w.len() < FIXED {
+            return Err(DecodeError(format!("{} words, fewer than {FIXED}", w.len())));
+        }
+        let count = narrow(w[REQUESTS], "request count")?;
+        let expected = count
+            .checked_mul(PER_REQUEST as u64)
+            .and_then(|n| n.checked_add(FIXED as u64));
+        if expected != Some(w.len() as u64) {
+            return Err(DecodeError(format!(
+                "{} words for {count} requests",
+                w.len()
+            )));
+        }
         let totals = PoolTotals {
-            total_pooled_ether: s.totalPooledEther,
-            total_shares: s.totalShares,
+            total_pooled_ether: w[TOTAL_POOLED],
+            total_shares: w[TOTAL_SHARES],
         };
         let account = match self.account {
             None => None,
             Some(address) => Some(AccountSnapshot {
                 address,
-                shares: s.shares,
+                shares: w[SHARES],
                 balance: totals
-                    .pooled_eth_by_shares(s.shares)
+                    .pooled_eth_by_shares(w[SHARES])
                     .map_err(|e| DecodeError(e.to_string()))?,
-                contract_balance: s.balance,
-                eth_balance: s.ethBalance,
+                contract_balance: w[BALANCE],
+                eth_balance: w[ETH_BALANCE],
             }),
         };
-        let q = &r.queue;
         let schedule = Schedule {
-            now: narrow(r.timestamp, "timestamp")?,
-            next_report_at: narrow(r.nextReportAt, "next report time")?,
-            report_interval: narrow(r.reportInterval, "report interval")?,
-            exit_grace: narrow(r.exitGrace, "exit grace")?,
-            max_per_report: narrow(r.maxFinalizedPerReport, "batch size")?,
+            now: narrow(w[TIMESTAMP], "timestamp")?,
+            next_report_at: narrow(w[NEXT_REPORT_AT], "next report time")?,
+            report_interval: narrow(w[REPORT_INTERVAL], "report interval")?,
+            exit_grace: narrow(w[EXIT_GRACE], "exit grace")?,
+            max_per_report: narrow(w[MAX_PER_REPORT], "batch size")?,
         };
-        let waiting = q
-            .lastRequestId
-            .checked_sub(q.lastFinalizedId)
+        let waiting = w[LAST_REQUEST_ID]
+            .checked_sub(w[LAST_FINALIZED_ID])
             .ok_or_else(|| DecodeError("more requests finalized than made".into()))?;
+        let mut requests = Vec::with_capacity(count as usize);
+        for r in w[FIXED..].chunks_exact(PER_REQUEST) {
+            requests.push(Request {
+                id: r[0],
+                requested_at: narrow(r[1], "request time")?,
+                shares: r[2],
+                amount: r[3],
+                finalized: r[4].bit(0),
+                claimed: r[4].bit(1),
+            });
+        }
         let queue = QueueReading {
-            address: r.queueAddress,
-            last_request_id: q.lastRequestId,
-            last_finalized_id: q.lastFinalizedId,
+            address: address(w[QUEUE])?,
+            last_request_id: w[LAST_REQUEST_ID],
+            last_finalized_id: w[LAST_FINALIZED_ID],
             view: QueueView {
                 totals,
                 queue: QueueFigures {
                     waiting_requests: narrow(waiting, "waiting requests")?,
-                    unfinalized_ether: q.unfinalizedEther,
-                    buffered_ether: q.bufferedEther,
-                    validators_exiting: narrow(q.validatorsExiting, "validators exiting")?,
+                    unfinalized_ether: w[UNFINALIZED_ETHER],
+                    buffered_ether: w[BUFFERED],
+                    validators_exiting: narrow(w[VALIDATORS_EXITING], "validators exiting")?,
                 },
                 schedule,
-                minimum: r.minWithdrawal,
+                minimum: w[MIN_WITHDRAWAL],
             },
-            requests: r
-                .requests
-                .iter()
-                .map(|request| Request {
-                    id: request.id,
-                    requested_at: request.requestedAt,
-                    shares: request.shares,
-                    amount: request.amount,
-                    finalized: request.finalized,
-                    claimed: request.claimed,
-                })
-                .collect(),
+            requests,
         };
         Ok(Reading {
-            block: narrow(s.blockNumber, "block number")?,
+            block: narrow(w[BLOCK], "block number")?,
             timestamp: schedule.now,
             pool: PoolSnapshot {
                 totals,
-                buffered_ether: s.bufferedEther,
-                activated_validators: narrow(s.activatedValidators, "validator count")?,
-                runway_blocks: narrow(s.runway, "runway")?,
+                buffered_ether: w[BUFFERED],
+                activated_validators: narrow(w[ACTIVATED], "validator count")?,
+                runway_blocks: narrow(w[RUNWAY], "runway")?,
                 account,
             },
             queue,
             wrapper: self.wrapper.map(|address| WrapperReading {
                 address,
-                rate: r.wrapperRate,
-                wrapped: r.wrapped,
-                allowance: r.wrapperAllowance,
+                rate: w[WRAPPER_RATE],
+                wrapped: w[WRAPPED],
+                allowance: w[WRAPPER_ALLOWANCE],
             }),
         })
     }
+}
+
+/// Where each figure sits in `StakerView`'s answer (its `@dev` gives the same list).
+pub mod layout {
+    pub const BLOCK: usize = 0;
+    pub const TIMESTAMP: usize = 1;
+    pub const QUEUE: usize = 2;
+    pub const TOTAL_POOLED: usize = 3;
+    pub const TOTAL_SHARES: usize = 4;
+    pub const BUFFERED: usize = 5;
+    pub const ACTIVATED: usize = 6;
+    pub const RUNWAY: usize = 7;
+    pub const SHARES: usize = 8;
+    pub const BALANCE: usize = 9;
+    pub const ETH_BALANCE: usize = 10;
+    pub const LAST_REQUEST_ID: usize = 11;
+    pub const LAST_FINALIZED_ID: usize = 12;
+    pub const UNFINALIZED_ETHER: usize = 13;
+    pub const VALIDATORS_EXITING: usize = 14;
+    pub const NEXT_REPORT_AT: usize = 15;
+    pub const REPORT_INTERVAL: usize = 16;
+    pub const MIN_WITHDRAWAL: usize = 17;
+    pub const MAX_PER_REPORT: usize = 18;
+    pub const EXIT_GRACE: usize = 19;
+    pub const WRAPPER_RATE: usize = 20;
+    pub const WRAPPED: usize = 21;
+    pub const WRAPPER_ALLOWANCE: usize = 22;
+    pub const REQUESTS: usize = 23;
+    /// Words before the requests.
+    pub const FIXED: usize = 24;
+    /// Words of each request: id, requestedAt, shares, amount, flags (1 finalized, 2 claimed).
+    pub const PER_REQUEST: usize = 5;
+}
+
+/// The words of an ABI-encoded `uint256[]` (offset 32, length, elements), nothing else.
+fn words(data: &[u8]) -> Result<Vec<U256>, DecodeError> {
+    let word = |i: usize| {
+        data.get(i * 32..(i + 1) * 32)
+            .map(U256::from_be_slice)
+            .ok_or_else(|| DecodeError(format!("{} bytes, cut short", data.len())))
+    };
+    if word(0)? != U256::from(32u8) {
+        return Err(DecodeError("not a list of words".into()));
+    }
+    let count = usize::try_from(word(1)?)
+        .ok()
+        .filter(|n| data.len().checked_sub(64) == n.checked_mul(32))
+        .ok_or_else(|| DecodeError(format!("{} bytes do not hold their list", data.len())))?;
+    (0..count).map(|i| word(i + 2)).collect()
+}
+
+fn address(v: U256) -> Result<Address, DecodeError> {
+    (v >> 160u32)
+        .is_zero()
+        .then(|| Address::from_word(v.to_be_bytes::<32>().into()))
+        .ok_or_else(|| DecodeError("address out of range".into()))
 }
 
 fn narrow(v: U256, what: &str) -> Result<u64, DecodeError> {
