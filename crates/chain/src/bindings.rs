@@ -56,7 +56,7 @@ pub mod deployment {
     );
 }
 
-/// The pool's withdrawal queue (`PoolManager.withdrawalQueue()`): requests, claims, exits.
+// The pool's withdrawal queue (`PoolManager.withdrawalQueue()`): requests, claims, exits.
 #[cfg(not(feature = "rpc"))]
 alloy_sol_types::sol!(
     #[derive(Debug, PartialEq, Eq)]

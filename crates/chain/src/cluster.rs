@@ -41,6 +41,7 @@ macro_rules! cluster_conversions {
 
 cluster_conversions!(
     crate::bindings::PoolManager::Cluster,
+    crate::bindings::WithdrawalQueue::Cluster,
     crate::ssv::SsvClusterEvents::SsvCluster,
 );
 

@@ -8,7 +8,11 @@
 use alloy_sol_types::SolInterface;
 use pool_core::units::format_ether_exact as format_ether;
 
+use crate::bindings::WithdrawalQueue::WithdrawalQueueErrors;
 use crate::bindings::{PoolETH::PoolETHErrors, PoolManager::PoolManagerErrors};
+
+mod queue;
+pub use queue::exit_state_words;
 
 alloy_sol_types::sol! {
     /// The SSV network's errors: every error of the v2 ABI (names and arguments as there;
@@ -100,6 +104,7 @@ alloy_sol_types::sol! {
 pub enum ContractError {
     Pool(PoolManagerErrors),
     Token(PoolETHErrors),
+    Queue(WithdrawalQueueErrors),
     Ssv(SsvNetwork::SsvNetworkErrors),
 }
 
@@ -111,6 +116,9 @@ impl ContractError {
         }
         if let Ok(error) = PoolETHErrors::abi_decode(data) {
             return Some(ContractError::Token(error));
+        }
+        if let Ok(error) = WithdrawalQueueErrors::abi_decode(data) {
+            return Some(ContractError::Queue(error));
         }
         SsvNetwork::SsvNetworkErrors::abi_decode(data)
             .ok()
@@ -133,6 +141,7 @@ impl std::fmt::Display for ContractError {
         f.write_str(&match self.clone() {
             ContractError::Pool(e) => explain_manager(e),
             ContractError::Token(e) => explain_token(e),
+            ContractError::Queue(e) => queue::explain_queue(e),
             ContractError::Ssv(e) => explain_ssv(e),
         })
     }
@@ -455,7 +464,7 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             format!("Only the pool's withdrawal queue may do this ({}).", e.caller)
         }
         E::ExitCallRefused(e) => format!(
-            "The pool makes only SSV exit and removal calls and EIP-7002 requests for the queue (refused: {} to {}).",
+            "The pool makes only SSV exit and removal calls and EIP-7002 requests for the queue              (refused: {} to {}).",
             e.selector, e.target
         ),
         E::NotRewardsVault(e) => format!(
@@ -519,9 +528,8 @@ fn explain_token(error: PoolETHErrors) -> String {
             "Only the pool's withdrawal queue may lock or burn poolETH for a withdrawal.".into()
         }
         E::ZeroAddress(_) => "That address cannot receive poolETH.".into(),
-        E::TransferToPoolContract(_) => {
-            "The pool's own contracts cannot hold poolETH: it would be lost.".into()
-        }
+        E::TransferToPoolContract(_) => "The pool's own contracts cannot receive poolETH by             transfer: it would be lost (ask for a withdrawal instead)."
+            .into(),
     }
 }
 

@@ -22,7 +22,7 @@ fn eth(text: &str) -> U256 {
 struct Exiting {
     devnet: Devnet,
     pubkeys: Vec<Bytes>,
-    cluster: PoolManager::Cluster,
+    cluster: WithdrawalQueue::Cluster,
 }
 
 /// Three validators activated from 100 ETH of account #1 (4 ETH left in the buffer), seen on the
@@ -40,7 +40,10 @@ async fn pool_needing_exits() -> Exiting {
                 .pubkey
         })
         .collect();
-    let cluster = cluster_after(&activation).expect("the registration's cluster");
+    let cluster = pool_core::cluster::Cluster::from(
+        cluster_after(&activation).expect("the registration's cluster"),
+    )
+    .into();
     Exiting { devnet, pubkeys, cluster }
 }
 

@@ -22,10 +22,14 @@
 //!   them oldest first, from the buffer, at min(ether at request, worth after the report), never
 //!   a later one before an earlier, never at a lower price for the holders; a claim pays its
 //!   owner exactly the payout, once; the queue holds at least what is finalized and unclaimed;
-//!   activations never spend what waiting requests ask for.
+//!   activations never spend what waiting requests ask for;
+//! - exits: the operator asks SSV for an exit, the oracle reports it exiting and withdrawn, its
+//!   balance arrives as a withdrawal: nothing moves the total until a report credits it, once;
+//!   the queue's count of validators exiting and `exitsNeeded` follow.
 
 mod report;
 mod settle;
+mod exits;
 mod withdrawals;
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
@@ -93,6 +97,11 @@ enum Action {
     Claim {
         pick: usize,
     },
+    /// The operator asks SSV to exit the oldest activated validator not asked yet.
+    ExitAsk,
+    /// The oldest validator asked to exit is seen exiting, then withdrawn (its balance paid to
+    /// the pool as a beacon withdrawal).
+    ExitDone,
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -112,6 +121,8 @@ fn action() -> impl Strategy<Value = Action> {
         1 => Just(Action::Appear),
         2 => (0..4usize, 1u64..=1000).prop_map(|(who, per_mille)| Action::Request { who, per_mille }),
         1 => (0..8usize).prop_map(|pick| Action::Claim { pick }),
+        1 => Just(Action::ExitAsk),
+        1 => Just(Action::ExitDone),
     ]
 }
 
@@ -137,6 +148,7 @@ struct Model {
     /// Withdrawal requests waiting, oldest first, and those finalized but not claimed.
     waiting: Vec<withdrawals::Request>,
     claimable: Vec<withdrawals::Request>,
+    exits: exits::Exits,
 }
 
 fn milli(value: u64) -> U256 {
@@ -164,6 +176,7 @@ async fn run(actions: Vec<Action>) {
         written_off: 0,
         waiting: Vec::new(),
         claimable: Vec::new(),
+        exits: exits::Exits::default(),
     };
     for action in actions {
         let total_before = pool.totalPooledEther().call().await.unwrap();
@@ -242,6 +255,8 @@ async fn run(actions: Vec<Action>) {
                 withdrawals::request(&devnet, &mut model, holders[who], per_mille).await;
             }
             Action::Claim { pick } => withdrawals::claim(&devnet, &mut model, pick).await,
+            Action::ExitAsk => exits::ask(&devnet, &mut model).await,
+            Action::ExitDone => exits::done(&devnet, &mut model).await,
             Action::Forced { milli_eth } => {
                 devnet.sweep(milli(milli_eth)).await.unwrap();
                 assert_eq!(
@@ -397,6 +412,7 @@ async fn check(devnet: &Devnet, holders: &[Address], model: &Model) {
         sum += token.sharesOf(*holder).call().await.unwrap();
     }
     withdrawals::check(devnet, model).await;
+    exits::check(devnet, model).await;
     assert_eq!(sum, total_shares, "Σ shares = totalShares");
     let buffer = U256::from(pool.bufferedEther().call().await.unwrap());
     let reserve = pool.feeReserve().call().await.unwrap();

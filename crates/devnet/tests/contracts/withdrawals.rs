@@ -6,8 +6,8 @@ use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::Provider;
 use alloy::rpc::types::TransactionReceipt;
 use pool_chain::bindings::WithdrawalQueue;
-use pool_devnet::fixtures::new_cluster;
-use pool_devnet::testing::Mined;
+use pool_devnet::fixtures::{new_cluster, sample_validator};
+use pool_devnet::testing::{AddValidators as _, Mined};
 use pool_devnet::{Devnet, DevnetOptions, assert_queue_error};
 
 const DAY: u64 = 24 * 3600;
@@ -200,15 +200,26 @@ async fn activations_leave_the_waiting_requests_ether_in_the_buffer() {
     let staker = devnet.accounts()[1];
     devnet.stake(staker, eth("40")).await.unwrap();
     devnet.request_withdrawal(staker, eth("10")).await.unwrap();
-    let error = devnet
-        .add_and_activate(1..2, new_cluster())
-        .await
-        .expect_err("the activation must not spend the queue's ether");
-    assert!(format!("{error:?}").contains("revert"), "{error:?}");
     let pool = devnet.pool();
-    assert_eq!(U256::from(pool.bufferedEther().call().await.unwrap()), eth("40"));
-    assert_eq!(pool.activatedValidators().call().await.unwrap().to::<u64>(), 0);
-    // Once finalized (10 ETH out), 30 ETH is left: still not enough for 32, nothing moves.
+    let entry = sample_validator(devnet.deployment.pool_manager, 1, &devnet.deployment.operator_ids);
+    pool.add_validators(vec![entry.clone()]).mined().await;
+    devnet.mine(pool.activationDelay().call().await.unwrap()).await.unwrap();
+    assert_eq!(pool.withdrawalsWaiting().call().await.unwrap(), eth("10"));
+    let activation = pool.activateValidators(
+        vec![entry],
+        devnet.deposit_count().await.unwrap(),
+        devnet.funding_quote().await.unwrap(),
+        new_cluster(),
+    );
+    let error = activation.call().await.expect_err("the queue's ether is not activated");
+    match pool_devnet::testing::pool_error(error) {
+        pool_devnet::testing::PoolManagerErrors::InsufficientBuffer(e) => {
+            assert_eq!((e.buffered, e.needed), (eth("40"), eth("42")));
+        }
+        other => panic!("expected InsufficientBuffer, got {other:?}"),
+    }
+    // Once finalized (10 ETH out), 30 ETH is left: the queue no longer holds any back.
     devnet.report(DAY, 0, U256::ZERO, U256::ZERO).await.unwrap();
     assert_eq!(U256::from(pool.bufferedEther().call().await.unwrap()), eth("30"));
+    assert_eq!(pool.withdrawalsWaiting().call().await.unwrap(), U256::ZERO);
 }

@@ -58,7 +58,7 @@ pub async fn report(
     }
     // The sweep takes part of what is above 32 ETH per validator (a loss below it is not
     // swept).
-    let principal = thirty_two * U256::from(seen);
+    let principal = thirty_two * U256::from(seen - model.exits.withdrawn);
     let excess = balance.saturating_sub(principal);
     let swept = excess * U256::from(change.sweep_per_mille) / U256::from(1000);
     if !swept.is_zero() {
@@ -78,7 +78,7 @@ pub async fn report(
         before: total_before,
         expected: model.beacon_balance + newly,
         balance,
-        new_withdrawals: swept,
+        new_withdrawals: swept + model.exits.unreported,
         unaccounted: held - model.buffer - model.fee_reserve,
         vault,
         elapsed: at - last,
@@ -101,7 +101,9 @@ pub async fn report(
         (expected.beacon_balance, expected.from_vault, expected.spare),
         "the clamp-and-carry rule"
     );
-    assert_eq!(event.newWithdrawals, swept);
+    // Exits' principal (withdrawn since the last report) is credited here, once.
+    assert_eq!(event.newWithdrawals, swept + model.exits.unreported);
+    model.exits.unreported = U256::ZERO;
     assert_eq!(event.reportedBalance, balance);
     // The report's own move (its event's total, before the queue's finalization).
     let after = event.postTotalPooledEther;
