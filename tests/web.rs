@@ -103,6 +103,7 @@ fn config() -> NetworkConfig {
         explorer_url: None,
         pool_manager: Address::repeat_byte(0x11),
         pool_eth: Address::repeat_byte(0x22),
+        wpool_eth: None,
         deployment_block: 0,
         refresh_interval_ms: Some(60_000),
         genesis_fork_version: None,

@@ -8,12 +8,16 @@ interface IPooledEther {
     function totalPooledEther() external view returns (uint256);
 }
 
+// EIP-2612 permit (issue 17): the per-owner nonces, signature recovery.
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+
 /// @title poolETH: the rebasing liquid staking token of the pool.
 /// @notice Holders own shares; a balance is derived from shares and the pool's total ether:
 ///         balanceOf(a) = sharesOf(a) * totalPooledEther / totalShares (rounded down).
 ///         Balances move together whenever the pool's total moves (a rebase).
 ///         Only the pool manager mints, when ether is deposited.
-contract PoolETH {
+contract PoolETH is Nonces {
     string public constant name = "Pool Staked ETH";
     string public constant symbol = "poolETH";
     uint8 public constant decimals = 18;
@@ -220,5 +224,70 @@ contract PoolETH {
             shares[to] += sharesAmount;
         }
         emit TransferShares(from, to, sharesAmount);
+    }
+
+    // ---- shares by allowance, EIP-2612 permit (issue 17: wpoolETH and permit) ----
+
+    /// @dev The EIP-712 domain {name "Pool Staked ETH", version "1", chainId, this contract},
+    ///      written out rather than OpenZeppelin's EIP712 (about 1 KB less code: this token's
+    ///      creation code is part of the PoolManager's). Recomputed per call, so a signature for
+    ///      another chain or another contract never matches.
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("Pool Staked ETH");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+    bytes32 private constant PERMIT_TYPEHASH =
+        keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
+
+    /// @dev The names OpenZeppelin's ERC20Permit uses (wpoolETH's), so one decoder serves both.
+    error ERC2612ExpiredSignature(uint256 deadline);
+    error ERC2612InvalidSigner(address signer, address owner);
+
+    /// @notice Moves `sharesAmount` of `from`'s shares to `to` (exact: no rounding of shares),
+    ///         spending `from`'s allowance to the caller in token units, as stETH does, but
+    ///         rounded UP: an allowance of `a` never moves shares worth more than `a`, even when a
+    ///         share is worth less than a wei (rounded down, 0 allowance would move one share).
+    ///         This is what lets wpoolETH hold exactly the shares it has issued.
+    /// @return amount the poolETH the shares are worth, rounded down (as `transferShares`).
+    function transferSharesFrom(address from, address to, uint256 sharesAmount)
+        external
+        returns (uint256 amount)
+    {
+        uint256 total = totalShares;
+        uint256 product = total == 0 ? 0 : sharesAmount * _totalPooledEther();
+        amount = total == 0 ? 0 : product / total;
+        // Ceiling division: the allowance a spender must hold for these shares.
+        _spendAllowance(from, msg.sender, product == 0 ? 0 : (product - 1) / total + 1);
+        _moveShares(from, to, sharesAmount);
+        emit Transfer(from, to, amount);
+    }
+
+    /// @notice EIP-2612: sets `owner`'s allowance to `spender` (as `approve`) from `owner`'s
+    ///         signature of Permit(owner, spender, value, nonces(owner), deadline) in this
+    ///         token's domain. Each nonce signs once.
+    function permit(
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external {
+        if (block.timestamp > deadline) revert ERC2612ExpiredSignature(deadline);
+        if (spender == address(0)) revert ZeroAddress();
+        bytes32 permitHash =
+            keccak256(abi.encode(PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline));
+        bytes32 digest = keccak256(abi.encodePacked(hex"1901", DOMAIN_SEPARATOR(), permitHash));
+        // ECDSA.recover refuses malleable (high-s) and malformed signatures; it never returns 0.
+        address signer = ECDSA.recover(digest, v, r, s);
+        if (signer != owner) revert ERC2612InvalidSigner(signer, owner);
+        allowance[owner][spender] = value;
+        emit Approval(owner, spender, value);
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
     }
 }

@@ -5,6 +5,7 @@ fn main() {
     for name in [
         "PoolManager",
         "PoolETH",
+        "WpoolETH",
         "DevnetDepositContract",
         "DevnetSSVNetworkV2",
         "DevnetSSVNetworkViews",

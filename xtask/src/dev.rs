@@ -57,9 +57,10 @@ pub fn run_command(args: &[String]) -> Result<()> {
     );
     let address = |key: &str| devnet.config[key].as_str().unwrap_or_default().to_string();
     println!(
-        "  pool      manager {} / poolETH {}",
+        "  pool      manager {} / poolETH {} / wpoolETH {}",
         address("poolManager"),
-        address("poolEth")
+        address("poolEth"),
+        address("wpoolEth")
     );
     println!("  accounts  anvil's well-known test accounts, 10000 ETH each: import one into your");
     println!("            wallet to deposit (README: \"Trying a deposit by hand\")");

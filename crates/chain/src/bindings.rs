@@ -19,6 +19,13 @@ alloy_sol_types::sol!(
     PoolETH,
     "../../contracts/out/PoolETH.json"
 );
+// wpoolETH, the non-rebasing ERC-4626 wrapper of poolETH (1 wpoolETH = 1 pool share).
+#[cfg(not(feature = "rpc"))]
+alloy_sol_types::sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    WpoolETH,
+    "../../contracts/out/WpoolETH.json"
+);
 
 #[cfg(feature = "rpc")]
 alloy_sol_types::sol!(
@@ -33,6 +40,13 @@ alloy_sol_types::sol!(
     #[derive(Debug, PartialEq, Eq)]
     PoolETH,
     "../../contracts/out/PoolETH.json"
+);
+#[cfg(feature = "rpc")]
+alloy_sol_types::sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    WpoolETH,
+    "../../contracts/out/WpoolETH.json"
 );
 
 // The registry's BLS verifier (`PoolManager.depositVerifier()`): tests and measurements.

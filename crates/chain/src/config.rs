@@ -22,6 +22,10 @@ pub struct NetworkConfig {
     pub pool_manager: Address,
     /// The poolETH token contract.
     pub pool_eth: Address,
+    /// The wpoolETH wrapper (ERC-4626 over poolETH, 1 wpoolETH = 1 pool share), when the
+    /// network has one deployed; absent, the app offers no wrapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wpool_eth: Option<Address>,
     /// Block the pool was deployed at: where event history starts. Required (not 0) on every
     /// chain but the devnet: a scan from block 0 of a real chain reads millions of empty blocks.
     #[serde(default)]
@@ -126,6 +130,20 @@ impl NetworkConfig {
         }
         if self.pool_eth == self.pool_manager {
             return invalid("poolEth", "is the pool manager's address, not its poolETH");
+        }
+        if let Some(wrapper) = self.wpool_eth {
+            if wrapper.is_zero() {
+                return invalid(
+                    "wpoolEth",
+                    "is empty: put the wrapper's address, or leave the field out (no wrapper)",
+                );
+            }
+            if wrapper == self.pool_eth || wrapper == self.pool_manager {
+                return invalid(
+                    "wpoolEth",
+                    "is one of the pool's own addresses, not the wrapper",
+                );
+            }
         }
         if self
             .refresh_interval_ms
@@ -260,6 +278,40 @@ mod tests {
             message.starts_with("config.json: \"poolManager\" is empty"),
             "{message}"
         );
+    }
+
+    /// The wrapper is optional: absent means none (the app offers no wrapping); present, it
+    /// must be a third address.
+    #[test]
+    fn the_wrapper_is_optional_and_distinct() {
+        let base = serde_json::json!({"chainId": 31337, "chainName": "Devnet", "rpcUrl": "http://127.0.0.1:8545",
+            "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"});
+        let none = NetworkConfig::from_json(&base.to_string()).unwrap();
+        assert_eq!(none.wpool_eth, None);
+        assert!(
+            !serde_json::to_string(&none).unwrap().contains("wpoolEth"),
+            "absent stays absent"
+        );
+        let with = |value: &str| {
+            let mut config = base.clone();
+            config["wpoolEth"] = value.into();
+            config.to_string()
+        };
+        let wrapper = "0xB7f8BC63BbcaD18155201308C8f3540b07f84F5e";
+        let some = NetworkConfig::from_json(&with(wrapper)).unwrap();
+        assert_eq!(some.wpool_eth, Some(wrapper.parse().unwrap()));
+        assert_eq!(
+            NetworkConfig::from_json(&serde_json::to_string(&some).unwrap()).unwrap(),
+            some
+        );
+        for bad in [
+            "0x0000000000000000000000000000000000000000",
+            "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be",
+            "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        ] {
+            assert_eq!(field_at_fault(&with(bad)), "wpoolEth", "{bad}");
+        }
     }
 
     #[test]

@@ -530,6 +530,17 @@ fn explain_token(error: PoolETHErrors) -> String {
         E::ZeroAddress(_) => "That address cannot receive poolETH.".into(),
         E::TransferToPoolContract(_) => "The pool's own contracts cannot receive poolETH by             transfer: it would be lost (ask for a withdrawal instead)."
             .into(),
+        // EIP-2612 permit (issue 17).
+        E::ERC2612ExpiredSignature(_) => {
+            "The signed permit has expired: sign a new one.".into()
+        }
+        E::ERC2612InvalidSigner(_) | E::ECDSAInvalidSignature(_) => {
+            "The permit was not signed by the owner for this token on this chain (or its nonce was already used).".into()
+        }
+        E::ECDSAInvalidSignatureLength(_) | E::ECDSAInvalidSignatureS(_) => {
+            "The permit's signature is malformed.".into()
+        }
+        E::InvalidAccountNonce(_) => "The permit's nonce was already used.".into(),
     }
 }
 

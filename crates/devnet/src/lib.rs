@@ -24,11 +24,11 @@ use alloy::node_bindings::{Anvil, AnvilInstance};
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
 use anyhow::{Context, Result};
-use pool_chain::bindings::PoolManager;
 use pool_chain::bindings::deployment::PoolMath;
 use pool_chain::bindings::devnet::{
     DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews,
 };
+use pool_chain::bindings::{PoolManager, WpoolETH};
 use pool_chain::config::NetworkConfig;
 
 /// The devnet's chain id (anvil's default, what wallets know as a local chain).
@@ -97,6 +97,8 @@ impl Default for DevnetOptions {
 pub struct Deployment {
     pub pool_manager: Address,
     pub pool_eth: Address,
+    /// wpoolETH, the non-rebasing ERC-4626 wrapper of poolETH, deployed right after the pool.
+    pub wpool_eth: Address,
     /// Where the pool's validators' execution-layer rewards go until a report pulls them.
     pub rewards_vault: Address,
     /// Stakers' withdrawal requests and the validators' exits (`PoolManager.withdrawalQueue()`).
@@ -238,6 +240,7 @@ impl Devnet {
             explorer_url: None,
             pool_manager: self.deployment.pool_manager,
             pool_eth: self.deployment.pool_eth,
+            wpool_eth: Some(self.deployment.wpool_eth),
             deployment_block: 0,
             // anvil mines on demand: poll often so that the page follows at once.
             refresh_interval_ms: Some(1_000),
@@ -341,6 +344,10 @@ pub async fn deploy(
         .context("reading PoolManager.poolETH")?;
     let rewards_vault = manager.rewardsVault().call().await?;
     let withdrawal_queue = manager.withdrawalQueue().call().await?;
+    let wpool_eth = *WpoolETH::deploy(provider.clone(), pool_eth)
+        .await
+        .context("deploying WpoolETH")?
+        .address();
     manager
         .fundFeeReserve()
         .value(parse_ether("10")?)
@@ -351,6 +358,7 @@ pub async fn deploy(
     Ok(Deployment {
         pool_manager: *manager.address(),
         pool_eth,
+        wpool_eth,
         rewards_vault,
         withdrawal_queue,
         deposit_contract,

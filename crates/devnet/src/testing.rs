@@ -1,4 +1,4 @@
-//! Shortcuts for tests and tools driving a devnet: contract handles, a deposit, the pool's
+//! Shortcuts for tests and tools driving a devnet: contract handles (the wrapper too), a deposit, the pool's
 //! totals, the deposit count, blocks and chain time, beacon sweeps and execution-layer rewards,
 //! oracle reports within the real bounds, activations, decoding the pool's errors, SSV v2's
 //! effective-balance proofs (cluster ids, leaves, Merkle trees, the admin's committed roots); a
@@ -11,8 +11,9 @@ use anyhow::{Context, Result, ensure};
 use pool_chain::bindings::PoolETH::PoolETHInstance;
 pub use pool_chain::bindings::PoolManager::PoolManagerErrors;
 use pool_chain::bindings::PoolManager::PoolManagerInstance;
+use pool_chain::bindings::WpoolETH::WpoolETHInstance;
 use pool_chain::bindings::devnet::DevnetDepositContract;
-use pool_chain::bindings::{PoolETH, PoolManager};
+use pool_chain::bindings::{PoolETH, PoolManager, WpoolETH};
 use pool_core::PoolTotals;
 
 use crate::Devnet;
@@ -30,6 +31,11 @@ impl Devnet {
 
     pub fn token(&self) -> PoolETHInstance<DynProvider> {
         PoolETH::new(self.deployment.pool_eth, self.provider())
+    }
+
+    /// wpoolETH, the non-rebasing wrapper of poolETH.
+    pub fn wrapper(&self) -> WpoolETHInstance<DynProvider> {
+        WpoolETH::new(self.deployment.wpool_eth, self.provider())
     }
 
     /// `from` deposits `wei` into the pool; the receipt of a successful deposit.

@@ -15,6 +15,7 @@ const FIELDS: &[&str] = &[
     "explorerUrl",
     "poolManager",
     "poolEth",
+    "wpoolEth",
     "refreshIntervalMs",
     "deploymentBlock",
     "ssvGenesisBlock",
@@ -28,6 +29,7 @@ const SCHEMA: &[&str] = &[
     "explorerUrl",
     "poolManager",
     "poolEth",
+    "wpoolEth",
     "deploymentBlock",
     "refreshIntervalMs",
     "genesisForkVersion",
@@ -40,6 +42,7 @@ fn seeds() -> Vec<Value> {
         "chainId": 31337, "chainName": "Devnet", "rpcUrl": "http://127.0.0.1:8545",
         "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
         "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be",
+        "wpoolEth": "0xB7f8BC63BbcaD18155201308C8f3540b07f84F5e",
         "deploymentBlock": 12, "refreshIntervalMs": 4000, "genesisForkVersion": "0x00007a69",
         "ssvGenesisBlock": 3, "explorerUrl": "https://explorer.example"
     });

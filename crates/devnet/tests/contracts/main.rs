@@ -3,6 +3,9 @@
 //!
 //! - `pool`: deposits and reads; `token`: poolETH as an ERC-20 over shares, the inflation
 //!   attack, a property test of balances;
+//! - `wrapper`: wpoolETH, the ERC-4626 wrapper over pool shares: wraps and unwraps exact across
+//!   rebases, previews and rounding, `transferSharesFrom`, EIP-2612 permit on both tokens, a
+//!   property test that the wrapper holds what it issued and nobody takes out more;
 //! - `activation`: registry, activation (beacon deposit + SSV registration, fees in ETH), runway;
 //! - `registry`: deposit data roots checked on entry, the activation delay, drops;
 //! - `signatures`: deposit signatures checked on entry (EIP-2537), the verifier against the core;
@@ -51,4 +54,5 @@ mod ssv_v2;
 mod standins;
 mod token;
 mod withdrawals;
+mod wrapper;
 mod writeoff;

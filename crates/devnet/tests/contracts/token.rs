@@ -31,7 +31,7 @@ async fn rebase(devnet: &Devnet, change: i128) {
 
 /// Puts one validator on the beacon chain (32 ETH from anvil's account #6, not a holder), so
 /// that reports can take losses as well as rewards.
-async fn with_a_validator(devnet: &Devnet) {
+pub(crate) async fn with_a_validator(devnet: &Devnet) {
     stake(devnet, devnet.accounts()[6], parse_ether("32").unwrap()).await;
     devnet
         .add_and_activate(1..2, pool_devnet::fixtures::new_cluster())

@@ -92,6 +92,7 @@ async fn main() -> Result<()> {
         transfer(accounts[3]).await?.gas_used,
         String::new(),
     );
+    wrapper_rows(&devnet, &mut row).await?;
 
     // Eleven validators in the registry, 352 ETH staked.
     let ops = devnet.deployment.operator_ids.clone();
@@ -224,6 +225,112 @@ async fn main() -> Result<()> {
     println!("|---|---:|---|");
     for r in rows {
         println!("| {} | {} | {} |", r.what, r.gas, r.detail);
+    }
+    Ok(())
+}
+
+/// Wrap (ERC-4626 `deposit`) and unwrap (`redeem`) through wpoolETH, and an EIP-2612 permit on
+/// each token, by anvil's account #3 (a poolETH holder by now), relayed by account #9.
+async fn wrapper_rows(devnet: &Devnet, row: &mut impl FnMut(&str, u64, String)) -> Result<()> {
+    use alloy::primitives::U256;
+    use alloy::signers::SignerSync;
+    use alloy::sol_types::{SolStruct, eip712_domain};
+    alloy::sol! {
+        struct Permit { address owner; address spender; uint256 value; uint256 nonce; uint256 deadline; }
+    }
+    let (token, wrapper) = (devnet.token(), devnet.wrapper());
+    let holder = devnet.accounts()[3];
+    let mined = |receipt: TransactionReceipt, what: &str| -> Result<u64> {
+        anyhow::ensure!(receipt.status(), "{what} reverted");
+        Ok(receipt.gas_used)
+    };
+    let approve = token
+        .approve(devnet.deployment.wpool_eth, U256::MAX)
+        .from(holder)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    mined(approve, "approve")?;
+    let amount = parse_ether("0.3")?;
+    for what in [
+        "wrap (wpoolETH deposit): first",
+        "wrap (wpoolETH deposit): again",
+    ] {
+        let receipt = wrapper
+            .deposit(amount, holder)
+            .from(holder)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        row(what, mined(receipt, what)?, String::new());
+    }
+    let half = wrapper.balanceOf(holder).call().await? / U256::from(2);
+    for what in [
+        "unwrap (wpoolETH redeem): part",
+        "unwrap (wpoolETH redeem): the rest",
+    ] {
+        let shares = match what.ends_with("part") {
+            true => half,
+            false => wrapper.balanceOf(holder).call().await?,
+        };
+        let receipt = wrapper
+            .redeem(shares, holder, holder)
+            .from(holder)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        row(what, mined(receipt, what)?, String::new());
+    }
+    let signer = devnet.signer(3);
+    let deadline = U256::from(devnet.now().await? + 3_600);
+    let spender = devnet.accounts()[4];
+    for (name, address) in [
+        ("Pool Staked ETH", devnet.deployment.pool_eth),
+        ("Wrapped Pool Staked ETH", devnet.deployment.wpool_eth),
+    ] {
+        let nonce = pool_chain::bindings::PoolETH::new(address, devnet.provider())
+            .nonces(holder)
+            .call()
+            .await?;
+        let permit = Permit {
+            owner: holder,
+            spender,
+            value: amount,
+            nonce,
+            deadline,
+        };
+        let domain = eip712_domain! {
+            name: name,
+            version: "1",
+            chain_id: pool_devnet::CHAIN_ID,
+            verifying_contract: address,
+        };
+        let signature = signer.sign_hash_sync(&permit.eip712_signing_hash(&domain))?;
+        let (v, r, s) = (
+            27 + signature.v() as u8,
+            signature.r().into(),
+            signature.s().into(),
+        );
+        // Both tokens have the same `permit`; poolETH's binding sends either.
+        let receipt = pool_chain::bindings::PoolETH::new(address, devnet.provider())
+            .permit(holder, spender, amount, deadline, v, r, s)
+            .from(devnet.accounts()[9])
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        let what = format!(
+            "permit on {} (first allowance)",
+            if name.starts_with("Pool") {
+                "poolETH"
+            } else {
+                "wpoolETH"
+            }
+        );
+        row(&what, mined(receipt, &what)?, String::new());
     }
     Ok(())
 }
