@@ -1,7 +1,7 @@
 // End to end, redemptions on the staker's page: a request queued, finalized by an oracle report
 // and claimed, the ETH balance right to the wei; a request while a loss is reported pays the
-// lower figure. Runs after 3-console, whose activated validators give the oracle a beacon
-// balance to report a loss of.
+// lower figure; wpoolETH wrapped (approve, then deposit) and unwrapped back. Runs after
+// 3-console, whose activated validators give the oracle a beacon balance to report a loss of.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -165,5 +165,44 @@ test('a request waiting while a loss is reported pays the lower figure', async (
   const claim = await rpc('eth_getTransactionReceipt', [hash]);
   const fee = BigInt(claim.gasUsed) * BigInt(claim.effectiveGasPrice);
   assert.equal(BigInt(await rpc('eth_getBalance', [account, claim.blockNumber])), before + worth - fee);
+  await context.close();
+});
+
+test('wpoolETH: approve then wrap, the rate as the contract computes it, unwrap back', async () => {
+  assert.ok(config.wpoolEth, 'the devnet config names the wrapper');
+  const account = await freshAccount();
+  await stake(config, account, 2n * ETH);
+  const { context, page, errors } = await openApp(browser, [{ ...WALLET, account }]);
+  await page.locator('[data-testid=account]').waitFor();
+  const rate = BigInt(await rpc('eth_call', [{ to: config.wpoolEth, data: selector('WpoolETH', 'convertToAssets(uint256)') + words(ETH) }, 'latest']));
+  const shownRate = await waitForText(page, '[data-testid=wrap-rate]', /^1 wpoolETH = [0-9.]+ poolETH$/);
+  const [whole, fraction = ''] = shownRate.match(/= ([0-9.]+) poolETH/)[1].split('.');
+  assert.equal(BigInt(whole + fraction.padEnd(18, '0')), rate, 'the rate to the wei');
+
+  const held = await balanceOf(config, account);
+  const sharesOf = async () => BigInt(await rpc('eth_call', [{ to: config.poolEth, data: selector('PoolETH', 'sharesOf(address)') + account.slice(2).toLowerCase().padStart(64, '0') }, 'latest']));
+  const wrappedOf = async () => BigInt(await rpc('eth_call', [{ to: config.wpoolEth, data: selector('WpoolETH', 'balanceOf(address)') + account.slice(2).toLowerCase().padStart(64, '0') }, 'latest']));
+  const sharesBefore = await sharesOf();
+  await page.fill('[data-testid=wrap-amount]', '1');
+  await waitForText(page, '[data-testid=wrap-submit]', /Approve, then wrap/);
+  const expected = BigInt(await rpc('eth_call', [{ to: config.wpoolEth, data: selector('WpoolETH', 'previewDeposit(uint256)') + words(ETH) }, 'latest']));
+  await waitForText(page, '#wrap-help', /You receive [0-9.]+ wpoolETH/);
+  await page.click('[data-testid=wrap-submit]');
+  await waitForText(page, '[data-testid=wpooleth-balance]', /[1-9].* wpoolETH$/, 30000);
+  await page.locator('[data-testid=wrap-status] [data-state=mined]').waitFor({ timeout: 30000 });
+  assert.equal(await wrappedOf(), expected, 'wpoolETH = the pool shares of 1 poolETH');
+  assert.equal(sharesBefore - await sharesOf(), expected, 'exactly as many pool shares moved');
+  const sent = await page.evaluate(() => window.__testWallet.calls.filter((m) => m === 'eth_sendTransaction').length);
+  assert.equal(sent, 2, 'an approval, then the wrap');
+
+  // Unwrap everything back: the shares return, the poolETH balance is what they are worth.
+  await page.click('[data-testid=unwrap-tab]');
+  await page.click('[data-testid=wrap-max]');
+  await page.click('[data-testid=wrap-submit]');
+  await page.locator('[data-testid=wrap-status] [data-state=mined]').waitFor({ timeout: 30000 });
+  assert.equal(await wrappedOf(), 0n);
+  assert.equal(await sharesOf(), sharesBefore, 'the round trip returns every share');
+  assert.ok(held - await balanceOf(config, account) <= 1n, 'and the poolETH, within a wei of rounding');
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -6,6 +6,7 @@ use pool_chain::config::NetworkConfig;
 use crate::components::wallet_bar::WalletBar;
 use crate::routes::{admin::AdminPage, stake::StakePage};
 use crate::state::withdraw::{Claims, Withdraw};
+use crate::state::wrap::Wrap;
 use crate::state::{history::History, pool::PoolData, rpc::Rpc, stake::Stake, wallet::Wallet};
 
 #[component]
@@ -35,6 +36,7 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
     provide_context(Stake::new());
     provide_context(Withdraw::new());
     provide_context(Claims::new());
+    provide_context(Wrap::new());
     view! {
         <header class="top">
             <a class="brand" href="">"SSV Pool"</a>

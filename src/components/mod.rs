@@ -12,3 +12,4 @@ pub mod stake_form;
 pub mod tx_status;
 pub mod wallet_bar;
 pub mod withdraw_form;
+pub mod wrap_form;

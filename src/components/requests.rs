@@ -25,14 +25,23 @@ pub fn Requests() -> impl IntoView {
         let connected = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
         pool.reading().with(|r| {
             let r = r.as_ref()?;
-            r.pool.account.as_ref().filter(|a| Some(a.address) == connected)?;
+            r.pool
+                .account
+                .as_ref()
+                .filter(|a| Some(a.address) == connected)?;
             let last = r.queue.last_finalized_id;
             let totals = r.queue.view.totals;
             let mut rows: Vec<(Request, RequestState, U256)> = r
                 .queue
                 .requests
                 .iter()
-                .map(|q| (q.clone(), q.state(last), q.payout(&totals).unwrap_or_default()))
+                .map(|q| {
+                    (
+                        q.clone(),
+                        q.state(last),
+                        q.payout(&totals).unwrap_or_default(),
+                    )
+                })
                 .collect();
             rows.reverse();
             Some(rows)

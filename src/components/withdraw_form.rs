@@ -48,7 +48,10 @@ pub fn WithdrawForm() -> impl IntoView {
             )
         })
     });
-    let now = move || pool.reading().with(|r| r.as_ref().map_or(0, |r| r.timestamp));
+    let now = move || {
+        pool.reading()
+            .with(|r| r.as_ref().map_or(0, |r| r.timestamp))
+    };
     let on_our_chain = move || {
         wallet
             .connection()
@@ -88,8 +91,14 @@ pub fn WithdrawForm() -> impl IntoView {
         let (_, p) = checked.get()?.ok()?;
         let ahead = match p.requests_ahead {
             0 => "No request is waiting ahead of yours.".to_string(),
-            1 => format!("1 request waits ahead of yours, for {}.", shown(p.queue_ahead)),
-            n => format!("{n} requests wait ahead of yours, for {}.", shown(p.queue_ahead)),
+            1 => format!(
+                "1 request waits ahead of yours, for {}.",
+                shown(p.queue_ahead)
+            ),
+            n => format!(
+                "{n} requests wait ahead of yours, for {}.",
+                shown(p.queue_ahead)
+            ),
         };
         Some(view! {
             <dl class="details" data-testid="withdraw-preview">

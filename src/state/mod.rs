@@ -15,6 +15,7 @@ pub mod ticker;
 pub mod tx;
 pub mod wallet;
 pub mod withdraw;
+pub mod wrap;
 
 pub(crate) use wallet::storage;
 

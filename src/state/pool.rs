@@ -61,7 +61,7 @@ impl PoolData {
                 pool_manager: config.pool_manager,
                 pool_eth: config.pool_eth,
                 account,
-                wrapper: None,
+                wrapper: config.wpool_eth,
             };
             data.in_flight.update_value(|n| *n += 1);
             spawn_local(async move {

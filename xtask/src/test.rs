@@ -29,8 +29,10 @@ const SUITES: [&str; 3] = ["native", "browser", "e2e"];
 /// other argument names an end-to-end file (`6-withdraw` for `e2e/6-withdraw.test.mjs`): the
 /// end-to-end suite then runs only the named files, in name order, on one fresh devnet.
 pub fn run_command(only: &[String]) -> Result<()> {
-    let (only, files): (Vec<String>, Vec<String>) =
-        only.iter().cloned().partition(|o| SUITES.contains(&o.as_str()));
+    let (only, files): (Vec<String>, Vec<String>) = only
+        .iter()
+        .cloned()
+        .partition(|o| SUITES.contains(&o.as_str()));
     let only = if only.is_empty() && !files.is_empty() {
         vec!["e2e".to_string()]
     } else {

@@ -12,8 +12,8 @@ use pool_core::PoolTotals;
 use pool_core::redemption::{QueueFigures, QueueView, Request, Schedule};
 
 use crate::bindings::PoolManager;
-use crate::bindings::WithdrawalQueue;
 use crate::bindings::StakerView;
+use crate::bindings::WithdrawalQueue;
 use crate::rpc::{CreationCall, TxRequest};
 
 /// Which pool, optionally which account, and the pool's wrapper if it has one.
@@ -120,7 +120,10 @@ impl PoolReads {
         use layout::*;
         let w = words(result)?;
         if w.len() < FIXED {
-            return Err(DecodeError(format!("{} words, fewer than {FIXED}", w.len())));
+            return Err(DecodeError(format!(
+                "{} words, fewer than {FIXED}",
+                w.len()
+            )));
         }
         let count = narrow(w[REQUESTS], "request count")?;
         let expected = count
@@ -297,4 +300,29 @@ pub fn tx(from: Address, to: Address, data: Bytes) -> TxRequest {
         value: None,
         data,
     }
+}
+
+/// Calldata of poolETH's `approve(spender, amount)`.
+pub fn approve_calldata(spender: Address, amount: U256) -> Bytes {
+    crate::bindings::PoolETH::approveCall { spender, amount }
+        .abi_encode()
+        .into()
+}
+
+/// Calldata of the wrapper's `deposit(assets, receiver)` (ERC-4626): wraps `assets` poolETH.
+pub fn wrap_calldata(assets: U256, receiver: Address) -> Bytes {
+    crate::bindings::WpoolETH::depositCall { assets, receiver }
+        .abi_encode()
+        .into()
+}
+
+/// Calldata of the wrapper's `redeem(shares, owner, owner)` (ERC-4626): unwraps `shares`.
+pub fn redeem_calldata(shares: U256, owner: Address) -> Bytes {
+    crate::bindings::WpoolETH::redeemCall {
+        shares,
+        receiver: owner,
+        owner,
+    }
+    .abi_encode()
+    .into()
 }

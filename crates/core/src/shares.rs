@@ -154,8 +154,14 @@ mod tests {
     fn a_transfer_takes_the_shares_rounded_up() {
         // 10 ETH pooled for 8 ETH of shares: 3 wei are 2.4 shares, a transfer takes 3.
         let pool = totals(10 * ETH, 8 * ETH);
-        assert_eq!(pool.shares_for_transfer(U256::from(3u8)), Ok(U256::from(3u8)));
-        assert_eq!(pool.shares_for_transfer(U256::from(5u8)), Ok(U256::from(4u8)));
+        assert_eq!(
+            pool.shares_for_transfer(U256::from(3u8)),
+            Ok(U256::from(3u8))
+        );
+        assert_eq!(
+            pool.shares_for_transfer(U256::from(5u8)),
+            Ok(U256::from(4u8))
+        );
         assert_eq!(pool.shares_for_transfer(U256::ZERO), Ok(U256::ZERO));
         assert_eq!(
             totals(0, 5).shares_for_transfer(U256::from(1u8)),

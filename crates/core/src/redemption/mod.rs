@@ -106,9 +106,13 @@ pub struct Preview {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestRefusal {
     /// Below `WithdrawalQueue.MIN_WITHDRAWAL`.
-    BelowMinimum { minimum: U256 },
+    BelowMinimum {
+        minimum: U256,
+    },
     /// More than the account's poolETH.
-    AboveBalance { balance: U256 },
+    AboveBalance {
+        balance: U256,
+    },
     Shares(SharesError),
 }
 
@@ -175,7 +179,6 @@ pub fn preview(
         wait: estimate_wait(amount, &view.queue, &view.schedule, churn),
     })
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -64,7 +64,13 @@ fn a_covered_request_is_paid_in_the_next_report() {
 #[test]
 fn one_wei_more_than_the_buffer_needs_an_exit() {
     let view = view(eth(10), eth(3), 2, 0);
-    let p = preview(eth(7) + U256::from(1u8), holding(eth(9)), &view, Churn::UNKNOWN).unwrap();
+    let p = preview(
+        eth(7) + U256::from(1u8),
+        holding(eth(9)),
+        &view,
+        Churn::UNKNOWN,
+    )
+    .unwrap();
     let Wait::Exits {
         validators,
         soonest,
@@ -107,12 +113,22 @@ fn a_long_queue_takes_several_reports() {
 #[test]
 fn validators_already_exiting_count_before_new_exits() {
     // Demand 100 ETH, buffer 10: 90 ETH short. Two validators leaving bring 64: one more exit.
-    let p = preview(eth(60), holding(eth(60)), &view(eth(10), eth(40), 5, 2), Churn::UNKNOWN)
-        .unwrap();
+    let p = preview(
+        eth(60),
+        holding(eth(60)),
+        &view(eth(10), eth(40), 5, 2),
+        Churn::UNKNOWN,
+    )
+    .unwrap();
     assert!(matches!(p.wait, Wait::Exits { validators: 1, .. }));
     // Three leaving cover it: nothing new to exit, but the wait is theirs, not the buffer's.
-    let p = preview(eth(60), holding(eth(60)), &view(eth(10), eth(40), 5, 3), Churn::UNKNOWN)
-        .unwrap();
+    let p = preview(
+        eth(60),
+        holding(eth(60)),
+        &view(eth(10), eth(40), 5, 3),
+        Churn::UNKNOWN,
+    )
+    .unwrap();
     let Wait::Exits {
         validators,
         soonest,
@@ -122,7 +138,11 @@ fn validators_already_exiting_count_before_new_exits() {
         panic!("expected exits, got {:?}", p.wait);
     };
     assert_eq!(validators, 0);
-    assert_eq!(soonest, NOW + 3_600, "they may be withdrawn by the next report");
+    assert_eq!(
+        soonest,
+        NOW + 3_600,
+        "they may be withdrawn by the next report"
+    );
     // No grace: the exits are under way; three validators, one epoch of the slowest churn.
     let exit = (EXIT_LOOKAHEAD_EPOCHS + 1 + WITHDRAWABILITY_DELAY_EPOCHS) * SECONDS_PER_EPOCH;
     assert_eq!(latest, NOW + exit + SWEEP_BOUND_SECS + DAY);
@@ -131,8 +151,13 @@ fn validators_already_exiting_count_before_new_exits() {
 #[test]
 fn the_churn_spreads_many_exits_over_epochs() {
     // 1,000 validators short: 32,000 ETH, 125 epochs at 256 ETH, 250 at 128 ETH.
-    let p = preview(eth(32_000), holding(eth(32_000)), &view(U256::ZERO, U256::ZERO, 0, 0), Churn::UNKNOWN)
-        .unwrap();
+    let p = preview(
+        eth(32_000),
+        holding(eth(32_000)),
+        &view(U256::ZERO, U256::ZERO, 0, 0),
+        Churn::UNKNOWN,
+    )
+    .unwrap();
     let Wait::Exits {
         validators,
         soonest,
@@ -167,12 +192,22 @@ fn refusals_match_the_queue() {
     let view = view(eth(10), U256::ZERO, 0, 0);
     let minimum = view.minimum;
     assert_eq!(
-        preview(minimum - U256::from(1u8), holding(eth(1)), &view, Churn::UNKNOWN),
+        preview(
+            minimum - U256::from(1u8),
+            holding(eth(1)),
+            &view,
+            Churn::UNKNOWN
+        ),
         Err(RequestRefusal::BelowMinimum { minimum })
     );
     assert!(preview(minimum, holding(eth(1)), &view, Churn::UNKNOWN).is_ok());
     assert_eq!(
-        preview(eth(1) + U256::from(1u8), holding(eth(1)), &view, Churn::UNKNOWN),
+        preview(
+            eth(1) + U256::from(1u8),
+            holding(eth(1)),
+            &view,
+            Churn::UNKNOWN
+        ),
         Err(RequestRefusal::AboveBalance { balance: eth(1) })
     );
     assert_eq!(
@@ -205,8 +240,14 @@ fn request_states() {
         request(5, false, false).state(last_finalized),
         RequestState::Waiting { ahead: U256::ZERO }
     );
-    assert_eq!(request(3, true, false).state(last_finalized), RequestState::Ready);
-    assert_eq!(request(2, true, true).state(last_finalized), RequestState::Claimed);
+    assert_eq!(
+        request(3, true, false).state(last_finalized),
+        RequestState::Ready
+    );
+    assert_eq!(
+        request(2, true, true).state(last_finalized),
+        RequestState::Claimed
+    );
 }
 
 #[test]
@@ -221,7 +262,11 @@ fn a_waiting_request_pays_the_lower_of_its_amount_and_its_shares_worth() {
         total_pooled_ether: eth(900),
         total_shares: eth(800),
     };
-    assert_eq!(r.payout(&lost), Ok(eth(9)), "a loss reported while queued lowers it");
+    assert_eq!(
+        r.payout(&lost),
+        Ok(eth(9)),
+        "a loss reported while queued lowers it"
+    );
     // Once finalized the amount is the payout, whatever the rate does next.
     assert_eq!(request(1, true, false).payout(&lost), Ok(eth(10)));
 }

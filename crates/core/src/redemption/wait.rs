@@ -121,11 +121,19 @@ pub enum Wait {
 }
 
 /// The wait of a request of `amount` wei queued behind `queue`.
-pub fn estimate_wait(amount: U256, queue: &QueueFigures, schedule: &Schedule, churn: Churn) -> Wait {
+pub fn estimate_wait(
+    amount: U256,
+    queue: &QueueFigures,
+    schedule: &Schedule,
+    churn: Churn,
+) -> Wait {
     let demand = queue.unfinalized_ether.saturating_add(amount);
     if demand <= queue.buffered_ether {
         let per_report = schedule.max_per_report.max(1);
-        let reports = queue.waiting_requests.saturating_add(1).div_ceil(per_report);
+        let reports = queue
+            .waiting_requests
+            .saturating_add(1)
+            .div_ceil(per_report);
         return Wait::Reports {
             reports,
             at: schedule
