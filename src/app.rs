@@ -5,6 +5,8 @@ use pool_chain::config::NetworkConfig;
 
 use crate::components::wallet_bar::WalletBar;
 use crate::routes::{admin::AdminPage, stake::StakePage};
+use crate::state::withdraw::{Claims, Withdraw};
+use crate::state::wrap::Wrap;
 use crate::state::{history::History, pool::PoolData, rpc::Rpc, stake::Stake, wallet::Wallet};
 
 #[component]
@@ -32,6 +34,9 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
     provide_context(pool);
     provide_context(History::new(config.clone(), wallet, pool, rpc));
     provide_context(Stake::new());
+    provide_context(Withdraw::new());
+    provide_context(Claims::new());
+    provide_context(Wrap::new());
     view! {
         <header class="top">
             <a class="brand" href="">"SSV Pool"</a>

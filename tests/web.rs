@@ -6,10 +6,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::SolCall;
 use leptos::prelude::*;
-use pool_chain::bindings::PoolManager;
 use pool_chain::config::NetworkConfig;
+use pool_chain::reads::layout;
 use serde_json::{Value, json};
 use ssv_pool_app::state::{pool::PoolData, rpc::Rpc, wallet::Wallet};
 use wasm_bindgen::prelude::*;
@@ -204,19 +203,28 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let owner = Owner::new();
     let eth = U256::from(10u64).pow(U256::from(18));
-    type Snapshot = <PoolManager::snapshotCall as alloy_sol_types::SolCall>::Return;
-    let snapshot = Snapshot {
-        blockNumber: U256::from(42),
-        totalPooledEther: eth * U256::from(11),
-        totalShares: eth * U256::from(10),
-        bufferedEther: eth * U256::from(11),
-        activatedValidators: U256::ZERO,
-        runway: U256::from(214_800),
-        shares: eth,
-        balance: eth * U256::from(11) / U256::from(10),
-        ethBalance: eth * U256::from(5),
-    };
-    let encoded = PoolManager::snapshotCall::abi_encode_returns(&snapshot);
+    // StakerView's answer: the flat list of words of `reads::layout`, one request.
+    let mut words = vec![U256::ZERO; layout::FIXED];
+    words[layout::BLOCK] = U256::from(42);
+    words[layout::TIMESTAMP] = U256::from(2_000);
+    words[layout::QUEUE] = U256::from(0x0707u64);
+    words[layout::TOTAL_POOLED] = eth * U256::from(11);
+    words[layout::TOTAL_SHARES] = eth * U256::from(10);
+    words[layout::BUFFERED] = eth * U256::from(11);
+    words[layout::RUNWAY] = U256::from(214_800);
+    words[layout::SHARES] = eth;
+    words[layout::BALANCE] = eth * U256::from(11) / U256::from(10);
+    words[layout::ETH_BALANCE] = eth * U256::from(5);
+    words[layout::LAST_REQUEST_ID] = U256::from(1);
+    words[layout::LAST_FINALIZED_ID] = U256::from(1);
+    words[layout::NEXT_REPORT_AT] = U256::from(90_000);
+    words[layout::REPORT_INTERVAL] = U256::from(86_400);
+    words[layout::MIN_WITHDRAWAL] = eth / U256::from(1_000);
+    words[layout::MAX_PER_REPORT] = U256::from(200);
+    words[layout::EXIT_GRACE] = U256::from(172_800);
+    words[layout::REQUESTS] = U256::from(1);
+    words.extend([U256::from(1), U256::from(1_000), eth, eth, U256::from(1)]);
+    let encoded = alloy_sol_types::SolValue::abi_encode(&words);
     let provider = scripted_wallet(wallet_script(json!({
         "eth_call": { "result": alloy_primitives::hex::encode_prefixed(encoded) },
     })));
@@ -234,6 +242,14 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
     assert_eq!(reading.pool.totals.total_pooled_ether, eth * U256::from(11));
     let account = reading.pool.account.unwrap();
     assert_eq!((account.address, account.shares), (ALICE, eth));
+    // The queue and the account's requests come in the same call.
+    assert_eq!(
+        reading.queue.address,
+        address!("0000000000000000000000000000000000000707")
+    );
+    assert_eq!(reading.queue.requests.len(), 1);
+    assert!(reading.queue.requests[0].finalized && !reading.queue.requests[0].claimed);
+    assert_eq!(reading.queue.view.schedule.next_report_at, 90_000);
     // The balance is the client's own computation from shares, to the wei.
     assert_eq!(
         reading

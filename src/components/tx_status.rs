@@ -17,6 +17,9 @@ pub fn TxStatus(
     done: &'static str,
     what: &'static str,
     reverted: &'static str,
+    /// The element's test id: each sender on a page has its own.
+    #[prop(default = "tx-status")]
+    testid: &'static str,
 ) -> impl IntoView {
     let config = expect_context::<NetworkConfig>();
     let link = move |hash: alloy_primitives::B256| {
@@ -32,7 +35,7 @@ pub fn TxStatus(
         format!("{n} confirmation{}", if n == 1 { "" } else { "s" })
     };
     view! {
-        <div class="tx-status" aria-live="polite" data-testid="tx-status">
+        <div class="tx-status" aria-live="polite" data-testid=testid>
             {move || match state.get() {
                 TxState::Idle => ().into_any(),
                 TxState::AwaitingWallet => view! { <p>"Waiting for your wallet…"</p> }.into_any(),

@@ -1,10 +1,12 @@
-//! The staker's page: pool figures, the account's poolETH, the deposit form.
+//! The staker's page: pool figures, the account's poolETH, the deposit form, withdrawals and
+//! the account's requests, wpoolETH (when the network has the wrapper).
 
 use leptos::prelude::*;
 
 use crate::components::{
-    network_banner::NetworkBanner, pool_stats::PoolStats, position::Position,
-    rpc_setting::RpcSetting, stake_form::StakeForm,
+    network_banner::NetworkBanner, pool_stats::PoolStats, position::Position, requests::Requests,
+    rpc_setting::RpcSetting, stake_form::StakeForm, withdraw_form::WithdrawForm,
+    wrap_form::WrapForm,
 };
 
 #[component]
@@ -18,6 +20,11 @@ pub fn StakePage() -> impl IntoView {
                 <StakeForm/>
             </div>
             <PoolStats/>
+            <div class="card">
+                <WithdrawForm/>
+                <Requests/>
+            </div>
+            <WrapForm/>
         </section>
         <RpcSetting/>
     }

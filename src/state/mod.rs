@@ -1,5 +1,5 @@
 //! Data access, apart from the views: the wallet connection, the pool's numbers, the staker's
-//! stake transaction. Each piece is a `Copy` handle of signals, provided once as a context.
+//! stake, withdrawal and claim transactions. Each piece is a `Copy` handle of signals, provided once as a context.
 
 pub mod beacon;
 pub mod checker;
@@ -14,6 +14,8 @@ pub mod submit;
 pub mod ticker;
 pub mod tx;
 pub mod wallet;
+pub mod withdraw;
+pub mod wrap;
 
 pub(crate) use wallet::storage;
 

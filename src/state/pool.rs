@@ -1,6 +1,7 @@
-//! The pool's numbers and the connected account's position, read in one JSON-RPC batch per
-//! refresh: every `refreshIntervalMs` while the tab is visible (none while hidden), at once when
-//! it becomes visible again, on account or chain change, and after the user's own transactions.
+//! The pool's numbers, the connected account's position, the withdrawal queue with the
+//! account's requests and the wrapper, read in one `eth_call` per refresh (`pool_chain::reads`):
+//! every `refreshIntervalMs` while the tab is visible (none while hidden), at once when it
+//! becomes visible again, on account or chain change, and after the user's own transactions.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,6 +61,7 @@ impl PoolData {
                 pool_manager: config.pool_manager,
                 pool_eth: config.pool_eth,
                 account,
+                wrapper: config.wpool_eth,
             };
             data.in_flight.update_value(|n| *n += 1);
             spawn_local(async move {

@@ -102,6 +102,18 @@ impl TxFlow {
         tx: TxRequest,
         after: impl FnOnce() + 'static,
     ) {
+        self.send_boxed(config, connection, tx, Box::new(after));
+    }
+
+    /// [`TxFlow::send`] for every caller at once: one copy of the flow in the download, not one
+    /// per sender's `after`.
+    fn send_boxed(
+        self,
+        config: NetworkConfig,
+        connection: Connection,
+        tx: TxRequest,
+        after: Box<dyn FnOnce()>,
+    ) {
         if self.state.get_untracked().is_busy() {
             return;
         }

@@ -35,9 +35,10 @@ commands:
   dev [--port P] [--rpc-port R]
                       start anvil (127.0.0.1:R, default 8545), deploy the pool, build the app and
                       serve it on 127.0.0.1:P (default 8080); Ctrl-C stops everything
-  test [native|browser|e2e]...
+  test [native|browser|e2e|FILE]...
                       run every test (or the named suites): core and contracts on anvil,
-                      in-browser (wasm-bindgen-test), end-to-end (release build in Chromium)
+                      in-browser (wasm-bindgen-test), end-to-end (release build in Chromium);
+                      FILE (e.g. 6-withdraw): only these end-to-end files, in name order
   dist [--config F] [--public-url P] [--strict-connect] [--no-build]
                       release build into dist/: F copied as dist/config.json, the security
                       headers (_headers, nginx-security.conf, a CSP <meta>) for its RPC; P: the

@@ -22,8 +22,23 @@ use crate::process::{cmd, root};
 use crate::tools::{CHROMEDRIVER, CHROMIUM};
 use crate::{contracts, dist, tools};
 
-/// Runs the named suites (`native`, `browser`, `e2e`), or all of them when none is named.
+/// The suites, by the names `cargo xtask test` takes.
+const SUITES: [&str; 3] = ["native", "browser", "e2e"];
+
+/// Runs the named suites (`native`, `browser`, `e2e`), or all of them when none is named. Any
+/// other argument names an end-to-end file (`6-withdraw` for `e2e/6-withdraw.test.mjs`): the
+/// end-to-end suite then runs only the named files, in name order, on one fresh devnet.
 pub fn run_command(only: &[String]) -> Result<()> {
+    let (only, files): (Vec<String>, Vec<String>) = only
+        .iter()
+        .cloned()
+        .partition(|o| SUITES.contains(&o.as_str()));
+    let only = if only.is_empty() && !files.is_empty() {
+        vec!["e2e".to_string()]
+    } else {
+        only
+    };
+    let files = e2e_files(&files)?;
     tools::setup(tools::Needs {
         browser: true,
         server: true,
@@ -123,7 +138,7 @@ pub fn run_command(only: &[String]) -> Result<()> {
                 };
                 secrets.is_empty()
                     && within_budget
-                    && end_to_end(&dist).unwrap_or_else(|e| {
+                    && end_to_end(&dist, &files).unwrap_or_else(|e| {
                         eprintln!("end-to-end setup failed: {e:#}");
                         false
                     })
@@ -151,11 +166,32 @@ fn status(command: &mut Command) -> bool {
     command.status().map(|s| s.success()).unwrap_or(false)
 }
 
-/// A fresh devnet, the release build served beside its config, and `node --test e2e/`.
-fn end_to_end(dist: &Path) -> Result<bool> {
+/// A fresh devnet, the release build served beside its config, and `node --test e2e/` (or the
+/// named files of it).
+fn end_to_end(dist: &Path, files: &[String]) -> Result<bool> {
     with_served_app(dist, |command| {
-        command.args(["--test", "--test-concurrency=1", "e2e/"])
+        command.args(["--test", "--test-concurrency=1"]);
+        if files.is_empty() {
+            command.arg("e2e/")
+        } else {
+            command.args(files)
+        }
     })
+}
+
+/// The end-to-end files `names` name (`2-staker` or `2-staker.test.mjs`), sorted as the suite
+/// runs them; an unknown name is an error, not a silently empty run.
+fn e2e_files(names: &[String]) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for name in names {
+        let file = format!("e2e/{}.test.mjs", name.trim_end_matches(".test.mjs"));
+        if !root().join(&file).is_file() {
+            bail!("no end-to-end file {file} (suites: {})", SUITES.join(", "));
+        }
+        files.push(file);
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// Where the end-to-end tests find the app: a sub-path, as on a host shared with other sites

@@ -107,3 +107,7 @@ pub mod devnet {
         "../../contracts/out/DevnetSSVNetworkViews.json"
     );
 }
+
+// The staker page's one read: `StakerView`'s creation code, sent as a deployless `eth_call`
+// (see `contracts/src/StakerView.sol` and `reads::layout`).
+alloy_sol_types::sol!(StakerView, "../../contracts/out/StakerView.json");

@@ -45,3 +45,10 @@ impl TxReceipt {
         self.status == U64::from(1)
     }
 }
+
+/// An `eth_call` of creation code, with no recipient (a "deployless" read): the node runs the
+/// constructor and answers with what it returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreationCall {
+    pub data: Bytes,
+}

@@ -18,6 +18,7 @@ pub mod funding;
 pub mod gas;
 pub mod keyshares;
 pub mod limits;
+pub mod redemption;
 pub mod rewards;
 pub mod shares;
 pub mod units;

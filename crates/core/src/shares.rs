@@ -81,6 +81,22 @@ impl PoolTotals {
         Ok(product / self.total_pooled_ether)
     }
 
+    /// Shares a transfer of `amount` poolETH moves, rounded up (`PoolETH._sharesForTransfer`):
+    /// what a transfer or a withdrawal request takes from the sender, so that the receiver
+    /// (or the queue) holds at least `amount`.
+    pub fn shares_for_transfer(&self, amount: U256) -> Result<U256, SharesError> {
+        if self.total_shares.is_zero() {
+            return Ok(amount);
+        }
+        if self.total_pooled_ether.is_zero() {
+            return Err(SharesError::EmptyPoolWithShares);
+        }
+        let product = amount
+            .checked_mul(self.total_shares)
+            .ok_or(SharesError::Overflow)?;
+        Ok(product.div_ceil(self.total_pooled_ether))
+    }
+
     /// The pool after a deposit of `amount` wei minting `shares`.
     pub fn after_stake(&self, amount: U256, shares: U256) -> PoolTotals {
         PoolTotals {
@@ -131,6 +147,25 @@ mod tests {
         assert_eq!(
             pool.pooled_eth_by_shares(U256::from(3u8)),
             Ok(U256::from(3u8))
+        );
+    }
+
+    #[test]
+    fn a_transfer_takes_the_shares_rounded_up() {
+        // 10 ETH pooled for 8 ETH of shares: 3 wei are 2.4 shares, a transfer takes 3.
+        let pool = totals(10 * ETH, 8 * ETH);
+        assert_eq!(
+            pool.shares_for_transfer(U256::from(3u8)),
+            Ok(U256::from(3u8))
+        );
+        assert_eq!(
+            pool.shares_for_transfer(U256::from(5u8)),
+            Ok(U256::from(4u8))
+        );
+        assert_eq!(pool.shares_for_transfer(U256::ZERO), Ok(U256::ZERO));
+        assert_eq!(
+            totals(0, 5).shares_for_transfer(U256::from(1u8)),
+            Err(SharesError::EmptyPoolWithShares)
         );
     }
 
@@ -195,6 +230,23 @@ mod tests {
             // Rounding loss is bounded by the price of one share plus one wei.
             let one_share = after.pooled_eth_by_shares(U256::from(1u8)).unwrap();
             prop_assert!(U256::from(amount) - worth <= one_share + U256::from(1u8));
+        }
+
+        /// What a transfer takes is worth at least the amount, and a whole balance can always
+        /// be transferred (a request of "Max" is never refused for want of shares).
+        #[test]
+        fn transfer_shares_cover_the_amount(
+            pooled in 1u128..=(1u128 << 100),
+            shares in 1u128..=(1u128 << 100),
+            held in 0u128..=(1u128 << 100),
+        ) {
+            let pool = totals(pooled, shares);
+            let balance = pool.pooled_eth_by_shares(U256::from(held)).unwrap();
+            let taken = pool.shares_for_transfer(balance).unwrap();
+            prop_assert!(taken <= U256::from(held));
+            // Taken shares are worth the amount, give or take the floor of the worth.
+            let worth = pool.pooled_eth_by_shares(taken).unwrap();
+            prop_assert!(worth >= balance);
         }
 
         /// Balances of all holders never add up to more than the pool holds.

@@ -68,8 +68,8 @@ async fn call_raw(
     client.request(method, params).await
 }
 
-/// The staker page's one read: the pool's figures and `reads`' account at the latest block, in
-/// one `eth_call` of `PoolManager.snapshot`.
+/// The staker page's one read: the pool's figures, `reads`' account, the withdrawal queue and
+/// the wrapper at the latest block, in one deployless `eth_call` of `StakerView`.
 pub async fn read_pool(
     client: &alloy_rpc_client::RpcClient,
     reads: crate::reads::PoolReads,
@@ -81,7 +81,7 @@ pub async fn read_pool(
     )
     .await?;
     reads.decode(&result).map_err(|e| ChainError::Decode {
-        what: "PoolManager.snapshot",
+        what: "StakerView",
         cause: e.to_string(),
     })
 }

@@ -2,7 +2,8 @@
 //! staker page's `eth_call` result (`PoolReads::decode`).
 
 use alloy_primitives::{Address, B256, Bytes, U64, U256};
-use pool_chain::reads::PoolReads;
+use alloy_sol_types::SolValue;
+use pool_chain::reads::{PoolReads, layout};
 use pool_chain::rpc::TxReceipt;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -26,6 +27,7 @@ fn reads(account: Option<Address>) -> PoolReads {
         pool_manager: Address::repeat_byte(1),
         pool_eth: Address::repeat_byte(2),
         account,
+        wrapper: None,
     }
 }
 
@@ -65,36 +67,52 @@ proptest! {
         }
     }
 
-    /// The snapshot call's result: nine words of any value, cut or extended: a reading, or a
-    /// `DecodeError` in words; values that fit decode to themselves.
+    /// The staker page's reading (`StakerView`'s flat list of words) with any figures and
+    /// requests, cut or extended: a reading, or a `DecodeError` in words; figures that fit
+    /// decode to themselves.
     #[test]
-    fn snapshot_results_decode_or_are_refused(
-        words in prop::collection::vec(prop_oneof![any::<[u64; 4]>(), (0u64..1 << 40).prop_map(|v| [v, 0, 0, 0])], 9),
+    fn staker_readings_decode_or_are_refused(
+        words in prop::collection::vec(prop_oneof![any::<[u64; 4]>(), (0u64..1 << 40).prop_map(|v| [v, 0, 0, 0])], layout::FIXED),
+        requests in prop::collection::vec((any::<u64>(), any::<u128>(), 0u8..4), 0..4),
         cut in 0usize..40,
         extra in prop::collection::vec(any::<u8>(), 0..40),
         account in any::<bool>(),
     ) {
-        let values: Vec<U256> = words.iter().map(|limbs| U256::from_limbs(*limbs)).collect();
-        let mut data: Vec<u8> = values.iter().flat_map(|v| v.to_be_bytes::<32>()).collect();
+        let mut v: Vec<U256> = words.iter().map(|limbs| U256::from_limbs(*limbs)).collect();
+        v[layout::QUEUE] = U256::from(0x5555u64);
+        v[layout::REQUESTS] = U256::from(requests.len());
+        for (i, (at, amount, flags)) in requests.iter().enumerate() {
+            v.extend([U256::from(i + 1), U256::from(*at), U256::from(*amount), U256::from(*amount), U256::from(*flags)]);
+        }
+        let mut data = v.abi_encode();
         let whole = cut == 0 && extra.is_empty();
-        data.truncate(data.len() - cut);
+        data.truncate(data.len().saturating_sub(cut));
         if cut == 0 {
             data.extend(extra);
         }
         let reads = reads(account.then_some(Address::repeat_byte(9)));
         match reads.decode(&Bytes::from(data)) {
-            Ok(reading) => {
+            Ok(decoded) => {
+                prop_assert!(whole, "only the whole answer decodes");
+                prop_assert_eq!(U256::from(decoded.block), v[layout::BLOCK]);
+                prop_assert_eq!(decoded.pool.totals.total_pooled_ether, v[layout::TOTAL_POOLED]);
+                prop_assert_eq!(U256::from(decoded.pool.runway_blocks), v[layout::RUNWAY]);
+                prop_assert_eq!(decoded.queue.last_request_id, v[layout::LAST_REQUEST_ID]);
                 if whole {
-                    prop_assert_eq!(U256::from(reading.block), values[0]);
-                    prop_assert_eq!(reading.pool.totals.total_pooled_ether, values[1]);
-                    prop_assert_eq!(U256::from(reading.pool.runway_blocks), values[5]);
+                    prop_assert_eq!(decoded.queue.requests.len(), requests.len());
+                    for (r, (_, amount, flags)) in decoded.queue.requests.iter().zip(&requests) {
+                        prop_assert_eq!(r.amount, U256::from(*amount));
+                        prop_assert_eq!((r.finalized, r.claimed), (flags & 1 == 1, flags & 2 == 2));
+                    }
                 }
             }
             Err(error) => {
                 assert_sentence(&error);
-                // Whole, it is refused only for a value out of range.
+                // Whole, it is refused only for a figure out of range (or too large for share
+                // maths) or a queue that finalized more than it was asked.
                 if whole {
-                    prop_assert!(error.0.contains("out of range") || error.0.contains("too large"), "{}", error);
+                    prop_assert!(error.0.contains("out of range") || error.0.contains("too large")
+                        || error.0.contains("more requests finalized"), "{}", error);
                 }
             }
         }
