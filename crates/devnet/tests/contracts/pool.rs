@@ -137,15 +137,19 @@ async fn the_one_read_decodes_into_the_same_numbers() {
     )
     .await;
 
+    devnet
+        .request_withdrawal(alice, parse_ether("0.5").unwrap())
+        .await
+        .unwrap();
     let reads = PoolReads {
         pool_manager: devnet.deployment.pool_manager,
         pool_eth: devnet.deployment.pool_eth,
         account: Some(alice),
+        wrapper: Some(devnet.deployment.wpool_eth),
     };
+    // A deployless read: StakerView's creation code, no recipient.
     let call = reads.call();
-    let tx = TransactionRequest::default()
-        .with_to(call.to)
-        .with_input(call.data);
+    let tx = TransactionRequest::default().with_input(call.data);
     let result = provider
         .call(tx)
         .block(alloy::eips::BlockId::latest())
@@ -162,12 +166,28 @@ async fn the_one_read_decodes_into_the_same_numbers() {
     assert_eq!(snapshot.buffered_ether, parse_ether("2").unwrap());
     assert_eq!(snapshot.totals.total_shares, parse_ether("2").unwrap());
     assert_eq!(snapshot.runway_blocks, 30 * pool_devnet::BLOCKS_PER_DAY);
-    assert_eq!(account.shares, parse_ether("2").unwrap());
+    // Half an ETH of her shares is locked in the queue by her request.
+    assert_eq!(account.shares, parse_ether("1.5").unwrap());
     assert_eq!(
         account.eth_balance,
         provider.get_balance(alice).await.unwrap()
     );
     assert_eq!(account.balance, account.contract_balance);
+    // The queue and the wrapper, read at the same block.
+    let queue = devnet.queue();
+    assert_eq!(reading.queue.address, devnet.deployment.withdrawal_queue);
+    assert_eq!(reading.queue.last_request_id, U256::from(1));
+    assert_eq!(reading.queue.requests.len(), 1);
+    let stored = queue.getRequest(U256::from(1)).call().await.unwrap();
+    assert_eq!(reading.queue.requests[0].shares, stored.shares);
+    assert_eq!(reading.queue.requests[0].amount, stored.amount);
+    let wrapper = reading.wrapper.expect("the devnet has a wrapper");
+    let rate = pool_chain::bindings::WpoolETH::new(devnet.deployment.wpool_eth, provider.clone())
+        .convertToAssets(parse_ether("1").unwrap())
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(wrapper.rate, rate, "the rate as the contract computes it");
 }
 
 #[tokio::test]
