@@ -120,6 +120,7 @@ impl ContractError {
         if let Ok(error) = WithdrawalQueueErrors::abi_decode(data) {
             return Some(ContractError::Queue(error));
         }
+
         SsvNetwork::SsvNetworkErrors::abi_decode(data)
             .ok()
             .map(ContractError::Ssv)
@@ -549,6 +550,37 @@ fn explain_token(error: PoolETHErrors) -> String {
 mod tests {
     use super::*;
     use alloy_sol_types::SolError;
+
+    #[test]
+    fn the_queue_errors_are_put_into_words() {
+        use crate::bindings::WithdrawalQueue;
+        use alloy_primitives::U256;
+        for (error, words) in [
+            (
+                WithdrawalQueue::NotFinalized {
+                    id: U256::from(3),
+                    lastFinalizedId: U256::from(1),
+                }
+                .abi_encode(),
+                "Request 3 is still waiting",
+            ),
+            (
+                WithdrawalQueue::AlreadyClaimed { id: U256::from(2) }.abi_encode(),
+                "claimed already",
+            ),
+            (
+                WithdrawalQueue::ExitsNotNeeded {
+                    asked: U256::from(3),
+                    needed: U256::from(1),
+                }
+                .abi_encode(),
+                "needs 1 more exits",
+            ),
+        ] {
+            let said = explain_revert(&error).unwrap();
+            assert!(said.contains(words), "{said}");
+        }
+    }
 
     #[test]
     fn every_v2_error_is_decoded_and_nothing_else() {
