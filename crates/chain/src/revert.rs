@@ -462,7 +462,10 @@ fn explain_manager(error: PoolManagerErrors) -> String {
             format_ether(e.balance)
         ),
         E::NotWithdrawalQueue(e) => {
-            format!("Only the pool's withdrawal queue may do this ({}).", e.caller)
+            format!(
+                "Only the pool's withdrawal queue may do this ({}).",
+                e.caller
+            )
         }
         E::ExitCallRefused(e) => format!(
             "The pool makes only SSV exit and removal calls and EIP-7002 requests for the queue              (refused: {} to {}).",

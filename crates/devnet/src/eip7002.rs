@@ -30,11 +30,17 @@ pub async fn install(provider: &DynProvider) -> Result<()> {
         return Ok(());
     }
     let _: () = provider
-        .raw_request("anvil_setCode".into(), (WITHDRAWAL_REQUESTS, runtime_code()))
+        .raw_request(
+            "anvil_setCode".into(),
+            (WITHDRAWAL_REQUESTS, runtime_code()),
+        )
         .await
         .context("installing the EIP-7002 contract")?;
     let _: () = provider
-        .raw_request("anvil_setNonce".into(), (WITHDRAWAL_REQUESTS, U256::from(1)))
+        .raw_request(
+            "anvil_setNonce".into(),
+            (WITHDRAWAL_REQUESTS, U256::from(1)),
+        )
         .await?;
     Ok(())
 }
@@ -56,7 +62,11 @@ pub async fn pending_requests(provider: &DynProvider) -> Result<Vec<WithdrawalRe
         .to(WITHDRAWAL_REQUESTS)
         .input(Bytes::new().into());
     let out = provider.call(call).await.context("the system call")?;
-    ensure!(out.len() % 76 == 0, "a dequeue answer of {} bytes", out.len());
+    ensure!(
+        out.len() % 76 == 0,
+        "a dequeue answer of {} bytes",
+        out.len()
+    );
     Ok(out
         .chunks(76)
         .map(|r| WithdrawalRequest {
@@ -72,7 +82,10 @@ pub async fn fee(provider: &DynProvider) -> Result<U256> {
     let call = TransactionRequest::default()
         .to(WITHDRAWAL_REQUESTS)
         .input(Bytes::new().into());
-    let out = provider.call(call).await.context("reading the EIP-7002 fee")?;
+    let out = provider
+        .call(call)
+        .await
+        .context("reading the EIP-7002 fee")?;
     ensure!(out.len() == 32, "a fee of {} bytes", out.len());
     Ok(U256::from_be_slice(&out))
 }

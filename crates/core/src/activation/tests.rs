@@ -307,5 +307,8 @@ fn the_ether_waiting_withdrawal_requests_ask_for_is_never_activated() {
     );
     // More asked than buffered: nothing (no underflow).
     f.queued = U256::from(1_000 * ETH);
-    assert!(matches!(choose(&f), Err(Waiting::BufferBelowDeposit { .. })));
+    assert!(matches!(
+        choose(&f),
+        Err(Waiting::BufferBelowDeposit { .. })
+    ));
 }

@@ -27,9 +27,9 @@
 //!   balance arrives as a withdrawal: nothing moves the total until a report credits it, once;
 //!   the queue's count of validators exiting and `exitsNeeded` follow.
 
+mod exits;
 mod report;
 mod settle;
-mod exits;
 mod withdrawals;
 
 use alloy::primitives::{Address, U256, utils::parse_ether};

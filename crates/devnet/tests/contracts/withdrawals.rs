@@ -57,10 +57,21 @@ async fn a_request_locks_the_shares_and_moves_neither_the_price_nor_the_total() 
         .unwrap()
         .data;
 
-    assert_eq!(devnet.totals().await.unwrap(), before, "the price does not move");
+    assert_eq!(
+        devnet.totals().await.unwrap(),
+        before,
+        "the price does not move"
+    );
     let locked = shares_before - token.sharesOf(staker).call().await.unwrap();
     assert_eq!(locked, event.shares);
-    assert_eq!(token.sharesOf(devnet.deployment.withdrawal_queue).call().await.unwrap(), locked);
+    assert_eq!(
+        token
+            .sharesOf(devnet.deployment.withdrawal_queue)
+            .call()
+            .await
+            .unwrap(),
+        locked
+    );
     assert_eq!(token.balanceOf(staker).call().await.unwrap(), eth("26"));
     let summary = devnet.queue().summary().call().await.unwrap();
     assert_eq!(summary.unfinalizedEther, eth("4"));
@@ -74,7 +85,15 @@ async fn a_request_locks_the_shares_and_moves_neither_the_price_nor_the_total() 
         devnet.queue().requestWithdrawal(eth("0.0001")).from(staker),
         RequestTooSmall
     );
-    assert!(devnet.queue().requestWithdrawal(eth("27")).from(staker).call().await.is_err());
+    assert!(
+        devnet
+            .queue()
+            .requestWithdrawal(eth("27"))
+            .from(staker)
+            .call()
+            .await
+            .is_err()
+    );
     assert!(
         token
             .transfer(devnet.deployment.withdrawal_queue, eth("1"))
@@ -89,7 +108,11 @@ async fn a_request_locks_the_shares_and_moves_neither_the_price_nor_the_total() 
 #[tokio::test]
 async fn a_report_finalizes_the_queue_and_each_claim_pays_once_to_its_owner_only() {
     let devnet = pool_with_stakers().await;
-    let (alice, bob, stranger) = (devnet.accounts()[1], devnet.accounts()[2], devnet.accounts()[3]);
+    let (alice, bob, stranger) = (
+        devnet.accounts()[1],
+        devnet.accounts()[2],
+        devnet.accounts()[3],
+    );
     let queue = devnet.queue();
     let (first, _) = devnet.request_withdrawal(alice, eth("3")).await.unwrap();
     let (second, _) = devnet.request_withdrawal(bob, eth("2")).await.unwrap();
@@ -108,8 +131,14 @@ async fn a_report_finalizes_the_queue_and_each_claim_pays_once_to_its_owner_only
         U256::from(devnet.pool().bufferedEther().call().await.unwrap()),
         buffered - eth("5")
     );
-    assert!(rate_at_least(price(&devnet).await, price_before), "never a lower price");
-    assert_eq!(balance(&devnet, devnet.deployment.withdrawal_queue).await, eth("5"));
+    assert!(
+        rate_at_least(price(&devnet).await, price_before),
+        "never a lower price"
+    );
+    assert_eq!(
+        balance(&devnet, devnet.deployment.withdrawal_queue).await,
+        eth("5")
+    );
 
     // Someone else cannot claim it, nor send it elsewhere.
     assert_queue_error!(queue.claim(first, stranger).from(stranger), NotRequestOwner);
@@ -125,8 +154,14 @@ async fn a_report_finalizes_the_queue_and_each_claim_pays_once_to_its_owner_only
     let bob_before = balance(&devnet, bob).await;
     let claimed = queue.claim(second, Address::ZERO).from(bob).mined().await;
     assert!(claimed.status());
-    assert_eq!(balance(&devnet, bob).await, bob_before + eth("2") - gas_paid(&claimed));
-    assert_eq!(balance(&devnet, devnet.deployment.withdrawal_queue).await, U256::ZERO);
+    assert_eq!(
+        balance(&devnet, bob).await,
+        bob_before + eth("2") - gas_paid(&claimed)
+    );
+    assert_eq!(
+        balance(&devnet, devnet.deployment.withdrawal_queue).await,
+        U256::ZERO
+    );
     let list = queue.requestsOf(bob).call().await.unwrap();
     assert_eq!(list.len(), 1);
     assert!(list[0].finalized && list[0].claimed);
@@ -142,9 +177,25 @@ async fn finalization_stops_at_the_first_request_the_buffer_cannot_pay() {
     let (small, _) = devnet.request_withdrawal(bob, eth("1")).await.unwrap();
 
     let receipt = devnet.report(DAY, 1, eth("32"), U256::ZERO).await.unwrap();
-    assert!(receipt.decoded_log::<WithdrawalQueue::WithdrawalsFinalized>().is_none());
-    assert_eq!(devnet.queue().lastFinalizedId().call().await.unwrap(), U256::ZERO);
-    assert!(!devnet.queue().getRequest(small).call().await.unwrap().finalized, "no jump");
+    assert!(
+        receipt
+            .decoded_log::<WithdrawalQueue::WithdrawalsFinalized>()
+            .is_none()
+    );
+    assert_eq!(
+        devnet.queue().lastFinalizedId().call().await.unwrap(),
+        U256::ZERO
+    );
+    assert!(
+        !devnet
+            .queue()
+            .getRequest(small)
+            .call()
+            .await
+            .unwrap()
+            .finalized,
+        "no jump"
+    );
 
     // The validator's exit arrives (32 ETH withdrawn): both are paid, in order.
     devnet.sweep(eth("32")).await.unwrap();
@@ -167,14 +218,29 @@ async fn a_loss_reported_after_the_request_is_shared_and_a_gain_is_not_collected
     devnet.report(0, 1, eth("32"), U256::ZERO).await.unwrap();
     // Bob asks for all of his 8 ETH; the buffer (8 ETH) could pay it, but a loss comes first.
     let (loser, _) = devnet.request_withdrawal(bob, eth("8")).await.unwrap();
-    let shares = devnet.queue().getRequest(loser).call().await.unwrap().shares;
-    let receipt = devnet.rebase(-(parse_ether("0.4").unwrap().to::<i128>())).await.unwrap();
+    let shares = devnet
+        .queue()
+        .getRequest(loser)
+        .call()
+        .await
+        .unwrap()
+        .shares;
+    let receipt = devnet
+        .rebase(-(parse_ether("0.4").unwrap().to::<i128>()))
+        .await
+        .unwrap();
     let finalized = receipt
         .decoded_log::<WithdrawalQueue::WithdrawalsFinalized>()
         .unwrap()
         .data;
     // Paid what the shares are worth at the lower price (before the burn), never the 8 ETH.
-    let paid = devnet.queue().getRequest(loser).call().await.unwrap().amount;
+    let paid = devnet
+        .queue()
+        .getRequest(loser)
+        .call()
+        .await
+        .unwrap()
+        .amount;
     assert_eq!(finalized.amountOfEther, paid);
     assert!(paid < eth("8"));
     let pre = receipt
@@ -187,9 +253,25 @@ async fn a_loss_reported_after_the_request_is_shared_and_a_gain_is_not_collected
     // the holders, whose price rises at the finalization.
     let (winner, _) = devnet.request_withdrawal(alice, eth("0.05")).await.unwrap();
     let before = price(&devnet).await;
-    let receipt = devnet.rebase(parse_ether("0.02").unwrap().to::<i128>()).await.unwrap();
-    assert!(receipt.decoded_log::<WithdrawalQueue::WithdrawalsFinalized>().is_some());
-    assert_eq!(devnet.queue().getRequest(winner).call().await.unwrap().amount, eth("0.05"));
+    let receipt = devnet
+        .rebase(parse_ether("0.02").unwrap().to::<i128>())
+        .await
+        .unwrap();
+    assert!(
+        receipt
+            .decoded_log::<WithdrawalQueue::WithdrawalsFinalized>()
+            .is_some()
+    );
+    assert_eq!(
+        devnet
+            .queue()
+            .getRequest(winner)
+            .call()
+            .await
+            .unwrap()
+            .amount,
+        eth("0.05")
+    );
     assert!(rate_at_least(price(&devnet).await, before));
 }
 
@@ -201,9 +283,16 @@ async fn activations_leave_the_waiting_requests_ether_in_the_buffer() {
     devnet.stake(staker, eth("40")).await.unwrap();
     devnet.request_withdrawal(staker, eth("10")).await.unwrap();
     let pool = devnet.pool();
-    let entry = sample_validator(devnet.deployment.pool_manager, 1, &devnet.deployment.operator_ids);
+    let entry = sample_validator(
+        devnet.deployment.pool_manager,
+        1,
+        &devnet.deployment.operator_ids,
+    );
     pool.add_validators(vec![entry.clone()]).mined().await;
-    devnet.mine(pool.activationDelay().call().await.unwrap()).await.unwrap();
+    devnet
+        .mine(pool.activationDelay().call().await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(pool.withdrawalsWaiting().call().await.unwrap(), eth("10"));
     let activation = pool.activateValidators(
         vec![entry],
@@ -211,7 +300,10 @@ async fn activations_leave_the_waiting_requests_ether_in_the_buffer() {
         devnet.funding_quote().await.unwrap(),
         new_cluster(),
     );
-    let error = activation.call().await.expect_err("the queue's ether is not activated");
+    let error = activation
+        .call()
+        .await
+        .expect_err("the queue's ether is not activated");
     match pool_devnet::testing::pool_error(error) {
         pool_devnet::testing::PoolManagerErrors::InsufficientBuffer(e) => {
             assert_eq!((e.buffered, e.needed), (eth("40"), eth("42")));
@@ -220,6 +312,9 @@ async fn activations_leave_the_waiting_requests_ether_in_the_buffer() {
     }
     // Once finalized (10 ETH out), 30 ETH is left: the queue no longer holds any back.
     devnet.report(DAY, 0, U256::ZERO, U256::ZERO).await.unwrap();
-    assert_eq!(U256::from(pool.bufferedEther().call().await.unwrap()), eth("30"));
+    assert_eq!(
+        U256::from(pool.bufferedEther().call().await.unwrap()),
+        eth("30")
+    );
     assert_eq!(pool.withdrawalsWaiting().call().await.unwrap(), U256::ZERO);
 }

@@ -21,25 +21,39 @@ pub async fn rows() -> Result<Vec<(String, u64, String)>> {
 
     // The queue's very first request (its counters start from zero), then an account's first
     // and an account's next once the queue is in use.
-    let (_, very_first) = devnet.request_withdrawal(accounts[1], parse_ether("1")?).await?;
-    let (_, first) = devnet.request_withdrawal(accounts[2], parse_ether("1")?).await?;
-    let (_, again) = devnet.request_withdrawal(accounts[2], parse_ether("1")?).await?;
+    let (_, very_first) = devnet
+        .request_withdrawal(accounts[1], parse_ether("1")?)
+        .await?;
+    let (_, first) = devnet
+        .request_withdrawal(accounts[2], parse_ether("1")?)
+        .await?;
+    let (_, again) = devnet
+        .request_withdrawal(accounts[2], parse_ether("1")?)
+        .await?;
     rows.push((
         "withdrawal request: an account's first".into(),
         first.gas_used,
         format!("the queue's very first request {}", very_first.gas_used),
     ));
-    rows.push(("withdrawal request: an account's next".into(), again.gas_used, String::new()));
+    rows.push((
+        "withdrawal request: an account's next".into(),
+        again.gas_used,
+        String::new(),
+    ));
 
     // Reports of the same shape (no sweep, no rewards): the first finalization (its counters
     // start from zero), then reports finalizing none, 1 and 11 requests.
     let report = || devnet.report(86_400, 2, parse_ether("64").unwrap(), U256::ZERO);
     ensure!(finalized(&report().await?) == 3);
     let none = report().await?;
-    devnet.request_withdrawal(accounts[3], parse_ether("0.5")?).await?;
+    devnet
+        .request_withdrawal(accounts[3], parse_ether("0.5")?)
+        .await?;
     let one = report().await?;
     for staker in accounts[1..=9].iter().chain(&accounts[1..=2]) {
-        devnet.request_withdrawal(*staker, parse_ether("0.5")?).await?;
+        devnet
+            .request_withdrawal(*staker, parse_ether("0.5")?)
+            .await?;
     }
     let eleven = report().await?;
     ensure!(finalized(&none) == 0 && finalized(&one) == 1 && finalized(&eleven) == 11);
@@ -56,7 +70,11 @@ pub async fn rows() -> Result<Vec<(String, u64, String)>> {
             one.gas_used.saturating_sub(none.gas_used + per_request)
         ),
     ));
-    let claim = queue.claim(U256::from(1), accounts[1]).from(accounts[1]).mined().await;
+    let claim = queue
+        .claim(U256::from(1), accounts[1])
+        .from(accounts[1])
+        .mined()
+        .await;
     ensure!(claim.status(), "the claim reverted");
     rows.push(("withdrawal claim".into(), claim.gas_used, String::new()));
 
@@ -66,7 +84,11 @@ pub async fn rows() -> Result<Vec<(String, u64, String)>> {
     let pubkey = sample_validator(devnet.deployment.pool_manager, 1, &ops).pubkey;
     let exit = queue.requestExits(vec![pubkey.clone()], ops).mined().await;
     ensure!(exit.status(), "requestExits reverted");
-    rows.push(("exit request through SSV (1 validator)".into(), exit.gas_used, String::new()));
+    rows.push((
+        "exit request through SSV (1 validator)".into(),
+        exit.gas_used,
+        String::new(),
+    ));
     devnet.warp(devnet.now().await? + 2 * 86_400).await?;
     let forced = queue.forceExit(pubkey).from(accounts[7]).mined().await;
     ensure!(forced.status(), "forceExit reverted");

@@ -22,7 +22,13 @@ pub struct Exits {
 
 /// The operator asks SSV to exit the oldest activated validator not asked yet.
 pub async fn ask(devnet: &Devnet, model: &mut Model) {
-    let activated = devnet.pool().activatedValidators().call().await.unwrap().to::<usize>();
+    let activated = devnet
+        .pool()
+        .activatedValidators()
+        .call()
+        .await
+        .unwrap()
+        .to::<usize>();
     let index = model.exits.next;
     if index >= activated {
         return;
@@ -34,8 +40,15 @@ pub async fn ask(devnet: &Devnet, model: &mut Model) {
         .requestExits(vec![entry.pubkey.clone()], entry.operatorIds.clone())
         .mined()
         .await;
-    assert!(receipt.status(), "the operator asks for the exit of {index}");
-    assert_eq!(devnet.totals().await.unwrap(), total, "asking for an exit moves nothing");
+    assert!(
+        receipt.status(),
+        "the operator asks for the exit of {index}"
+    );
+    assert_eq!(
+        devnet.totals().await.unwrap(),
+        total,
+        "asking for an exit moves nothing"
+    );
     model.exits.asked.push(index);
     model.exits.next += 1;
 }
@@ -48,19 +61,31 @@ pub async fn done(devnet: &Devnet, model: &mut Model) {
         return;
     }
     let index = model.exits.asked.remove(0);
-    let pubkey = super::registry_entries(devnet, index, 1).await[0].pubkey.clone();
+    let pubkey = super::registry_entries(devnet, index, 1).await[0]
+        .pubkey
+        .clone();
     let queue = devnet.queue();
     let total = devnet.totals().await.unwrap();
-    queue.reportExits(vec![pubkey.clone()], vec![]).mined().await;
+    queue
+        .reportExits(vec![pubkey.clone()], vec![])
+        .mined()
+        .await;
     let paid = model.true_balance / U256::from(on_chain);
     devnet.sweep(paid).await.unwrap();
-    queue.reportExits(vec![], vec![pubkey.clone()]).mined().await;
+    queue
+        .reportExits(vec![], vec![pubkey.clone()])
+        .mined()
+        .await;
     assert_eq!(
         devnet.totals().await.unwrap(),
         total,
         "an exit's arrival moves nothing until a report credits it"
     );
-    assert_eq!(queue.exitOf(pubkey).call().await.unwrap().state, 3, "Withdrawn");
+    assert_eq!(
+        queue.exitOf(pubkey).call().await.unwrap().state,
+        3,
+        "Withdrawn"
+    );
     model.true_balance -= paid;
     model.withdrawals += paid;
     model.exits.unreported += paid;

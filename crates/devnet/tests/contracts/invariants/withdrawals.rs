@@ -41,8 +41,15 @@ pub async fn request(devnet: &Devnet, model: &mut Model, owner: Address, per_mil
     let event = receipt
         .decoded_log::<WithdrawalQueue::WithdrawalRequested>()
         .unwrap();
-    assert_eq!(devnet.totals().await.unwrap(), before, "a request moves neither price nor total");
-    assert_eq!(shares_before - token.sharesOf(owner).call().await.unwrap(), event.shares);
+    assert_eq!(
+        devnet.totals().await.unwrap(),
+        before,
+        "a request moves neither price nor total"
+    );
+    assert_eq!(
+        shares_before - token.sharesOf(owner).call().await.unwrap(),
+        event.shares
+    );
     // The shares locked are worth at least the amount asked (rounded up, as a transfer).
     assert!(event.shares * before.total_pooled_ether >= amount * before.total_shares);
     model.waiting.push(Request {
@@ -78,7 +85,11 @@ pub async fn finalized(
     } else {
         let event = event.expect("a WithdrawalsFinalized event");
         assert_eq!(event.fromId, model.waiting[0].id, "oldest first");
-        assert_eq!(event.toId, model.waiting[count - 1].id, "no request skipped");
+        assert_eq!(
+            event.toId,
+            model.waiting[count - 1].id,
+            "no request skipped"
+        );
         assert_eq!(event.amountOfEther, paid);
     }
     let queue = devnet.queue();
@@ -109,15 +120,38 @@ pub async fn claim(devnet: &Devnet, model: &mut Model, pick: usize) {
     let queue = devnet.queue();
     let provider = devnet.provider();
     let stranger = devnet.accounts()[7];
-    assert!(queue.claim(r.id, stranger).from(stranger).call().await.is_err(), "only its owner");
+    assert!(
+        queue
+            .claim(r.id, stranger)
+            .from(stranger)
+            .call()
+            .await
+            .is_err(),
+        "only its owner"
+    );
     let total = devnet.totals().await.unwrap();
     let before = provider.get_balance(r.owner).await.unwrap();
     let receipt = queue.claim(r.id, Address::ZERO).from(r.owner).mined().await;
     assert!(receipt.status());
     let gas = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
-    assert_eq!(provider.get_balance(r.owner).await.unwrap() + gas, before + r.amount);
-    assert!(queue.claim(r.id, Address::ZERO).from(r.owner).call().await.is_err(), "once");
-    assert_eq!(devnet.totals().await.unwrap(), total, "a claim moves nothing in the pool");
+    assert_eq!(
+        provider.get_balance(r.owner).await.unwrap() + gas,
+        before + r.amount
+    );
+    assert!(
+        queue
+            .claim(r.id, Address::ZERO)
+            .from(r.owner)
+            .call()
+            .await
+            .is_err(),
+        "once"
+    );
+    assert_eq!(
+        devnet.totals().await.unwrap(),
+        total,
+        "a claim moves nothing in the pool"
+    );
 }
 
 /// An activation that would spend what waiting requests ask for is refused.
@@ -148,7 +182,12 @@ pub async fn check(devnet: &Devnet, model: &Model) {
     let shares: U256 = model.waiting.iter().map(|r| r.shares).sum();
     assert_eq!(summary.unfinalizedShares, shares);
     assert_eq!(
-        devnet.token().sharesOf(devnet.deployment.withdrawal_queue).call().await.unwrap(),
+        devnet
+            .token()
+            .sharesOf(devnet.deployment.withdrawal_queue)
+            .call()
+            .await
+            .unwrap(),
         shares,
         "the queue holds the waiting requests' shares, no more"
     );
