@@ -26,6 +26,9 @@ pub struct ExitsReport {
     pub outcome: ExitOutcome,
 }
 
+/// Validators one `reportExits` carries at most (exiting first, then withdrawn).
+const MAX_EXITS_PER_REPORT: usize = 200;
+
 impl Keeper {
     /// `reportExits` for the validators whose exit state the beacon state `seen` moves on (the
     /// rule: `pool_core::exits::beacon`), compared with the queue's `exitOf` at the head.
@@ -49,6 +52,11 @@ impl Keeper {
         if exiting.is_empty() && withdrawn.is_empty() {
             return Ok(None);
         }
+        // One transaction stays far under a real node's 128 KiB and the gas cap (128 calldata
+        // bytes and ~10,000 gas a pubkey); the rest follows at the next report (states only move
+        // forward, so nothing is lost, only reported later).
+        exiting.truncate(MAX_EXITS_PER_REPORT);
+        withdrawn.truncate(MAX_EXITS_PER_REPORT - exiting.len());
         let pubkeys = |list: &[&PoolValidator]| -> Vec<Bytes> {
             list.iter().map(|v| v.pubkey.clone()).collect()
         };
