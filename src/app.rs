@@ -3,8 +3,11 @@
 use leptos::prelude::*;
 use pool_chain::config::NetworkConfig;
 
+use crate::components::errors::config_problem;
 use crate::components::wallet_bar::WalletBar;
 use crate::routes::{admin::AdminPage, stake::StakePage};
+use crate::state::chain::Chain;
+use crate::state::watch_asset::WatchAsset;
 use crate::state::withdraw::{Claims, Withdraw};
 use crate::state::wrap::Wrap;
 use crate::state::{history::History, pool::PoolData, rpc::Rpc, stake::Stake, wallet::Wallet};
@@ -16,27 +19,27 @@ pub fn App() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the network configuration…"</p> }>
             {move || config.get().map(|loaded| match loaded {
                 Ok(config) => view! { <Shell config/> }.into_any(),
-                Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Err(problem) => view! { <p class="error" role="alert">{config_problem(&problem)}</p> }.into_any(),
             })}
         </Suspense>
     }
 }
 
-/// Everything below needs the configuration; it is provided as context with the state handles.
+/// Everything below needs the configuration: the way into the chain is provided as context
+/// with the state handles built on it.
 #[component]
 fn Shell(config: NetworkConfig) -> impl IntoView {
-    let wallet = Wallet::new();
     let rpc = Rpc::new(&config);
-    let pool = PoolData::new(config.clone(), wallet, rpc);
-    provide_context(config.clone());
-    provide_context(wallet);
-    provide_context(rpc);
+    let chain = Chain::new(config, rpc, Wallet::new());
+    let pool = PoolData::new(chain);
+    provide_context(chain);
     provide_context(pool);
-    provide_context(History::new(config.clone(), wallet, pool, rpc));
-    provide_context(Stake::new());
-    provide_context(Withdraw::new());
-    provide_context(Claims::new());
-    provide_context(Wrap::new());
+    provide_context(History::new(chain, pool));
+    provide_context(Stake::new(chain, pool));
+    provide_context(Withdraw::new(chain, pool));
+    provide_context(Claims::new(chain, pool));
+    provide_context(Wrap::new(chain, pool));
+    provide_context(WatchAsset::new(chain));
     view! {
         <header class="top">
             <a class="brand" href="">"SSV Pool"</a>

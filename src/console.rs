@@ -11,9 +11,10 @@ use crate::components::console::{
     activation::ActivationPanel, cluster::ClusterPanel, import::ImportPanel, overview::Overview,
     registry::RegistryPanel, runway::RunwayPanel,
 };
+use crate::components::errors::config_problem;
 use crate::components::network_banner::NetworkBanner;
 use crate::components::wallet_bar::WalletBar;
-use crate::state::{console::Console, rpc::Rpc, wallet::Wallet};
+use crate::state::{chain::Chain, console::Console, rpc::Rpc, wallet::Wallet};
 
 /// Mounts the console into `root`; it reads `config.json` as the app does. The handle unmounts
 /// it when dropped.
@@ -29,7 +30,7 @@ fn ConsoleApp() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the network configuration…"</p> }>
             {move || config.get().map(|loaded| match loaded {
                 Ok(config) => view! { <ConsolePage config/> }.into_any(),
-                Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Err(problem) => view! { <p class="error" role="alert">{config_problem(&problem)}</p> }.into_any(),
             })}
         </Suspense>
     }
@@ -41,11 +42,10 @@ fn ConsoleApp() -> impl IntoView {
 #[component]
 fn ConsolePage(config: NetworkConfig) -> impl IntoView {
     let rpc = Rpc::new(&config);
-    provide_context(rpc);
     let settled = move || rpc.verified().get() || rpc.problem().with(Option::is_some);
     view! {
         <Show when=settled fallback=|| view! { <p class="loading">"Checking the RPC…"</p> }>
-            <ConsoleBody config=config.clone()/>
+            <ConsoleBody config=config.clone() rpc/>
         </Show>
     }
 }
@@ -53,12 +53,11 @@ fn ConsolePage(config: NetworkConfig) -> impl IntoView {
 /// The console: its own wallet connection (the app's wallet bar is not shown on `/admin`), the
 /// pool's operational state for anyone, and the actions of the connected account's roles.
 #[component]
-fn ConsoleBody(config: NetworkConfig) -> impl IntoView {
-    let wallet = Wallet::new();
-    provide_context(config.clone());
-    provide_context(wallet);
+fn ConsoleBody(config: NetworkConfig, rpc: Rpc) -> impl IntoView {
+    let chain = Chain::new(config, rpc, Wallet::new());
+    provide_context(chain);
     // Scoped to the mount: its reads stop when the operator leaves the console.
-    provide_context(Console::new(config, wallet));
+    provide_context(Console::new(chain));
     view! {
         <div class="console-bar"><span class="muted">"Operator console"</span><WalletBar/></div>
         <NetworkBanner/>

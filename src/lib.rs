@@ -11,7 +11,6 @@ pub mod app;
 pub mod components;
 pub mod config;
 pub mod console;
-pub mod errors;
 pub mod routes;
 pub mod state;
 

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use pool_chain::config::NetworkConfig;
 use pool_chain::reads::layout;
 use serde_json::{Value, json};
-use ssv_pool_app::state::{pool::PoolData, rpc::Rpc, wallet::Wallet};
+use ssv_pool_app::state::{chain::Chain, pool::PoolData, rpc::Rpc, wallet::Wallet};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -231,7 +231,7 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
     let wallet = connected(&owner, "Reader", &provider).await;
     until(|| wallet.connection().with_untracked(Option::is_some)).await;
     // The configured RPC is unreachable: its check fails, and reads go through the wallet.
-    let pool = owner.with(|| PoolData::new(config(), wallet, Rpc::new(&config())));
+    let pool = owner.with(|| PoolData::new(Chain::new(config(), Rpc::new(&config()), wallet)));
     until(|| {
         pool.reading()
             .with_untracked(|r| r.as_ref().is_some_and(|r| r.pool.account.is_some()))

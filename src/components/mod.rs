@@ -1,7 +1,9 @@
-//! Views. They read the state handles from context and hold no chain logic of their own.
+//! Views. They read the state handles from context, call their methods, and put what they hold
+//! into words; they do no I/O and hold no rules of their own (`tests/layering.rs`).
 
 pub mod amount;
 pub mod console;
+pub mod errors;
 pub mod network_banner;
 pub mod pool_stats;
 pub mod position;

@@ -1,14 +1,14 @@
 //! Tells the user when the wallet is on another chain, with a one-click switch.
 
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 
-use crate::state::wallet::Wallet;
+use crate::state::chain::Chain;
 
 #[component]
 pub fn NetworkBanner() -> impl IntoView {
-    let wallet = expect_context::<Wallet>();
-    let config = expect_context::<NetworkConfig>();
+    let chain = expect_context::<Chain>();
+    let wallet = chain.wallet();
+    let config = chain.config();
     let expected = config.chain_id;
     let wrong_chain = move || {
         wallet

@@ -8,8 +8,9 @@ use pool_core::units::format_ether;
 
 use super::amount::EthAmount;
 use super::rebase_chart::RebaseChart;
-use crate::errors::describe_rpc;
-use crate::state::{history::History, pool::PoolData, rpc::Rpc};
+use crate::components::errors::describe_rpc;
+use crate::state::chain::Chain;
+use crate::state::{history::History, pool::PoolData};
 
 const DAY: u64 = 86_400;
 
@@ -17,8 +18,8 @@ const DAY: u64 = 86_400;
 pub fn PoolStats() -> impl IntoView {
     let pool = expect_context::<PoolData>();
     let history = expect_context::<History>();
-    let rpc = expect_context::<Rpc>();
-    let chain_id = expect_context::<pool_chain::config::NetworkConfig>().chain_id;
+    let chain = expect_context::<Chain>();
+    let (rpc, chain_id) = (chain.rpc(), chain.chain_id());
     // Why the figures are not fresh: the RPC failed its check, or the last read failed (the
     // last figures stay on screen either way).
     let problem = move || {

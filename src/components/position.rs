@@ -3,21 +3,20 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use pool_chain::config::NetworkConfig;
 use pool_core::rewards::rewards;
 use pool_core::units::{format_ether, format_ether_exact};
 
 use super::amount::{EthAmount, SHOWN_DECIMALS};
-use crate::errors::describe;
-use crate::state::{history::History, pool::PoolData, wallet::Wallet};
+use crate::state::chain::Chain;
+use crate::state::watch_asset::WatchAsset;
+use crate::state::{history::History, pool::PoolData};
 
 #[component]
 pub fn Position() -> impl IntoView {
     let pool = expect_context::<PoolData>();
-    let wallet = expect_context::<Wallet>();
+    let wallet = expect_context::<Chain>().wallet();
     let history = expect_context::<History>();
-    let config = expect_context::<NetworkConfig>();
+    let watch_asset = expect_context::<WatchAsset>();
     let account = move || {
         let connected = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
         pool.reading().with(|r| {
@@ -63,28 +62,15 @@ pub fn Position() -> impl IntoView {
             note.set(Some("Exact balance copied.".into()));
         }
     };
-    let watch = move |_| {
-        let Some(connection) = wallet.connection().get_untracked() else {
-            return;
-        };
-        let token = config.pool_eth;
-        spawn_local(async move {
-            let params = serde_json::json!({
-                "type": "ERC20",
-                "options": { "address": token, "symbol": "poolETH", "decimals": 18 },
-            });
-            let result = pool_chain::client::call::<serde_json::Value>(
-                &connection.client(),
-                "wallet_watchAsset",
-                params,
-            )
-            .await;
-            note.set(Some(match result {
-                Ok(_) => "poolETH is in your wallet's token list.".into(),
-                Err(e) => describe(&e),
+    // The wallet's answer to "Add poolETH to wallet" replaces the note.
+    Effect::new(move |_| {
+        if let Some(answer) = watch_asset.answer().get() {
+            note.set(Some(match answer {
+                Ok(()) => "poolETH is in your wallet's token list.".into(),
+                Err(e) => e.to_string(),
             }));
-        });
-    };
+        }
+    });
     view! {
         <Show when=move || wallet.connection().with(Option::is_some) fallback=|| view! {
             <p class="muted">"Connect a wallet to see your poolETH and deposit."</p>
@@ -107,7 +93,7 @@ pub fn Position() -> impl IntoView {
                     </dl>
                     <div class="row">
                         <button type="button" class="secondary" on:click=copy>"Copy exact balance"</button>
-                        <button type="button" class="secondary" on:click=watch data-testid="watch-asset">"Add poolETH to wallet"</button>
+                        <button type="button" class="secondary" on:click=move |_| watch_asset.add_pool_eth() data-testid="watch-asset">"Add poolETH to wallet"</button>
                     </div>
                     <p class="muted" role="status">{move || note.get()}</p>
                 </details>

@@ -3,23 +3,22 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 use pool_core::redemption::{Request, RequestState};
 use pool_core::units::{format_ether, format_ether_exact};
 
 use super::amount::SHOWN_DECIMALS;
 use super::tx_status::TxStatus;
+use crate::state::chain::Chain;
+use crate::state::pool::PoolData;
 use crate::state::tx::TxState;
 use crate::state::withdraw::Claims;
-use crate::state::{pool::PoolData, wallet::Wallet};
 
 #[component]
 pub fn Requests() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
+    let wallet = chain.wallet();
     let pool = expect_context::<PoolData>();
     let claims = expect_context::<Claims>();
-    let chain_id = config.chain_id;
     // The reading's requests, if it is about the connected account.
     let rows = move || {
         let connected = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
@@ -47,26 +46,19 @@ pub fn Requests() -> impl IntoView {
             Some(rows)
         })
     };
-    let claim = move |id: U256| {
-        let Some(connection) = wallet.connection().get_untracked() else {
-            return;
-        };
-        if connection.chain_id == chain_id {
-            claims.send(config.clone(), connection, id, pool);
-        }
-    };
+    let claim = move |id: U256| claims.send(id);
     let busy = move || claims.state().with(TxState::is_busy);
     let eth = |wei: U256| format!("{} ETH", format_ether(wei, SHOWN_DECIMALS));
     view! {
         {move || rows().filter(|r| !r.is_empty()).map(|rows| {
-            let claim = claim.clone();
+
             view! {
                 <section class="requests">
                     <h2>"Your withdrawal requests"</h2>
                     <ul class="request-list">
                         {rows.into_iter().map(|(request, state, payout)| {
                             let id = request.id;
-                            let claim = claim.clone();
+
                             let (tag, words) = match state {
                                 RequestState::Waiting { ahead } if ahead.is_zero() => ("waiting", "Waiting: next in the queue".to_string()),
                                 RequestState::Waiting { ahead } => ("waiting", format!("Waiting: {ahead} ahead in the queue")),

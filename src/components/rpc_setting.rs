@@ -4,15 +4,15 @@
 //! download.
 
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 
-use crate::errors::describe_rpc;
-use crate::state::rpc::Rpc;
+use crate::components::errors::describe_rpc;
+use crate::state::chain::Chain;
 
 #[component]
 pub fn RpcSetting() -> impl IntoView {
-    let rpc = expect_context::<Rpc>();
-    let chain_id = expect_context::<NetworkConfig>().chain_id;
+    let chain = expect_context::<Chain>();
+    let rpc = chain.rpc();
+    let chain_id = chain.chain_id();
     // Read on submit only: nothing on the page depends on the text as it is typed.
     let typed = StoredValue::new(String::new());
     let status = move || {

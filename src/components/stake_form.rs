@@ -3,26 +3,43 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use pool_chain::config::NetworkConfig;
-use pool_core::gas::STAKE_GAS_LIMIT;
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
 
 use super::amount::SHOWN_DECIMALS;
 use super::tx_status::TxStatus;
-use crate::errors::describe_chain;
+use crate::state::chain::Chain;
+use crate::state::pool::PoolData;
 use crate::state::stake::{Stake, TxState};
-use crate::state::{pool::PoolData, wallet::Wallet};
 
 #[component]
 pub fn StakeForm() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
+    let wallet = chain.wallet();
     let pool = expect_context::<PoolData>();
     let stake = expect_context::<Stake>();
     let text = RwSignal::new(String::new());
-    let max_note = RwSignal::new(None::<String>);
-    let chain_id = config.chain_id;
+    let chain_id = chain.chain_id();
+    // "Max" fills the field with the amount and says what it keeps for the fee.
+    Effect::new(move |_| {
+        if let Some(Ok(max)) = stake.max().get() {
+            text.set(if max.amount.is_zero() {
+                "0".into()
+            } else {
+                format_ether_exact(max.amount)
+            });
+        }
+    });
+    let max_note = move || {
+        stake.max().with(|m| {
+            m.as_ref().map(|m| match m {
+                Ok(max) => format!(
+                    "Max keeps {} ETH for the network fee.",
+                    format_ether(max.reserve, SHOWN_DECIMALS)
+                ),
+                Err(error) => error.to_string(),
+            })
+        })
+    };
     // A mined deposit empties the field, so that the same amount is not sent twice by mistake.
     Effect::new(move |_| {
         if matches!(stake.state().get(), TxState::Mined { .. }) {
@@ -72,48 +89,10 @@ pub fn StakeForm() -> impl IntoView {
     let can_send = move || {
         on_our_chain() && amount.with(Result::is_ok) && !stake.state().with(TxState::is_busy)
     };
-    let submit = {
-        let config = config.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let (Some(connection), Ok(wei)) =
-                (wallet.connection().get_untracked(), amount.get_untracked())
-            else {
-                return;
-            };
-            if connection.chain_id != config.chain_id {
-                return;
-            }
-            stake.send(config.clone(), connection, wei, pool);
-        }
-    };
-    let max = {
-        let config = config.clone();
-        move |_| {
-            let Some(balance) = pool.reading().with_untracked(|r| {
-                r.as_ref()
-                    .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
-            }) else {
-                return;
-            };
-            let client = crate::state::http_client(&config);
-            spawn_local(async move {
-                match pool_chain::client::fee_market(&client).await {
-                    Ok(market) => {
-                        let max = market.max_stake(balance, STAKE_GAS_LIMIT);
-                        max_note.set(Some(format!(
-                            "Max keeps {} ETH for the network fee.",
-                            format_ether(market.reserve(STAKE_GAS_LIMIT), SHOWN_DECIMALS)
-                        )));
-                        text.set(if max.is_zero() {
-                            "0".into()
-                        } else {
-                            format_ether_exact(max)
-                        });
-                    }
-                    Err(error) => max_note.set(Some(describe_chain(&error))),
-                }
-            });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(wei) = amount.get_untracked() {
+            stake.send(wei);
         }
     };
     // The message under the field: only once something was typed.
@@ -148,17 +127,17 @@ pub fn StakeForm() -> impl IntoView {
                     aria-invalid=move || problem().is_some().to_string()
                     prop:value=move || text.get()
                     on:input=move |ev| {
-                        max_note.set(None);
+                        stake.clear_max();
                         text.set(event_target_value(&ev))
                     }
                 />
                 <span class="unit">"ETH"</span>
-                <button type="button" class="secondary max" data-testid="max" on:click=max
+                <button type="button" class="secondary max" data-testid="max" on:click=move |_| stake.ask_max()
                     disabled=move || wallet.connection().with(Option::is_none)>"Max"</button>
             </div>
             <p id="deposit-help" class="muted">
                 {move || problem().or_else(preview).or_else(balance).unwrap_or_default()}
-                {move || max_note.get().map(|n| format!(" {n}"))}
+                {move || max_note().map(|n| format!(" {n}"))}
             </p>
             <button type="submit" class="primary wide" data-testid="deposit-submit" disabled=move || !can_send()>
                 {move || match stake.state().get() {

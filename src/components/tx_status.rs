@@ -2,9 +2,10 @@
 //! the page (a stake, the operator's transactions).
 
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 
-use crate::errors::{describe_tx, is_user_rejection};
+use crate::components::errors::describe_tx;
+use crate::state::chain::Chain;
+use crate::state::error::tx_rejected_by_user;
 use crate::state::tx::{Failure, TxState};
 
 /// `done`: the verb for success ("Deposited"); `what`: the noun ("deposit"); `reverted`: what a
@@ -21,7 +22,7 @@ pub fn TxStatus(
     #[prop(default = "tx-status")]
     testid: &'static str,
 ) -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
+    let config = expect_context::<Chain>().config();
     let link = move |hash: alloy_primitives::B256| {
         let hash = hash.to_string();
         match config.tx_url(&hash) {
@@ -52,7 +53,7 @@ pub fn TxStatus(
                         " in block " {block} " (" {move || confirmations(block)} "): " {link(hash)}
                     </p>
                 }.into_any(),
-                TxState::Failed { failure: Failure::NotSent(error), .. } if is_user_rejection(&error) => view! {
+                TxState::Failed { failure: Failure::NotSent(error), .. } if tx_rejected_by_user(&error) => view! {
                     // The user's own choice: said plainly, not as an alert.
                     <p class="note" data-state="rejected">{describe_tx(&error)}</p>
                 }.into_any(),

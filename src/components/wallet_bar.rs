@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::state::wallet::Wallet;
+use crate::state::chain::Chain;
 
 #[component]
 pub fn WalletBar() -> impl IntoView {
-    let wallet = expect_context::<Wallet>();
+    let wallet = expect_context::<Chain>().wallet();
     let open = RwSignal::new(false);
 
     let connected = move || {

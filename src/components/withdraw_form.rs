@@ -3,24 +3,24 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 use pool_core::redemption::{Churn, Holding, Preview, Wait, preview};
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
 
 use super::amount::SHOWN_DECIMALS;
 use super::tx_status::TxStatus;
+use crate::state::chain::Chain;
+use crate::state::pool::PoolData;
 use crate::state::tx::TxState;
 use crate::state::withdraw::Withdraw;
-use crate::state::{pool::PoolData, wallet::Wallet};
 
 #[component]
 pub fn WithdrawForm() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
+    let wallet = chain.wallet();
     let pool = expect_context::<PoolData>();
     let withdraw = expect_context::<Withdraw>();
     let text = RwSignal::new(String::new());
-    let chain_id = config.chain_id;
+    let chain_id = chain.chain_id();
     Effect::new(move |_| {
         if matches!(withdraw.state().get(), TxState::Mined { .. }) {
             text.set(String::new());
@@ -64,15 +64,9 @@ pub fn WithdrawForm() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(connection), Some(Ok((wei, _)))) =
-            (wallet.connection().get_untracked(), checked.get_untracked())
-        else {
-            return;
-        };
-        if connection.chain_id != config.chain_id {
-            return;
+        if let Some(Ok((wei, _))) = checked.get_untracked() {
+            withdraw.send(wei);
         }
-        withdraw.send(config.clone(), connection, wei, pool);
     };
     let max = move |_| {
         if let Some(balance) = balance.get_untracked() {
@@ -127,7 +121,7 @@ pub fn WithdrawForm() -> impl IntoView {
             <h2>"Withdraw"</h2>
             <p class="muted">"Connect a wallet to redeem your poolETH for ETH."</p>
         }>
-            <form class="deposit withdraw" on:submit=submit.clone() novalidate>
+            <form class="deposit withdraw" on:submit=submit novalidate>
                 <h2>"Withdraw"</h2>
                 <label for="withdraw-amount">"poolETH to redeem for ETH"</label>
                 <div class="amount-input">

@@ -4,15 +4,15 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 use pool_chain::reads::WrapperReading;
 use pool_core::units::{format_ether, format_ether_exact, parse_ether};
 
 use super::amount::{EthAmount, SHOWN_DECIMALS};
 use super::tx_status::TxStatus;
+use crate::state::chain::Chain;
+use crate::state::pool::PoolData;
 use crate::state::tx::TxState;
 use crate::state::wrap::{Wrap, WrapStep};
-use crate::state::{pool::PoolData, wallet::Wallet};
 
 /// Which way the form converts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,13 +23,13 @@ enum Direction {
 
 #[component]
 pub fn WrapForm() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
+    let wallet = chain.wallet();
     let pool = expect_context::<PoolData>();
     let wrap = expect_context::<Wrap>();
     let direction = RwSignal::new(Direction::Wrap);
     let text = RwSignal::new(String::new());
-    let chain_id = config.chain_id;
+    let chain_id = chain.chain_id();
     Effect::new(move |_| {
         if matches!(wrap.state().get(), TxState::Mined { .. })
             && wrap.step().get() != Some(WrapStep::Approve)
@@ -86,27 +86,16 @@ pub fn WrapForm() -> impl IntoView {
         move || on_our_chain() && checked.with(|c| matches!(c, Some(Ok(_)))) && !wrap.is_busy();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(connection), Some(Ok((wei, _))), Some(w)) = (
-            wallet.connection().get_untracked(),
+        let (Some(Ok((wei, _))), Some(w)) = (
             checked.get_untracked(),
             pool.reading()
                 .with_untracked(|r| r.as_ref().and_then(|r| r.wrapper)),
         ) else {
             return;
         };
-        if connection.chain_id != config.chain_id {
-            return;
-        }
         match direction.get_untracked() {
-            Direction::Wrap => wrap.wrap(
-                config.clone(),
-                connection,
-                w.address,
-                wei,
-                w.allowance,
-                pool,
-            ),
-            Direction::Unwrap => wrap.unwrap(config.clone(), connection, w.address, wei, pool),
+            Direction::Wrap => wrap.wrap(w.address, wei, w.allowance),
+            Direction::Unwrap => wrap.unwrap(w.address, wei),
         }
     };
     let max = move |_| {
@@ -156,7 +145,7 @@ pub fn WrapForm() -> impl IntoView {
     view! {
         <Show when=move || wallet.connection().with(Option::is_some) && wrapper().is_some()>
             <div class="card">
-            <form class="deposit wrap" on:submit=submit.clone() novalidate>
+            <form class="deposit wrap" on:submit=submit novalidate>
                 <h2>"wpoolETH"</h2>
                 <p class="muted">
                     "poolETH that does not rebase, for DeFi: a wpoolETH balance stays fixed and what it is worth grows. "

@@ -4,17 +4,16 @@
 //! last one (a [`HistoryCursor`]), in windows that shrink when the node refuses a range.
 
 use alloy_primitives::{Address, U256};
+use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use pool_chain::client::{MAX_LOG_WINDOW, scan_logs};
-use pool_chain::config::NetworkConfig;
 use pool_chain::history::{HistoryCursor, ScanLogs, reports_filter, transfers_filter};
 use pool_core::rewards::Report;
 
+use super::chain::Chain;
+use super::error::AppError;
 use super::pool::PoolData;
-use super::rpc::Rpc;
-use super::wallet::Wallet;
-use crate::errors::AppError;
+use super::refresh::Refresh;
 
 /// poolETH an account received and sent over its history, in token units at the time, up to
 /// the reading where it held `shares`.
@@ -49,7 +48,7 @@ impl History {
 }
 
 impl History {
-    pub fn new(config: NetworkConfig, wallet: Wallet, pool: PoolData, rpc: Rpc) -> Self {
+    pub fn new(chain: Chain, pool: PoolData) -> Self {
         let history = History {
             reports: RwSignal::new(Vec::new()),
             flows: RwSignal::new(None),
@@ -58,7 +57,10 @@ impl History {
         // What should trigger a fetch: the account, its shares (deposits and transfers move
         // them) and the share price (moved only by reports).
         let key = Memo::new(move |_| {
-            let account = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
+            let account = chain
+                .wallet()
+                .connection()
+                .with(|c| c.as_ref().map(|c| c.account));
             pool.reading().with(|r| {
                 let r = r.as_ref()?;
                 let shares = r
@@ -75,72 +77,108 @@ impl History {
                 Some((account, shares, price))
             })
         });
-        // What earlier fetches settled; a fetch that a newer one overtook is dropped.
+        // What earlier fetches settled.
         let cursor = StoredValue::new(None::<HistoryCursor>);
-        let generation = StoredValue::new(0u64);
-        Effect::new(move |_| {
-            let Some((account, shares, _)) = key.get() else {
-                return;
-            };
-            // Logs are read through the RPC in use, once it answered for our chain.
-            if !rpc.verified().get() {
-                return;
-            }
-            let Some(latest) = pool
-                .reading()
-                .with_untracked(|r| r.as_ref().map(|r| r.block))
-            else {
-                return;
-            };
-            let mut scanned = cursor
-                .get_value()
-                .filter(|c| c.account() == account)
-                .unwrap_or_else(|| HistoryCursor::new(account, config.deployment_block));
-            // Nothing new since the last fetch for this account: what is shown stands.
-            let Some((from, to)) = scanned.range_to(latest) else {
-                return;
-            };
-            generation.update_value(|g| *g += 1);
-            let this = generation.get_value();
-            let client = rpc.client();
-            let config = config.clone();
-            spawn_local(async move {
-                let mut logs = ScanLogs::default();
-                let filters = |range| {
-                    let mut filters = vec![reports_filter(config.pool_manager, range)];
-                    if let Some(a) = account {
-                        filters.push(transfers_filter(config.pool_eth, a, true, range));
-                        filters.push(transfers_filter(config.pool_eth, a, false, range));
-                    }
-                    filters
-                };
-                let scanned_all =
-                    scan_logs(&client, from, to, MAX_LOG_WINDOW, filters, |_, window| {
-                        let mut window = window.into_iter();
-                        logs.reports.extend(window.next().unwrap_or_default());
-                        logs.incoming.extend(window.next().unwrap_or_default());
-                        logs.outgoing.extend(window.next().unwrap_or_default());
-                    })
-                    .await;
-                if generation.get_value() != this {
-                    return;
+        let (pool_manager, pool_eth, deployment_block) =
+            chain.with_config(|c| (c.pool_manager, c.pool_eth, c.deployment_block));
+        Refresh::new(
+            move || {
+                let (account, shares, _) = key.get()?;
+                // Logs are read through the RPC in use, once it answered for our chain.
+                if !chain.rpc().verified().get() {
+                    return None;
                 }
-                if let Err(error) = scanned_all {
-                    history.error.set(Some(error.cause.into()));
-                    return;
-                }
-                let totals = scanned.absorb(latest, &logs);
-                cursor.set_value(Some(scanned));
-                history.error.set(None);
-                history.reports.set(totals.reports);
-                history.flows.set(account.map(|account| Flows {
+                let latest = pool
+                    .reading()
+                    .with_untracked(|r| r.as_ref().map(|r| r.block))?;
+                let scanned = cursor
+                    .get_value()
+                    .filter(|c| c.account() == account)
+                    .unwrap_or_else(|| HistoryCursor::new(account, deployment_block));
+                // Nothing new since the last fetch for this account: what is shown stands.
+                let (from, to) = scanned.range_to(latest)?;
+                Some(Fetch {
+                    client: chain.client(),
                     account,
-                    shares: shares.unwrap_or_default(),
-                    received: totals.received,
-                    sent: totals.sent,
-                }));
-            });
-        });
+                    shares,
+                    scanned,
+                    from,
+                    to,
+                    latest,
+                })
+            },
+            move |fetch| fetch.run(pool_manager, pool_eth),
+            move |(fetch, logs): (Fetch, Result<ScanLogs, AppError>)| match logs {
+                Err(error) => history.error.set(Some(error)),
+                Ok(logs) => {
+                    let Fetch {
+                        mut scanned,
+                        account,
+                        shares,
+                        latest,
+                        ..
+                    } = fetch;
+                    let totals = scanned.absorb(latest, &logs);
+                    cursor.set_value(Some(scanned));
+                    history.error.set(None);
+                    history.reports.set(totals.reports);
+                    history.flows.set(account.map(|account| Flows {
+                        account,
+                        shares: shares.unwrap_or_default(),
+                        received: totals.received,
+                        sent: totals.sent,
+                    }));
+                }
+            },
+        );
         history
+    }
+}
+
+/// One fetch: the blocks `from..=to` after what `scanned` settled, for `account`.
+struct Fetch {
+    client: RpcClient,
+    account: Option<Address>,
+    shares: Option<U256>,
+    scanned: HistoryCursor,
+    from: u64,
+    to: u64,
+    latest: u64,
+}
+
+impl Fetch {
+    /// The reports' and the account's transfers' logs of the fetch's blocks, in windows that
+    /// shrink when the node refuses a range.
+    async fn run(
+        self,
+        pool_manager: Address,
+        pool_eth: Address,
+    ) -> (Self, Result<ScanLogs, AppError>) {
+        let mut logs = ScanLogs::default();
+        let account = self.account;
+        let filters = |range| {
+            let mut filters = vec![reports_filter(pool_manager, range)];
+            if let Some(a) = account {
+                filters.push(transfers_filter(pool_eth, a, true, range));
+                filters.push(transfers_filter(pool_eth, a, false, range));
+            }
+            filters
+        };
+        let scanned = scan_logs(
+            &self.client,
+            self.from,
+            self.to,
+            MAX_LOG_WINDOW,
+            filters,
+            |_, window| {
+                let mut window = window.into_iter();
+                logs.reports.extend(window.next().unwrap_or_default());
+                logs.incoming.extend(window.next().unwrap_or_default());
+                logs.outgoing.extend(window.next().unwrap_or_default());
+            },
+        )
+        .await;
+        let result = scanned.map(|_| logs).map_err(|e| AppError::from(e.cause));
+        (self, result)
     }
 }

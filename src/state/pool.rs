@@ -4,13 +4,11 @@
 //! becomes visible again, on account or chain change, and after the user's own transactions.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use pool_chain::config::NetworkConfig;
 use pool_chain::reads::PoolReads;
 
-use super::rpc::Rpc;
-use super::wallet::Wallet;
-use crate::errors::AppError;
+use super::chain::Chain;
+use super::error::AppError;
+use super::refresh::Refresh;
 
 pub use pool_chain::reads::Reading;
 
@@ -18,12 +16,9 @@ pub use pool_chain::reads::Reading;
 #[derive(Clone, Copy)]
 pub struct PoolData {
     reading: RwSignal<Option<Reading>>,
-    /// Why the last read failed, as a sentence (the previous reading stays on screen).
+    /// Why the last read failed (the previous reading stays on screen).
     error: RwSignal<Option<AppError>>,
-    /// Bumped to ask for a read now (after a transaction, on account change).
-    generation: RwSignal<u64>,
-    /// Reads under way: a timer tick does not pile another on a slow node.
-    in_flight: StoredValue<u32>,
+    refresh: Refresh,
 }
 
 /// Read-only views of the handle's state: only the handle writes it.
@@ -38,66 +33,49 @@ impl PoolData {
 }
 
 impl PoolData {
-    pub fn new(config: NetworkConfig, wallet: Wallet, rpc: Rpc) -> Self {
-        let data = PoolData {
-            reading: RwSignal::new(None),
-            error: RwSignal::new(None),
-            generation: RwSignal::new(0),
-            in_flight: StoredValue::new(0),
-        };
-        let interval = config.refresh_interval_ms();
-        Effect::new(move |_| {
-            data.generation.track();
-            let connection = wallet.connection().get();
-            let account = connection.as_ref().map(|c| c.account);
-            // Read through the wallet when it is on our chain, else through the RPC in use once
-            // it answered for our chain (the last reading stays on screen meanwhile).
-            let client = match &connection {
-                Some(c) if c.chain_id == config.chain_id => c.reader(),
-                _ if rpc.verified().get() => rpc.client(),
-                _ => return,
-            };
-            let reads = PoolReads {
-                pool_manager: config.pool_manager,
-                pool_eth: config.pool_eth,
-                account,
-                wrapper: config.wpool_eth,
-            };
-            data.in_flight.update_value(|n| *n += 1);
-            spawn_local(async move {
-                let result = pool_chain::client::read_pool(&client, reads).await;
-                data.in_flight.update_value(|n| *n -= 1);
-                match result {
-                    Ok(reading) => {
-                        // Drop a late answer about an account that is no longer selected.
-                        let current = wallet
-                            .connection()
-                            .with_untracked(|c| c.as_ref().map(|c| c.account));
-                        if current == account
-                            && data
-                                .reading
-                                .with_untracked(|r| r.as_ref() != Some(&reading))
-                        {
-                            data.reading.set(Some(reading));
-                        }
-                        data.error.set(None);
+    pub fn new(chain: Chain) -> Self {
+        let reading = RwSignal::new(None);
+        let error = RwSignal::new(None);
+        let refresh = Refresh::new(
+            move || {
+                let account = chain
+                    .wallet()
+                    .connection()
+                    .with(|c| c.as_ref().map(|c| c.account));
+                let client = chain.reader()?;
+                let reads = chain.with_config(|config| PoolReads {
+                    pool_manager: config.pool_manager,
+                    pool_eth: config.pool_eth,
+                    account,
+                    wrapper: config.wpool_eth,
+                });
+                Some((client, reads))
+            },
+            |(client, reads)| async move { pool_chain::client::read_pool(&client, reads).await },
+            move |answer| match answer {
+                Ok(fresh) => {
+                    if reading.with_untracked(|r: &Option<Reading>| r.as_ref() != Some(&fresh)) {
+                        reading.set(Some(fresh));
                     }
-                    Err(error) => data.error.set(Some(error.into())),
+                    error.set(None);
                 }
-            });
+                Err(e) => error.set(Some(e.into())),
+            },
+        );
+        // An RPC that failed its check (down at load, another chain) is asked again.
+        let rpc = chain.rpc();
+        refresh.every(chain.with_config(|c| c.refresh_interval_ms()), move || {
+            rpc.verify()
         });
-        super::ticker::use_refresh_ticker(interval, move || {
-            // An RPC that failed its check (down at load, another chain) is asked again.
-            rpc.verify();
-            if data.in_flight.get_value() == 0 {
-                data.refresh();
-            }
-        });
-        data
+        PoolData {
+            reading,
+            error,
+            refresh,
+        }
     }
 
     /// Reads again now.
     pub fn refresh(self) {
-        self.generation.update(|g| *g += 1);
+        self.refresh.again();
     }
 }

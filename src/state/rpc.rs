@@ -4,8 +4,6 @@
 //! start, when the staker sets or resets the endpoint, and again on each refresh while it has
 //! not passed (an RPC down at load is picked up by itself once it answers).
 
-use std::cell::RefCell;
-
 use alloy_primitives::U64;
 use alloy_rpc_client::{ClientBuilder, RpcClient};
 use leptos::prelude::*;
@@ -13,20 +11,13 @@ use leptos::task::spawn_local;
 use pool_chain::config::NetworkConfig;
 use pool_eip1193::{FetchTransport, TimeoutLayer};
 
-use crate::errors::AppError;
+use super::error::AppError;
 
 /// localStorage key of the staker's own RPC URL.
 const STORED: &str = "ssv-pool.rpc";
 
 /// How long a read may wait for its answer before it fails with a sentence.
 pub const READ_TIMEOUT_MS: u32 = 15_000;
-
-thread_local! {
-    /// The checked endpoint, for the code that builds its clients from the configuration alone
-    /// (the transaction flow, the console's reads); set only by the [`Rpc`] handle, and only
-    /// once the endpoint passed its check: until then they use the configured one.
-    static IN_USE: RefCell<Option<String>> = const { RefCell::new(None) };
-}
 
 /// Why an endpoint is not used.
 #[derive(Debug, Clone)]
@@ -111,19 +102,18 @@ impl Rpc {
         rpc
     }
 
-    /// A client to the endpoint in use (reads time out).
+    /// A client to the endpoint reads go through: the one in use once it passed its check,
+    /// else the configured one (reads time out).
     pub fn client(&self) -> RpcClient {
-        reader(&self.url.get_untracked())
+        if self.verified.get_untracked() {
+            self.url.with_untracked(|url| reader(url))
+        } else {
+            self.configured.with_value(|url| reader(url))
+        }
     }
 
     fn switch(self, url: String, verified: bool) {
         self.url.set(url);
-        self.set_verified(verified);
-    }
-
-    fn set_verified(self, verified: bool) {
-        let url = verified.then(|| self.url.get_untracked());
-        IN_USE.with(|u| *u.borrow_mut() = url);
         self.verified.set(verified);
     }
 
@@ -144,7 +134,7 @@ impl Rpc {
             match checked {
                 Ok(()) => {
                     self.problem.set(None);
-                    self.set_verified(true);
+                    self.verified.set(true);
                 }
                 Err(problem) => self.problem.set(Some(problem)),
             }
@@ -211,10 +201,4 @@ pub fn reader(url: &str) -> RpcClient {
     ClientBuilder::default()
         .layer(TimeoutLayer::new(READ_TIMEOUT_MS))
         .transport(FetchTransport::new(url), false)
-}
-
-/// A client to the endpoint in use: the staker's checked one once the [`Rpc`] handle took it,
-/// else the configured one.
-pub fn in_use(config: &NetworkConfig) -> RpcClient {
-    IN_USE.with(|u| reader(u.borrow().as_deref().unwrap_or(&config.rpc_url)))
 }

@@ -11,9 +11,10 @@ use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::client::tx::{self, Outcome, Submission, TxError};
-use pool_chain::config::NetworkConfig;
 use pool_chain::rpc::TxRequest;
 
+use super::chain::Chain;
+use super::visibility::page_visible;
 use super::wallet::Connection;
 
 /// How often to ask for the receipt of a submitted transaction.
@@ -97,19 +98,19 @@ impl TxFlow {
     /// `after` (a refresh of what it changed) whatever the outcome. Ignored while busy.
     pub fn send(
         self,
-        config: NetworkConfig,
+        chain: Chain,
         connection: Connection,
         tx: TxRequest,
         after: impl FnOnce() + 'static,
     ) {
-        self.send_boxed(config, connection, tx, Box::new(after));
+        self.send_boxed(chain, connection, tx, Box::new(after));
     }
 
     /// [`TxFlow::send`] for every caller at once: one copy of the flow in the download, not one
     /// per sender's `after`.
     fn send_boxed(
         self,
-        config: NetworkConfig,
+        chain: Chain,
         connection: Connection,
         tx: TxRequest,
         after: Box<dyn FnOnce()>,
@@ -119,8 +120,7 @@ impl TxFlow {
         }
         self.state.set(TxState::AwaitingWallet);
         spawn_local(async move {
-            let reader = super::http_client(&config);
-            let next = run(self.state, &reader, &config, &connection, tx).await;
+            let next = run(self.state, chain, &connection, tx).await;
             self.state.set(next);
             after();
         });
@@ -130,13 +130,12 @@ impl TxFlow {
     /// for the previous one: the registry's batches).
     pub async fn send_and_wait(
         self,
-        config: &NetworkConfig,
+        chain: Chain,
         connection: &Connection,
         tx: TxRequest,
     ) -> TxState {
         self.state.set(TxState::AwaitingWallet);
-        let reader = super::http_client(config);
-        let next = run(self.state, &reader, config, connection, tx).await;
+        let next = run(self.state, chain, connection, tx).await;
         self.state.set(next.clone());
         next
     }
@@ -144,11 +143,11 @@ impl TxFlow {
 
 async fn run(
     state: RwSignal<TxState>,
-    reader: &RpcClient,
-    config: &NetworkConfig,
+    chain: Chain,
     connection: &Connection,
     tx: TxRequest,
 ) -> TxState {
+    let reader: &RpcClient = &chain.client();
     let not_sent = |error: TxError| TxState::Failed {
         failure: Failure::NotSent(Arc::new(error)),
         hash: None,
@@ -156,7 +155,7 @@ async fn run(
     if let Err(error) = tx::simulate(reader, &tx).await {
         return not_sent(error);
     }
-    let sent = match tx::send(&connection.client(), reader, &tx, config.chain_id).await {
+    let sent = match tx::send(&connection.client(), reader, &tx, chain.chain_id()).await {
         Ok(Submission::Sent(sent)) => sent,
         Ok(Submission::AwaitingCosigners) => return TxState::AwaitingCosigners,
         Err(error) => return not_sent(error),
@@ -190,7 +189,7 @@ async fn run(
 /// Waits `ms`, then for as long as the tab is hidden: nothing is polled while nobody looks.
 async fn sleep_while_visible(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
-    while !super::page_visible() {
+    while !page_visible() {
         gloo_timers::future::TimeoutFuture::new(ms).await;
     }
 }

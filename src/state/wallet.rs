@@ -11,7 +11,7 @@ use pool_eip1193::discovery::{self, WalletInfo};
 use pool_eip1193::{Eip1193Provider, Eip1193Transport, codes, events};
 use serde_json::json;
 
-use crate::errors::AppError;
+use super::error::AppError;
 
 /// localStorage key of the last wallet the user connected (its EIP-6963 `rdns`).
 const REMEMBERED: &str = "ssv-pool.wallet";

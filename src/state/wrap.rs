@@ -8,12 +8,11 @@
 use alloy_primitives::{Address, U256};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pool_chain::config::NetworkConfig;
 use pool_chain::reads::{approve_calldata, redeem_calldata, tx, wrap_calldata};
 
+use super::chain::Chain;
 use super::pool::PoolData;
 use super::tx::{TxFlow, TxState};
-use super::wallet::Connection;
 
 /// Which transaction of a wrap is under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +28,8 @@ pub enum WrapStep {
 /// Handle to the wrapper's transactions (one at a time).
 #[derive(Clone, Copy)]
 pub struct Wrap {
+    chain: Chain,
+    pool: PoolData,
     flow: TxFlow,
     step: RwSignal<Option<WrapStep>>,
     /// A wrap's sequence is under way (set before its first prompt: no second sequence from
@@ -36,15 +37,11 @@ pub struct Wrap {
     running: RwSignal<bool>,
 }
 
-impl Default for Wrap {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Wrap {
-    pub fn new() -> Self {
+    pub fn new(chain: Chain, pool: PoolData) -> Self {
         Wrap {
+            chain,
+            pool,
             flow: TxFlow::new(),
             step: RwSignal::new(None),
             running: RwSignal::new(false),
@@ -71,40 +68,34 @@ impl Wrap {
 
     /// Wraps `amount` poolETH wei: approves the wrapper for exactly `amount` first when
     /// `allowance` (the page's last reading) is below it, then deposits; refreshes after each.
-    pub fn wrap(
-        self,
-        config: NetworkConfig,
-        connection: Connection,
-        wrapper: Address,
-        amount: U256,
-        allowance: U256,
-        pool: PoolData,
-    ) {
+    pub fn wrap(self, wrapper: Address, amount: U256, allowance: U256) {
         if self.busy() {
             return;
         }
+        let Some(connection) = self.chain.connection_on_chain() else {
+            return;
+        };
         self.running.set(true);
         spawn_local(async move {
-            self.sequence(config, connection, wrapper, amount, allowance, pool)
-                .await;
+            self.sequence(connection, wrapper, amount, allowance).await;
             self.running.set(false);
         });
     }
 
     async fn sequence(
         self,
-        config: NetworkConfig,
-        connection: Connection,
+        connection: super::wallet::Connection,
         wrapper: Address,
         amount: U256,
         allowance: U256,
-        pool: PoolData,
     ) {
+        let (chain, pool) = (self.chain, self.pool);
         let account = connection.account;
         if allowance < amount {
             self.step.set(Some(WrapStep::Approve));
-            let approve = tx(account, config.pool_eth, approve_calldata(wrapper, amount));
-            let approved = self.flow.send_and_wait(&config, &connection, approve).await;
+            let pool_eth = chain.with_config(|c| c.pool_eth);
+            let approve = tx(account, pool_eth, approve_calldata(wrapper, amount));
+            let approved = self.flow.send_and_wait(chain, &connection, approve).await;
             pool.refresh();
             if !matches!(approved, TxState::Mined { .. }) {
                 return;
@@ -112,26 +103,23 @@ impl Wrap {
         }
         self.step.set(Some(WrapStep::Wrap));
         let deposit = tx(account, wrapper, wrap_calldata(amount, account));
-        self.flow.send_and_wait(&config, &connection, deposit).await;
+        self.flow.send_and_wait(chain, &connection, deposit).await;
         pool.refresh();
     }
 
     /// Unwraps `shares` wpoolETH into poolETH for the account, then refreshes.
-    pub fn unwrap(
-        self,
-        config: NetworkConfig,
-        connection: Connection,
-        wrapper: Address,
-        shares: U256,
-        pool: PoolData,
-    ) {
+    pub fn unwrap(self, wrapper: Address, shares: U256) {
         if self.busy() {
             return;
         }
+        let Some(connection) = self.chain.connection_on_chain() else {
+            return;
+        };
+        let pool = self.pool;
         self.step.set(Some(WrapStep::Unwrap));
         let account = connection.account;
         let redeem = tx(account, wrapper, redeem_calldata(shares, account));
         self.flow
-            .send(config, connection, redeem, move || pool.refresh());
+            .send(self.chain, connection, redeem, move || pool.refresh());
     }
 }

@@ -4,44 +4,28 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use pool_chain::config::NetworkConfig;
-use pool_chain::rpc::TxRequest;
-use pool_core::deposit::DEPOSIT_WEI;
-
-use super::fee_amount;
-use crate::components::tx_status::TxStatus;
-use crate::state::console::Console;
-use crate::state::operator::{self, Activatable};
-use crate::state::tx::TxFlow;
-use crate::state::wallet::Wallet;
 use pool_chain::client::planner::{ActivationPlan, DepositCoverage, PlanRefusal};
 use pool_core::activation::Waiting;
 use pool_core::activation::deposits::{DepositSource, Verdict};
+use pool_core::deposit::DEPOSIT_WEI;
 
-#[derive(Clone)]
-enum Prepared {
-    None,
-    Preparing,
-    Ready {
-        tx: TxRequest,
-        plan: Box<ActivationPlan>,
-    },
-    Refused(String),
-}
+use super::fee_amount;
+use crate::components::errors::{describe_chain, describe_tx};
+use crate::components::tx_status::TxStatus;
+use crate::state::chain::Chain;
+use crate::state::console::Console;
+use crate::state::console::activation::{Activation, Prepared, ReviewRefusal};
+use crate::state::console::operator::Activatable;
 
 #[component]
 pub fn ActivationPanel() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
     let console = expect_context::<Console>();
     let reading = console.reading();
-    let flow = TxFlow::new();
+    let activation = Activation::new(chain, console);
+    let (prepared, flow) = (activation.prepared(), activation.flow());
     let count_text = RwSignal::new("1".to_string());
-    let prepared = RwSignal::new(Prepared::None);
     let activatable = Memo::new(move |_| reading.with(|r| r.as_ref().and_then(Activatable::of)));
-    // The planner's registry, deposit and cluster reads carry over from one review to the next.
-    let planner = StoredValue::new_local(operator::planner(&config));
     let count = Memo::new(move |_| -> Result<u64, String> {
         let n: u64 = count_text
             .get()
@@ -78,60 +62,17 @@ pub fn ActivationPanel() -> impl IntoView {
         Some(Err(waiting)) => waiting_words(&waiting),
         None => "Nothing to activate: the registry has no pending entry.".into(),
     };
-    let review = {
-        let config = config.clone();
-        move |_| {
-            let (Some(connection), Ok(n)) =
-                (wallet.connection().get_untracked(), count.get_untracked())
-            else {
-                return;
-            };
-            prepared.set(Prepared::Preparing);
-            flow.reset();
-            let config = config.clone();
-            spawn_local(async move {
-                let client = crate::state::http_client(&config);
-                let Some(mut current) = planner.try_update_value(Option::take).flatten() else {
-                    prepared.set(Prepared::Refused(format!(
-                        "config.json names no \"genesisForkVersion\" and chain {} is not a known network: deposit signatures cannot be checked, so nothing is activated.",
-                        config.chain_id
-                    )));
-                    return;
-                };
-                let outcome = operator::prepare_activation(
-                    &client,
-                    &config,
-                    &mut current,
-                    connection.account,
-                    n,
-                )
-                .await;
-                planner.set_value(Some(current));
-                prepared.set(match outcome {
-                    Ok(plan) => Prepared::Ready {
-                        tx: plan.request(config.pool_manager, connection.account),
-                        plan: Box::new(plan),
-                    },
-                    Err(refusal) => Prepared::Refused(refusal_words(&refusal)),
-                });
-            });
+    let review = move |_| {
+        if let Ok(n) = count.get_untracked() {
+            activation.review(n);
         }
     };
-    let activate = move |_| {
-        let (Some(connection), Prepared::Ready { tx, .. }) = (
-            wallet.connection().get_untracked(),
-            prepared.get_untracked(),
-        ) else {
-            return;
-        };
-        flow.send(config.clone(), connection, tx, move || console.refresh());
-        prepared.set(Prepared::None);
-    };
+    let activate = move |_| activation.activate();
     let preview = move || {
         match prepared.get() {
         Prepared::None => ().into_any(),
         Prepared::Preparing => view! { <p>"Checking the pubkeys against the deposit contract and reading the cluster…"</p> }.into_any(),
-        Prepared::Refused(reason) => view! { <p class="error" role="alert" data-testid="activation-refused">{reason}</p> }.into_any(),
+        Prepared::Refused(refusal) => view! { <p class="error" role="alert" data-testid="activation-refused">{review_words(&refusal)}</p> }.into_any(),
         Prepared::Ready { plan, .. } => {
             let (count, gas, funding) = (plan.count(), plan.gas, plan.funding);
             let pubkeys: Vec<String> = plan.entries.iter().map(|e| e.pubkey.to_string()).collect();
@@ -144,7 +85,7 @@ pub fn ActivationPanel() -> impl IntoView {
                     <ol>{pubkeys.into_iter().map(|p| view! { <li><code>{p}</code>" — 32 ETH"</li> }).collect_view()}</ol>
                     <p>{format!("SSV funding {} per validator; {total}; gas about {gas}.", fee_amount(funding))}</p>
                     <p class="muted" data-testid="activation-checked">{checked}</p>
-                    <button class="primary" data-testid="activation-send" on:click=activate.clone()
+                    <button class="primary" data-testid="activation-send" on:click=activate
                         disabled=move || flow.state().with(|s| s.is_busy())>{format!("Activate {count} validator{}", if count == 1 { "" } else { "s" })}</button>
                 </div>
             }.into_any()
@@ -158,12 +99,12 @@ pub fn ActivationPanel() -> impl IntoView {
             <Show when=is_keeper>
                 <div class="row">
                     <input type="text" inputmode="numeric" data-testid="activation-count" prop:value=move || count_text.get()
-                        on:input=move |ev| { prepared.set(Prepared::None); count_text.set(event_target_value(&ev)) }/>
-                    <button class="secondary" data-testid="activation-review" on:click=review.clone()
+                        on:input=move |ev| { activation.forget(); count_text.set(event_target_value(&ev)) }/>
+                    <button class="secondary" data-testid="activation-review" on:click=review
                         disabled=move || count.with(Result::is_err)>"Review"</button>
                 </div>
                 <p class="muted">{move || count.get().err()}</p>
-                {preview.clone()}
+                {preview}
                 <TxStatus head=Signal::derive(move || console.reading().with(|r| r.as_ref().map(|r| r.ops.block))) state=flow.state() done="Activated" what="activation" reverted="The activation was mined but reverted: no ETH left the pool (the network fee was paid)."/>
             </Show>
         </section>
@@ -220,6 +161,16 @@ fn coverage_words(plan: &ActivationPlan) -> String {
     }
 }
 
+/// Why no activation was prepared, in words.
+fn review_words(refusal: &ReviewRefusal) -> String {
+    match refusal {
+        ReviewRefusal::NoForkVersion { chain_id } => format!(
+            "config.json names no \"genesisForkVersion\" and chain {chain_id} is not a known network: deposit signatures cannot be checked, so nothing is activated."
+        ),
+        ReviewRefusal::Plan(refusal) => refusal_words(refusal),
+    }
+}
+
 /// Why the planner refused, in words.
 fn refusal_words(refusal: &PlanRefusal) -> String {
     match refusal {
@@ -248,10 +199,10 @@ fn refusal_words(refusal: &PlanRefusal) -> String {
         ),
         PlanRefusal::BeaconNeeded => "Refused: config.json names no \"beaconUrl\". Without a beacon node, keys deposited before the pool existed (or waiting in the beacon chain's pending deposits) cannot be checked, so nothing is activated on this network.".into(),
         PlanRefusal::Beacon(e) => format!("The beacon node could not be asked about the keys, so nothing was prepared: {e}."),
-        PlanRefusal::Simulation(e) => format!("The activation would fail, so it was not prepared: {}", crate::errors::describe_tx(e)),
+        PlanRefusal::Simulation(e) => format!("The activation would fail, so it was not prepared: {}", describe_tx(e)),
         PlanRefusal::ClusterStale { operator_ids } => format!("The SSV network refuses the snapshot of cluster {operator_ids:?} rebuilt from its events, even after a fresh scan: nothing was prepared. Check the cluster's latest events (an event this version does not read?)."),
         PlanRefusal::TooLarge { bytes, .. } => format!("One validator's activation is {bytes} bytes: more than a node accepts."),
-        PlanRefusal::Chain(e) => format!("Could not prepare the activation: {}", crate::errors::describe_chain(e)),
+        PlanRefusal::Chain(e) => format!("Could not prepare the activation: {}", describe_chain(e)),
         PlanRefusal::Scan(e) => format!("Could not prepare the activation: {e}"),
     }
 }

@@ -4,29 +4,17 @@
 
 use alloy_primitives::U256;
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 use pool_core::funding::BLOCKS_PER_DAY;
 use pool_core::units::parse_ether;
 
 use super::{blocks_in_days, fee_amount};
 use crate::components::tx_status::TxStatus;
-use crate::state::console::{ClusterHealth, Console};
-use crate::state::operator;
+use crate::state::chain::Chain;
+use crate::state::console::Console;
+use crate::state::console::cluster::{
+    ClusterAction as Action, ClusterAlert, ClusterEffect, ClusterRefusal, WARN_DAYS,
+};
 use crate::state::tx::TxFlow;
-use crate::state::wallet::Wallet;
-
-/// Under this much runway left the console warns.
-const WARN_DAYS: u64 = 30;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Action {
-    /// Top-up, or reactivation when liquidated: from the fee reserve into the cluster.
-    Fund,
-    /// From the cluster back into the fee reserve.
-    Withdraw,
-    /// From the wallet into the fee reserve.
-    FundReserve,
-}
 
 #[component]
 pub fn ClusterPanel() -> impl IntoView {
@@ -34,16 +22,10 @@ pub fn ClusterPanel() -> impl IntoView {
     let reading = console.reading();
     let health = move || reading.with(|r| r.as_ref().and_then(|r| r.cluster.clone()));
     let status = move || {
-        let h = health()?;
-        let days = h.runway_left() / BLOCKS_PER_DAY;
-        Some(if !h.snapshot.active {
-            view! { <p class="error" role="alert" data-testid="cluster-alert">"The cluster is liquidated: its validators are not running. Reactivate it from the fee reserve."</p> }.into_any()
-        } else if h.liquidatable() {
-            view! { <p class="error" role="alert" data-testid="cluster-alert">"The cluster is liquidatable: anyone may liquidate it now. Top it up at once."</p> }.into_any()
-        } else if h.validators() > 0 && days < WARN_DAYS {
-            view! { <p class="warning" role="alert" data-testid="cluster-warning">{format!("Under {WARN_DAYS} days of runway left: top the cluster up.")}</p> }.into_any()
-        } else {
-            ().into_any()
+        Some(match health()?.alert()? {
+            ClusterAlert::Liquidated => view! { <p class="error" role="alert" data-testid="cluster-alert">"The cluster is liquidated: its validators are not running. Reactivate it from the fee reserve."</p> }.into_any(),
+            ClusterAlert::Liquidatable => view! { <p class="error" role="alert" data-testid="cluster-alert">"The cluster is liquidatable: anyone may liquidate it now. Top it up at once."</p> }.into_any(),
+            ClusterAlert::RunwayShort => view! { <p class="warning" role="alert" data-testid="cluster-warning">{format!("Under {WARN_DAYS} days of runway left: top the cluster up.")}</p> }.into_any(),
         })
     };
     view! {
@@ -72,83 +54,38 @@ pub fn ClusterPanel() -> impl IntoView {
 
 #[component]
 fn ClusterActions() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
     let console = expect_context::<Console>();
     let reading = console.reading();
     let flow = TxFlow::new();
     let action = RwSignal::new(Action::Fund);
     let text = RwSignal::new(String::new());
-    let roles = move || reading.with(|r| r.as_ref().map(|r| r.roles).unwrap_or_default());
-    let may = move |a: Action| {
-        let roles = roles();
-        let has_cluster = reading.with(|r| r.as_ref().is_some_and(|r| r.cluster.is_some()));
-        match a {
-            Action::Fund => has_cluster && (roles.operator || roles.keeper),
-            Action::Withdraw => has_cluster && roles.operator,
-            Action::FundReserve => roles.operator || roles.admin || roles.keeper,
-        }
-    };
+    let may = move |a: Action| reading.with(|r| r.as_ref().is_some_and(|r| a.allowed(r)));
     let amount = Memo::new(move |_| parse_ether(&text.get()).map_err(|e| e.to_string()));
     // What the action will do, in words, before the wallet is asked; `Err` blocks sending.
     let preview = move || -> Result<String, String> {
         let wei = amount.get()?;
-        if wei.is_zero() {
-            return Err("Enter an amount above zero.".into());
-        }
-        reading.with(|r| {
-            let r = r.as_ref().ok_or("Reading the pool…")?;
-            let h: Option<&ClusterHealth> = r.cluster.as_ref();
-            match action.get() {
-                Action::Fund => {
-                    let h = h.ok_or("The pool has no cluster yet.")?;
-                    if wei > r.ops.fee_reserve {
-                        return Err(format!("The fee reserve holds only {}.", fee_amount(r.ops.fee_reserve)));
-                    }
-                    if !h.snapshot.active {
-                        if wei < h.threshold() {
-                            return Err(format!("Reactivation needs at least the liquidation threshold, {}.", fee_amount(h.threshold())));
-                        }
-                        return Ok(format!("Reactivates the cluster with {}: runway left becomes {}.", fee_amount(wei), blocks_in_days(h.fees.runway_left(wei, h.validators()))));
-                    }
-                    Ok(format!("Moves {} from the fee reserve into the cluster: runway left goes from {} to {}.", fee_amount(wei), blocks_in_days(h.runway_left()), blocks_in_days(h.runway_after(wei, true))))
-                }
-                Action::Withdraw => {
-                    let h = h.ok_or("The pool has no cluster yet.")?;
-                    let after = h.balance.saturating_sub(wei);
-                    if wei > h.balance || (h.validators() > 0 && after < h.threshold()) {
-                        return Err(format!("That would leave the cluster liquidatable: at most {} can come out.", fee_amount(h.balance.saturating_sub(h.threshold()))));
-                    }
-                    Ok(format!("Moves {} from the cluster back into the fee reserve: runway left goes from {} to {}.", fee_amount(wei), blocks_in_days(h.runway_left()), blocks_in_days(h.runway_after(wei, false))))
-                }
-                Action::FundReserve => Ok(format!("Sends {} from your wallet into the pool's fee reserve (not stakers' ETH; the admin can return it).", fee_amount(wei))),
-            }
-        })
+        reading
+            .with(|r| action.get().effect(r.as_ref(), wei))
+            .map(effect_words)
+            .map_err(refusal_words)
     };
     let send = move |_| {
-        let (Some(connection), Ok(wei)) =
-            (wallet.connection().get_untracked(), amount.get_untracked())
-        else {
+        let (Some(connection), Ok(wei), Some(r)) = (
+            chain.connection(),
+            amount.get_untracked(),
+            reading.get_untracked(),
+        ) else {
             return;
         };
-        if preview().is_err() {
-            return;
+        let request = chain.with_config(|config| {
+            action
+                .get_untracked()
+                .request(config, &r, connection.account, wei)
+        });
+        if let Some(tx) = request {
+            flow.send(chain, connection, tx, move || console.refresh());
         }
-        let Some(r) = reading.get_untracked() else {
-            return;
-        };
-        let from = connection.account;
-        let tx = match (action.get_untracked(), r.cluster) {
-            (Action::Fund, Some(h)) => {
-                operator::fund_cluster(&config, from, &h.operator_ids, wei, h.snapshot)
-            }
-            (Action::Withdraw, Some(h)) => {
-                operator::withdraw_from_cluster(&config, from, &h.operator_ids, wei, h.snapshot)
-            }
-            (Action::FundReserve, _) => operator::fund_fee_reserve(&config, from, wei),
-            _ => return,
-        };
-        flow.send(config.clone(), connection, tx, move || console.refresh());
     };
     let choice = move |a: Action, label: &'static str| {
         view! {
@@ -171,10 +108,68 @@ fn ClusterActions() -> impl IntoView {
                     <span class="unit">"ETH"</span>
                 </div>
                 <p class="muted" data-testid="cluster-preview">{move || if text.with(String::is_empty) { String::new() } else { preview().unwrap_or_else(|e| e) }}</p>
-                <button class="primary" data-testid="cluster-send" on:click=send.clone()
+                <button class="primary" data-testid="cluster-send" on:click=send
                     disabled=move || preview().is_err() || flow.state().with(|s| s.is_busy())>"Send"</button>
                 <TxStatus head=Signal::derive(move || console.reading().with(|r| r.as_ref().map(|r| r.ops.block))) state=flow.state() done="Done" what="transaction" reverted="The transaction was mined but reverted; nothing moved (the network fee was paid)."/>
             </fieldset>
         </Show>
+    }
+}
+
+/// What a cluster action will do, in words.
+fn effect_words(effect: ClusterEffect) -> String {
+    match effect {
+        ClusterEffect::Reactivates {
+            amount,
+            runway_after,
+        } => format!(
+            "Reactivates the cluster with {}: runway left becomes {}.",
+            fee_amount(amount),
+            blocks_in_days(runway_after)
+        ),
+        ClusterEffect::TopsUp {
+            amount,
+            runway_before,
+            runway_after,
+        } => format!(
+            "Moves {} from the fee reserve into the cluster: runway left goes from {} to {}.",
+            fee_amount(amount),
+            blocks_in_days(runway_before),
+            blocks_in_days(runway_after)
+        ),
+        ClusterEffect::Withdraws {
+            amount,
+            runway_before,
+            runway_after,
+        } => format!(
+            "Moves {} from the cluster back into the fee reserve: runway left goes from {} to {}.",
+            fee_amount(amount),
+            blocks_in_days(runway_before),
+            blocks_in_days(runway_after)
+        ),
+        ClusterEffect::FundsReserve { amount } => format!(
+            "Sends {} from your wallet into the pool's fee reserve (not stakers' ETH; the admin can return it).",
+            fee_amount(amount)
+        ),
+    }
+}
+
+/// Why a cluster action is not offered, in words.
+fn refusal_words(refusal: ClusterRefusal) -> String {
+    match refusal {
+        ClusterRefusal::Zero => "Enter an amount above zero.".into(),
+        ClusterRefusal::NotRead => "Reading the pool…".into(),
+        ClusterRefusal::NoCluster => "The pool has no cluster yet.".into(),
+        ClusterRefusal::ReserveShort { reserve } => {
+            format!("The fee reserve holds only {}.", fee_amount(reserve))
+        }
+        ClusterRefusal::BelowThreshold { threshold } => format!(
+            "Reactivation needs at least the liquidation threshold, {}.",
+            fee_amount(threshold)
+        ),
+        ClusterRefusal::WouldLiquidate { at_most } => format!(
+            "That would leave the cluster liquidatable: at most {} can come out.",
+            fee_amount(at_most)
+        ),
     }
 }

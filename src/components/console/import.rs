@@ -4,23 +4,26 @@
 
 use leptos::prelude::*;
 use pool_chain::client::OperatorProblem;
-use pool_chain::config::NetworkConfig;
 use pool_core::ceremony::{FileKind, ImportReport, Verdict};
 use wasm_bindgen::JsCast;
 
+use crate::components::errors::describe_chain;
 use crate::components::tx_status::TxStatus;
+use crate::state::chain::Chain;
 use crate::state::console::Console;
-use crate::state::import::{Import, ImportState};
-use crate::state::submit::{Plan, Submit, SubmitState};
-use crate::state::wallet::Wallet;
+use crate::state::console::checker::CheckerError;
+use crate::state::console::import::{Import, ImportFailure, ImportState};
+use crate::state::console::submit::{Plan, StopReason, Submit, SubmitState};
+use pool_chain::client::planner::PlanRefusal;
 
 #[component]
 pub fn ImportPanel() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
+    let chain = expect_context::<Chain>();
     let console = expect_context::<Console>();
     let reading = console.reading();
-    let import = Import::new();
-    let submit = Submit::new(&config);
+    let import = Import::new(chain);
+    let submit = Submit::new(chain);
+    let owner = chain.with_config(|c| c.pool_manager);
     let is_operator = move || reading.with(|r| r.as_ref().is_some_and(|r| r.roles.operator));
     let dragging = RwSignal::new(false);
     let on_pick = move |ev: leptos::ev::Event| {
@@ -40,12 +43,9 @@ pub fn ImportPanel() -> impl IntoView {
             import.add(list);
         }
     };
-    let check = {
-        let config = config.clone();
-        move |_| {
-            if let Some(r) = reading.get_untracked() {
-                import.check(config.clone(), r);
-            }
+    let check = move |_| {
+        if let Some(r) = reading.get_untracked() {
+            import.check(r);
         }
     };
     view! {
@@ -53,7 +53,7 @@ pub fn ImportPanel() -> impl IntoView {
             <h2>"Import validators"</h2>
             <Resume submit/>
             <p>"The key ceremony's files: deposit_data-*.json from the staking deposit CLI and the key shares JSON from ssv-keys or ssv-dkg, for owner "
-                <code>{config.pool_manager.to_string()}</code> ". Every key is checked in your browser before anything is sent."</p>
+                <code>{owner.to_string()}</code> ". Every key is checked in your browser before anything is sent."</p>
             <label class="dropzone" class:dragging=move || dragging.get() data-testid="dropzone"
                 on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true) }
                 on:dragleave=move |_| dragging.set(false)
@@ -73,7 +73,7 @@ pub fn ImportPanel() -> impl IntoView {
             </div>
             {move || match import.state().get() {
                 ImportState::Checking => view! { <p data-testid="import-checking">"Checking every key (signatures, roots, shares) in background workers…"</p> }.into_any(),
-                ImportState::Failed(reason) => view! { <p class="error" role="alert" data-testid="import-failed">{reason}</p> }.into_any(),
+                ImportState::Failed(failure) => view! { <p class="error" role="alert" data-testid="import-failed">{failure_words(&failure)}</p> }.into_any(),
                 ImportState::Checked(report, problems) => {
                     let blocked = !problems.is_empty();
                     view! {
@@ -191,8 +191,6 @@ fn Findings(report: ImportReport) -> impl IntoView {
 
 #[component]
 fn SubmitButton(report: ImportReport, submit: Submit, blocked: bool) -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
     let console = expect_context::<Console>();
     let entries: Vec<_> = report.registry_entries().into_iter().cloned().collect();
     let first_nonce = report
@@ -202,16 +200,14 @@ fn SubmitButton(report: ImportReport, submit: Submit, blocked: bool) -> impl Int
         .and_then(|v| v.nonce);
     let count = entries.len();
     let send = move |_| {
-        let (Some(connection), Some(first_nonce)) =
-            (wallet.connection().get_untracked(), first_nonce)
-        else {
+        let Some(first_nonce) = first_nonce else {
             return;
         };
         let plan = Plan {
             first_nonce,
             entries: entries.clone(),
         };
-        submit.run(config.clone(), connection, plan, move || console.refresh());
+        submit.run(plan, move || console.refresh());
     };
     view! {
         <button class="primary" data-testid="import-submit" on:click=send
@@ -224,8 +220,6 @@ fn SubmitButton(report: ImportReport, submit: Submit, blocked: bool) -> impl Int
 /// A submission left unfinished (a failure, a closed tab): resume or discard.
 #[component]
 fn Resume(submit: Submit) -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
     let console = expect_context::<Console>();
     let shown = move || {
         submit.stored().with(Option::is_some)
@@ -234,16 +228,9 @@ fn Resume(submit: Submit) -> impl IntoView {
                 SubmitState::Idle | SubmitState::Stopped { .. }
             )
     };
-    let resume = {
-        let config = config.clone();
-        move |_| {
-            let (Some(connection), Some(plan)) = (
-                wallet.connection().get_untracked(),
-                submit.stored().get_untracked(),
-            ) else {
-                return;
-            };
-            submit.run(config.clone(), connection, plan, move || console.refresh());
+    let resume = move |_| {
+        if let Some(plan) = submit.stored().get_untracked() {
+            submit.run(plan, move || console.refresh());
         }
     };
     view! {
@@ -253,11 +240,8 @@ fn Resume(submit: Submit) -> impl IntoView {
                     "An unfinished submission of {} validators (from owner nonce {}) is waiting. Resuming skips what is already in the registry.",
                     p.entries.len(), p.first_nonce
                 )))}</span>
-                <button class="primary" data-testid="resume-submit" on:click=resume.clone()>"Resume"</button>
-                <button class="secondary" on:click={
-                    let config = config.clone();
-                    move |_| submit.discard(&config)
-                }>"Discard"</button>
+                <button class="primary" data-testid="resume-submit" on:click=resume>"Resume"</button>
+                <button class="secondary" on:click=move |_| submit.discard()>"Discard"</button>
             </div>
         </Show>
     }
@@ -276,10 +260,64 @@ fn Progress(submit: Submit) -> impl IntoView {
                 }.into_any(),
                 SubmitState::Done { total } => view! { <p class="ok" data-state="done">{format!("All {total} validators are in the registry.")}</p> }.into_any(),
                 SubmitState::Stopped { done, total, reason } => view! {
-                    <p class="error" role="alert" data-state="stopped">{format!("{done} of {total} in the registry. {reason}")}</p>
+                    <p class="error" role="alert" data-state="stopped">{format!("{done} of {total} in the registry. {}", stop_words(&reason))}</p>
                 }.into_any(),
             }}
             <TxStatus head=Signal::derive(move || console.reading().with(|r| r.as_ref().map(|r| r.ops.block))) state=submit.tx() done="Added" what="batch" reverted="The batch was mined but reverted; the registry did not change."/>
         </div>
+    }
+}
+
+/// Why the checks could not run, in words.
+fn failure_words(failure: &ImportFailure) -> String {
+    match failure {
+        ImportFailure::NoForkVersion { chain_id } => format!(
+            "config.json names no \"genesisForkVersion\" and chain {chain_id} is not a known network: deposit signatures cannot be checked, so nothing can be imported."
+        ),
+        ImportFailure::ChainRead(e) => format!("Could not read the chain to check the files: {e}"),
+        ImportFailure::DepositCheck(refusal) => {
+            let cause = match refusal.as_ref() {
+                PlanRefusal::Beacon(e) => e.to_string(),
+                PlanRefusal::Scan(e) => e.to_string(),
+                PlanRefusal::Chain(e) => describe_chain(e),
+                other => format!("{other:?}"),
+            };
+            format!("Could not check the keys against the chain's deposits: {cause}")
+        }
+        ImportFailure::Checker(CheckerError::NoRandomness) => {
+            "The browser offers no secure random numbers: the checks cannot run.".into()
+        }
+        ImportFailure::Checker(CheckerError::WorkerStopped) => {
+            "A checking worker stopped without answering.".into()
+        }
+        ImportFailure::Checker(CheckerError::Merge(e)) => {
+            format!("The workers' answers do not fit together: {e}")
+        }
+        ImportFailure::OperatorStates(e) => format!("Could not read the operators' state: {e}"),
+    }
+}
+
+/// Why a submission stopped, in words.
+fn stop_words(reason: &StopReason) -> String {
+    match reason {
+        StopReason::RegistryUnread(e) => format!("Could not read the registry: {e}"),
+        StopReason::Dropped { nonce, pubkey } => format!(
+            "Entry {nonce} ({pubkey}) was dropped from the registry: it can never be added again."
+        ),
+        StopReason::IndexTaken { nonce } => format!(
+            "Registry index {nonce} holds another validator: these key shares can no longer be registered."
+        ),
+        StopReason::RegistryMoved { next_index, first_nonce } => format!(
+            "The registry's next index is {next_index}, but the next of these key shares was made for owner nonce {first_nonce}: \
+             the registry changed since the files were checked. Check the files again (a new ceremony may be needed)."
+        ),
+        StopReason::WouldRefuse { nonce, error } => {
+            format!("The registry would refuse entry {nonce}: {error}")
+        }
+        StopReason::TooLarge { nonce } => format!(
+            "Entry {nonce} is too large for one transaction a node accepts (128 KiB, 16,777,216 gas)."
+        ),
+        StopReason::AwaitingCosigners => "The batch waits for your wallet's co-signers. Once it is mined, resume: entries already in the registry are skipped.".into(),
+        StopReason::BatchNotAdded => "The batch was not added (see the transaction above). Resume to try again: entries already in the registry are skipped.".into(),
     }
 }

@@ -2,18 +2,15 @@
 //! every pending entry from an index on, with what that means shown before the wallet is asked.
 
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 
 use crate::components::tx_status::TxStatus;
-use crate::state::console::Console;
-use crate::state::operator;
+use crate::state::chain::Chain;
+use crate::state::console::{Console, operator};
 use crate::state::tx::TxFlow;
-use crate::state::wallet::Wallet;
 
 #[component]
 pub fn RegistryPanel() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
     let console = expect_context::<Console>();
     let reading = console.reading();
     let flow = TxFlow::new();
@@ -62,14 +59,11 @@ pub fn RegistryPanel() -> impl IntoView {
                      Do this when an entry can never be activated (a front-run key, data for other credentials, an operator gone from SSV): everything behind it waits otherwise.",
                     if count == 1 { "" } else { "s" }
                 )}</p>
-                <button class="danger" data-testid="drop-confirm" on:click={
-                    let config = config.clone();
-                    move |_| {
-                        let Some(connection) = wallet.connection().get_untracked() else { return };
-                        let tx = operator::drop_validators(&config, connection.account, index);
-                        flow.send(config.clone(), connection, tx, move || console.refresh());
-                        dropping.set(None);
-                    }
+                <button class="danger" data-testid="drop-confirm" on:click=move |_| {
+                    let Some(connection) = chain.connection() else { return };
+                    let tx = chain.with_config(|c| operator::drop_validators(c, connection.account, index));
+                    flow.send(chain, connection, tx, move || console.refresh());
+                    dropping.set(None);
                 }>{format!("Drop {count} entr{}", if count == 1 { "y" } else { "ies" })}</button>
                 <button class="secondary" on:click=move |_| dropping.set(None)>"Cancel"</button>
             </div>

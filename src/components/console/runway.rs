@@ -3,15 +3,13 @@
 //! and `setRunway` with that preview.
 
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 use pool_core::funding::{BLOCKS_PER_DAY, Precision};
 
 use super::{blocks_in_days, fee_amount};
 use crate::components::tx_status::TxStatus;
-use crate::state::console::Console;
-use crate::state::operator;
+use crate::state::chain::Chain;
+use crate::state::console::{Console, operator};
 use crate::state::tx::TxFlow;
-use crate::state::wallet::Wallet;
 
 const PRESETS: [u64; 3] = [30, 182, 366];
 /// Below this the console warns: the cluster would need topping up within the month.
@@ -19,8 +17,7 @@ const WARN_DAYS: u64 = 30;
 
 #[component]
 pub fn RunwayPanel() -> impl IntoView {
-    let config = expect_context::<NetworkConfig>();
-    let wallet = expect_context::<Wallet>();
+    let chain = expect_context::<Chain>();
     let console = expect_context::<Console>();
     let reading = console.reading();
     let flow = TxFlow::new();
@@ -67,12 +64,12 @@ pub fn RunwayPanel() -> impl IntoView {
     };
     let is_operator = move || reading.with(|r| r.as_ref().is_some_and(|r| r.roles.operator));
     let send = move |_| {
-        let (Some(connection), Ok(d)) = (wallet.connection().get_untracked(), days.get_untracked())
-        else {
+        let (Some(connection), Ok(d)) = (chain.connection(), days.get_untracked()) else {
             return;
         };
-        let tx = operator::set_runway(&config, connection.account, d * BLOCKS_PER_DAY);
-        flow.send(config.clone(), connection, tx, move || console.refresh());
+        let tx =
+            chain.with_config(|c| operator::set_runway(c, connection.account, d * BLOCKS_PER_DAY));
+        flow.send(chain, connection, tx, move || console.refresh());
     };
     view! {
         <section class="card" data-testid="runway-panel">
@@ -93,7 +90,7 @@ pub fn RunwayPanel() -> impl IntoView {
                         prop:value=move || days_text.get() on:input=move |ev| { flow.reset(); days_text.set(event_target_value(&ev)) }/>
                 </div>
                 <p class="muted" data-testid="runway-preview">{move || if days_text.with(String::is_empty) { String::new() } else { preview().unwrap_or_else(|e| e) }}</p>
-                <button class="primary" data-testid="runway-send" on:click=send.clone()
+                <button class="primary" data-testid="runway-send" on:click=send
                     disabled=move || days.with(Result::is_err) || flow.state().with(|s| s.is_busy())>"Set runway"</button>
                 <TxStatus head=Signal::derive(move || console.reading().with(|r| r.as_ref().map(|r| r.ops.block))) state=flow.state() done="Set" what="runway change" reverted="The transaction was mined but reverted; the runway did not change."/>
             </Show>

@@ -6,7 +6,20 @@
 use futures_channel::mpsc;
 use futures_util::StreamExt;
 use pool_checker::{CheckRequest, CheckResponse, LOADER_URL, pieces, spawner};
-use pool_core::ceremony::{CheckContext, ImportReport, ImportedFile, PartialReport, Slice};
+use pool_core::ceremony::{
+    CheckContext, ImportReport, ImportedFile, MergeError, PartialReport, Slice,
+};
+
+/// Why the workers' check did not come back.
+#[derive(Debug, Clone)]
+pub enum CheckerError {
+    /// The browser offers no secure random numbers (the batch check's weights need them).
+    NoRandomness,
+    /// A worker stopped without answering.
+    WorkerStopped,
+    /// The workers' parts do not fit together.
+    Merge(MergeError),
+}
 
 /// Most workers started for one check.
 const MAX_WORKERS: u32 = 8;
@@ -19,7 +32,7 @@ const MAX_WORKERS: u32 = 8;
 pub async fn check_in_workers(
     files: Vec<ImportedFile>,
     context: CheckContext,
-) -> Result<ImportReport, String> {
+) -> Result<ImportReport, CheckerError> {
     let parts = workers();
     let seed = random_seed()?;
     let id = js_sys::Date::now() as u64;
@@ -69,12 +82,11 @@ pub async fn check_in_workers(
                 received.push(part)
             }
             Some(_) => {}
-            None => return Err("A checking worker stopped without answering.".into()),
+            None => return Err(CheckerError::WorkerStopped),
         }
     }
     drop(bridges);
-    PartialReport::merge(received)
-        .map_err(|e| format!("The workers' answers do not fit together: {e}"))
+    PartialReport::merge(received).map_err(CheckerError::Merge)
 }
 
 /// One worker per core the browser reports, within 1..=MAX_WORKERS.
@@ -87,11 +99,11 @@ fn workers() -> u32 {
 
 /// 32 bytes from the browser's CSPRNG: the batch signature check's weights must be unknown to
 /// whoever made the files.
-fn random_seed() -> Result<[u8; 32], String> {
+fn random_seed() -> Result<[u8; 32], CheckerError> {
     let mut seed = [0u8; 32];
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .and_then(|c| c.get_random_values_with_u8_array(&mut seed).ok())
-        .ok_or("The browser offers no secure random numbers: the checks cannot run.")?;
+        .ok_or(CheckerError::NoRandomness)?;
     Ok(seed)
 }

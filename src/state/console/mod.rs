@@ -3,68 +3,31 @@
 //! console is open (every `refreshIntervalMs` while visible) and after each of the operator's
 //! transactions; the last reading stays on screen when a read fails.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::Address;
 use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use pool_chain::client::{
     ClusterCursor, Operations, PendingEntry, RegistryView, Roles, cluster_balance, fee_schedule,
     pending_entries, read_operations, registry_entries, roles,
 };
 use pool_chain::config::NetworkConfig;
-use pool_core::cluster::Cluster;
-use pool_core::funding::FeeSchedule;
 
-use super::wallet::Wallet;
-use crate::errors::AppError;
+use super::chain::Chain;
+use super::error::AppError;
+use super::refresh::Refresh;
+
+pub mod activation;
+pub mod beacon;
+pub mod checker;
+pub mod cluster;
+pub mod import;
+pub mod operator;
+pub mod submit;
+
+pub use cluster::ClusterHealth;
 
 /// Widest `eth_getLogs` range asked for (the scan shrinks on a node's refusal).
 pub use pool_chain::client::MAX_LOG_WINDOW as LOG_WINDOW;
-
-/// The pool's cluster: its snapshot, its live balance and the fees it burns.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClusterHealth {
-    pub operator_ids: Vec<u64>,
-    pub snapshot: Cluster,
-    /// Live balance (the snapshot's less what was burnt since); zero once liquidated.
-    pub balance: U256,
-    pub fees: FeeSchedule,
-}
-
-impl ClusterHealth {
-    pub fn validators(&self) -> u32 {
-        self.snapshot.validator_count
-    }
-
-    /// Burn per block of the whole cluster.
-    pub fn burn_rate(&self) -> U256 {
-        self.fees.burn_rate() * U256::from(self.validators())
-    }
-
-    pub fn threshold(&self) -> U256 {
-        self.fees.liquidation_threshold(self.validators())
-    }
-
-    /// Blocks until liquidatable (`u64::MAX` with nothing burning).
-    pub fn runway_left(&self) -> u64 {
-        self.fees.runway_left(self.balance, self.validators())
-    }
-
-    /// Liquidatable now (anyone may liquidate it and take its balance).
-    pub fn liquidatable(&self) -> bool {
-        self.snapshot.active && self.validators() > 0 && self.balance < self.threshold()
-    }
-
-    /// Runway left after adding `amount`, or taking it out (`add = false`).
-    pub fn runway_after(&self, amount: U256, add: bool) -> u64 {
-        let balance = if add {
-            self.balance + amount
-        } else {
-            self.balance.saturating_sub(amount)
-        };
-        self.fees.runway_left(balance, self.validators())
-    }
-}
 
 /// One reading of everything the console shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,8 +50,7 @@ pub struct Console {
     error: RwSignal<Option<AppError>>,
     /// A first cluster scan's progress: (blocks scanned, blocks to scan).
     scan_progress: RwSignal<Option<(u64, u64)>>,
-    generation: RwSignal<u64>,
-    in_flight: StoredValue<u32>,
+    refresh: Refresh,
 }
 
 impl Console {
@@ -106,52 +68,45 @@ impl Console {
 
     /// Reads again now (after a transaction).
     pub fn refresh(self) {
-        self.generation.update(|g| *g += 1);
+        self.refresh.again();
     }
 }
 
 impl Console {
-    pub fn new(config: NetworkConfig, wallet: Wallet) -> Self {
-        let console = Console {
-            reading: RwSignal::new(None),
-            error: RwSignal::new(None),
-            scan_progress: RwSignal::new(None),
-            generation: RwSignal::new(0),
-            in_flight: StoredValue::new(0),
-        };
-        let client = super::http_client(&config);
-        let interval = config.refresh_interval_ms();
-        Effect::new(move |_| {
-            console.generation.track();
-            let account = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
-            let previous = console.reading.get_untracked();
-            let (client, config) = (client.clone(), config.clone());
-            console.in_flight.update_value(|n| *n += 1);
-            spawn_local(async move {
-                let progress = move |done, total| console.scan_progress.set(Some((done, total)));
-                let result = read(&client, &config, account, previous, progress).await;
-                console.in_flight.update_value(|n| *n -= 1);
-                console.scan_progress.set(None);
-                match result {
-                    Ok(reading) => {
-                        let current = wallet
-                            .connection()
-                            .with_untracked(|c| c.as_ref().map(|c| c.account));
-                        if current == account {
-                            console.reading.set(Some(reading));
-                        }
-                        console.error.set(None);
-                    }
-                    Err(error) => console.error.set(Some(error)),
+    pub fn new(chain: Chain) -> Self {
+        let reading = RwSignal::new(None);
+        let error = RwSignal::new(None);
+        let scan_progress = RwSignal::new(None);
+        let refresh = Refresh::new(
+            move || {
+                let account = chain
+                    .wallet()
+                    .connection()
+                    .with(|c| c.as_ref().map(|c| c.account));
+                Some((account, reading.get_untracked()))
+            },
+            move |(account, previous)| async move {
+                let progress = move |done, total| scan_progress.set(Some((done, total)));
+                let config = chain.config();
+                let result = read(&chain.client(), &config, account, previous, progress).await;
+                scan_progress.set(None);
+                result
+            },
+            move |answer| match answer {
+                Ok(fresh) => {
+                    reading.set(Some(fresh));
+                    error.set(None);
                 }
-            });
-        });
-        super::ticker::use_refresh_ticker(interval, move || {
-            if console.in_flight.get_value() == 0 {
-                console.refresh();
-            }
-        });
-        console
+                Err(e) => error.set(Some(e)),
+            },
+        );
+        refresh.every(chain.with_config(|c| c.refresh_interval_ms()), || {});
+        Console {
+            reading,
+            error,
+            scan_progress,
+            refresh,
+        }
     }
 }
 
@@ -231,7 +186,7 @@ async fn cluster_health(
 ) -> Result<ClusterHealth, AppError> {
     let network = ops.addresses.ssv_network;
     let key = cursor_key(config, ids);
-    let stored = super::storage()
+    let stored = crate::state::storage()
         .and_then(|s| s.get_item(&key).ok().flatten())
         .and_then(|text| serde_json::from_str::<ClusterCursor>(&text).ok())
         .filter(|c| c.owner == config.pool_manager && c.operator_ids == ids);
@@ -255,7 +210,7 @@ async fn cluster_health(
         .await
         .map_err(|e| AppError::from(e.cause))?,
     };
-    if let (Some(storage), Ok(text)) = (super::storage(), serde_json::to_string(&cursor)) {
+    if let (Some(storage), Ok(text)) = (crate::state::storage(), serde_json::to_string(&cursor)) {
         let _ = storage.set_item(&key, &text);
     }
     let views = ops.addresses.ssv_views;

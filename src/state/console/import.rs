@@ -3,6 +3,7 @@
 //! views and the submission.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use alloy_primitives::Bytes;
 use alloy_rpc_client::RpcClient;
@@ -15,8 +16,11 @@ use pool_core::activation::deposits::Verdict;
 use pool_core::ceremony::{CheckContext, ImportReport, ImportedFile};
 use wasm_bindgen_futures::JsFuture;
 
-use super::console::{ConsoleReading, LOG_WINDOW};
-use crate::errors::AppError;
+use super::beacon::FetchBeacon;
+use super::checker::CheckerError;
+use super::{ConsoleReading, LOG_WINDOW};
+use crate::state::chain::Chain;
+use crate::state::error::AppError;
 
 /// Where the import stands.
 #[derive(Debug, Clone)]
@@ -31,25 +35,37 @@ pub enum ImportState {
     Checked(ImportReport, Vec<(u64, OperatorProblem)>),
     /// The checks could not run (the chain could not be read, a worker failed): nothing is
     /// accepted.
-    Failed(String),
+    Failed(ImportFailure),
+}
+
+/// Why the checks could not run.
+#[derive(Debug, Clone)]
+pub enum ImportFailure {
+    /// `config.json` names no fork version and the chain is not a known network: deposit
+    /// signatures cannot be checked.
+    NoForkVersion { chain_id: u64 },
+    /// The chain's facts (operator keys, registrations) could not be read.
+    ChainRead(AppError),
+    /// The keys could not be checked against the chain's deposits.
+    DepositCheck(Arc<PlanRefusal>),
+    /// The workers failed.
+    Checker(CheckerError),
+    /// The operators' state could not be read.
+    OperatorStates(AppError),
 }
 
 /// Handle to the import.
 #[derive(Clone, Copy)]
 pub struct Import {
+    chain: Chain,
     files: RwSignal<Vec<ImportedFile>>,
     state: RwSignal<ImportState>,
 }
 
-impl Default for Import {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Import {
-    pub fn new() -> Self {
+    pub fn new(chain: Chain) -> Self {
         Import {
+            chain,
             files: RwSignal::new(Vec::new()),
             state: RwSignal::new(ImportState::Empty),
         }
@@ -90,21 +106,21 @@ impl Import {
     }
 
     /// Reads the chain's facts for the files, then checks them in the workers.
-    pub fn check(self, config: NetworkConfig, reading: ConsoleReading) {
+    pub fn check(self, reading: ConsoleReading) {
         let files = self.files.get_untracked();
         if files.is_empty() || matches!(self.state.get_untracked(), ImportState::Checking) {
             return;
         }
         self.state.set(ImportState::Checking);
+        let (config, client) = (self.chain.config(), self.chain.client());
         spawn_local(async move {
-            let client = super::http_client(&config);
             let named = named_in(&files);
             let next = match check_context(&client, &config, &reading, &named).await {
                 Err(e) => ImportState::Failed(e),
                 Ok(context) => {
                     let ids: Vec<u64> = named.operator_ids.iter().copied().collect();
                     match super::checker::check_in_workers(files, context).await {
-                        Err(e) => ImportState::Failed(e),
+                        Err(e) => ImportState::Failed(ImportFailure::Checker(e)),
                         Ok(report) => {
                             let adding = report.registry_entries().len() as u32;
                             match operator_problems(&client, &config, &reading, &ids, adding).await
@@ -179,7 +195,7 @@ async fn operator_problems(
     reading: &ConsoleReading,
     ids: &[u64],
     adding: u32,
-) -> Result<Vec<(u64, OperatorProblem)>, String> {
+) -> Result<Vec<(u64, OperatorProblem)>, ImportFailure> {
     let states = operator_states(
         client,
         reading.ops.addresses.ssv_views,
@@ -187,7 +203,7 @@ async fn operator_problems(
         ids,
     )
     .await
-    .map_err(|e| format!("Could not read the operators' state: {}", AppError::from(e)))?;
+    .map_err(|e| ImportFailure::OperatorStates(e.into()))?;
     Ok(states
         .into_iter()
         .filter_map(|s| {
@@ -208,15 +224,11 @@ async fn check_context(
     config: &NetworkConfig,
     reading: &ConsoleReading,
     named: &Named,
-) -> Result<CheckContext, String> {
-    let fork_version = config.fork_version().ok_or_else(|| {
-        format!(
-            "config.json names no \"genesisForkVersion\" and chain {} is not a known network: \
-             deposit signatures cannot be checked, so nothing can be imported.",
-            config.chain_id
-        )
+) -> Result<CheckContext, ImportFailure> {
+    let fork_version = config.fork_version().ok_or(ImportFailure::NoForkVersion {
+        chain_id: config.chain_id,
     })?;
-    let chain = |e: AppError| format!("Could not read the chain to check the files: {e}");
+    let chain = |e: AppError| ImportFailure::ChainRead(e);
     let ops = &reading.ops;
     let pubkeys = &named.pubkeys;
     let mut ids = named.operator_ids.clone();
@@ -237,10 +249,7 @@ async fn check_context(
     // The same deposit check as the activation's: the beacon node's finalized state when
     // configured, then the logs; a deposit whose signature does not verify fixes nothing.
     let asked: Vec<Bytes> = pubkeys.iter().cloned().collect();
-    let beacon = config
-        .beacon_url
-        .as_deref()
-        .map(crate::state::beacon::FetchBeacon::new);
+    let beacon = config.beacon_url.as_deref().map(FetchBeacon::new);
     let setup = KeyCheckSetup {
         deposit_contract: ops.addresses.deposit_contract,
         credentials: ops.addresses.withdrawal_credentials,
@@ -250,15 +259,7 @@ async fn check_context(
     };
     let (_, checks) = check_keys(client, beacon.as_ref(), &mut None, &setup, &asked, head)
         .await
-        .map_err(|e| {
-            let cause = match e {
-                PlanRefusal::Beacon(e) => e.to_string(),
-                PlanRefusal::Scan(e) => e.to_string(),
-                PlanRefusal::Chain(e) => crate::errors::describe_chain(&e),
-                other => format!("{other:?}"),
-            };
-            format!("Could not check the keys against the chain's deposits: {cause}")
-        })?;
+        .map_err(|e| ImportFailure::DepositCheck(Arc::new(e)))?;
     let deposited = checks
         .into_iter()
         .filter_map(|check| match check.verdict {

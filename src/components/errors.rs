@@ -1,55 +1,17 @@
-//! Turns what can go wrong on the way to the chain into one plain sentence each.
+//! Turns what can go wrong on the way to the chain into one plain sentence each: the words for
+//! the state's typed errors (`state::error`), here among the views.
 
 use std::fmt;
-use std::sync::Arc;
 
 use alloy_primitives::Bytes;
 use pool_chain::client::ChainError;
+use pool_chain::client::tx::TxError;
 use pool_eip1193::codes;
 
-/// The RPC error type of alloy clients.
-pub type RpcError = alloy_json_rpc::RpcError<alloy_transport::TransportErrorKind>;
+use crate::state::error::{AppError, RpcError};
+use crate::state::rpc::RpcProblem;
 
-/// What went wrong, kept typed in the state handles (so that code can tell a user's refusal from
-/// a failure); its `Display` is the sentence the views show.
-#[derive(Debug, Clone)]
-pub enum AppError {
-    /// A wallet or node request failed; the wallet's EIP-1193 code is kept.
-    Rpc(Arc<RpcError>),
-    /// A read or scan of the client layer failed.
-    Chain(Arc<ChainError>),
-    /// The wallet connected but shared no account.
-    NoAccount,
-}
-
-impl AppError {
-    /// The wallet's user declined (EIP-1193 code 4001): their choice, not a failure.
-    pub fn is_user_rejection(&self) -> bool {
-        let rpc = match self {
-            AppError::Rpc(e) => Some(e.as_ref()),
-            AppError::Chain(e) => match e.as_ref() {
-                ChainError::Rpc(e) => Some(e),
-                _ => None,
-            },
-            AppError::NoAccount => None,
-        };
-        rpc.and_then(|e| e.as_error_resp())
-            .is_some_and(|p| p.code == codes::USER_REJECTED)
-    }
-}
-
-impl From<RpcError> for AppError {
-    fn from(error: RpcError) -> Self {
-        AppError::Rpc(Arc::new(error))
-    }
-}
-
-impl From<ChainError> for AppError {
-    fn from(error: ChainError) -> Self {
-        AppError::Chain(Arc::new(error))
-    }
-}
-
+/// The sentence the views show for a failed read or request.
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&match self {
@@ -61,8 +23,7 @@ impl fmt::Display for AppError {
 }
 
 /// A sentence for the user about an RPC endpoint the page does not use.
-pub fn describe_rpc(problem: &crate::state::rpc::RpcProblem, chain_id: u64) -> String {
-    use crate::state::rpc::RpcProblem;
+pub fn describe_rpc(problem: &RpcProblem, chain_id: u64) -> String {
     match problem {
         RpcProblem::NotHttp => "Enter an http:// or https:// URL.".into(),
         RpcProblem::WrongChain { url, actual } => format!(
@@ -73,8 +34,7 @@ pub fn describe_rpc(problem: &crate::state::rpc::RpcProblem, chain_id: u64) -> S
 }
 
 /// A sentence for the user about a transaction that was not sent.
-pub fn describe_tx(error: &pool_chain::client::tx::TxError) -> String {
-    use pool_chain::client::tx::TxError;
+pub fn describe_tx(error: &TxError) -> String {
     match error {
         TxError::Reverted { error: Some(e), .. } => e.to_string(),
         TxError::Reverted { cause, .. } | TxError::Rpc(cause) => describe_chain(cause),
@@ -82,18 +42,10 @@ pub fn describe_tx(error: &pool_chain::client::tx::TxError) -> String {
     }
 }
 
-/// Whether the wallet's user declined the request (EIP-1193 code 4001): their choice, not a
-/// failure.
-pub fn is_user_rejection(error: &pool_chain::client::tx::TxError) -> bool {
-    use pool_chain::client::{ChainError, tx::TxError};
-    matches!(error, TxError::Rpc(ChainError::Rpc(e))
-        if e.as_error_resp().is_some_and(|p| p.code == codes::USER_REJECTED))
-}
-
 /// A sentence for the user about a failed read of the client layer.
-pub fn describe_chain(error: &pool_chain::client::ChainError) -> String {
+pub fn describe_chain(error: &ChainError) -> String {
     match error {
-        pool_chain::client::ChainError::Rpc(e) => describe(e),
+        ChainError::Rpc(e) => describe(e),
         other => other.to_string(),
     }
 }
@@ -171,4 +123,18 @@ fn revert_in_data(data: Option<&str>) -> Option<String> {
         }
     }
     None
+}
+
+/// A sentence for the user about a configuration the app could not load.
+pub fn config_problem(problem: &crate::config::ConfigProblem) -> String {
+    use crate::config::ConfigProblem;
+    match problem {
+        ConfigProblem::Unreachable => {
+            "The app could not load its network configuration (config.json).".into()
+        }
+        ConfigProblem::Missing { url, status } => format!(
+            "The network configuration is missing ({url} answered {status}). Serve a config.json beside index.html."
+        ),
+        ConfigProblem::Invalid(error) => error.to_string(),
+    }
 }

@@ -19,11 +19,12 @@ use pool_core::ceremony::RegistryEntry;
 use pool_core::limits::TxLimits;
 use serde::{Deserialize, Serialize};
 
-use super::console::LOG_WINDOW;
+use super::LOG_WINDOW;
 use super::operator;
-use super::tx::{TxFlow, TxState};
-use super::wallet::Connection;
-use crate::errors::AppError;
+use crate::state::chain::Chain;
+use crate::state::error::AppError;
+use crate::state::tx::{TxFlow, TxState};
+use crate::state::wallet::Connection;
 
 /// Most entries per `addValidators` transaction.
 const MAX_BATCH: usize = 50;
@@ -39,7 +40,7 @@ pub struct Plan {
 }
 
 /// Where the submission stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum SubmitState {
     Idle,
     /// `done` of `total` entries are in the registry; a batch of `batch` is on its way.
@@ -56,13 +57,38 @@ pub enum SubmitState {
     Stopped {
         done: usize,
         total: usize,
-        reason: String,
+        reason: StopReason,
     },
+}
+
+/// Why a submission stopped (registry indexes are owner nonces).
+#[derive(Debug, Clone)]
+pub enum StopReason {
+    /// The registry could not be read.
+    RegistryUnread(AppError),
+    /// The entry at `nonce` was dropped from the registry: it can never be added again.
+    Dropped {
+        nonce: u64,
+        pubkey: alloy_primitives::Bytes,
+    },
+    /// Registry index `nonce` holds another validator.
+    IndexTaken { nonce: u64 },
+    /// The registry's next index is not the next entry's nonce: it changed since the check.
+    RegistryMoved { next_index: u64, first_nonce: u64 },
+    /// The node's estimate says the registry would refuse the entry at `nonce`.
+    WouldRefuse { nonce: u64, error: AppError },
+    /// The entry at `nonce` is too large for one transaction a node accepts.
+    TooLarge { nonce: u64 },
+    /// The batch waits for a contract wallet's co-signers.
+    AwaitingCosigners,
+    /// The batch's transaction was not mined (see its own status).
+    BatchNotAdded,
 }
 
 /// Handle to the submission.
 #[derive(Clone, Copy)]
 pub struct Submit {
+    chain: Chain,
     state: RwSignal<SubmitState>,
     /// The batch transaction under way (its own words, from the shared flow).
     flow: TxFlow,
@@ -71,11 +97,12 @@ pub struct Submit {
 }
 
 impl Submit {
-    pub fn new(config: &NetworkConfig) -> Self {
+    pub fn new(chain: Chain) -> Self {
         Submit {
+            chain,
             state: RwSignal::new(SubmitState::Idle),
             flow: TxFlow::new(),
-            stored: RwSignal::new(load(config)),
+            stored: RwSignal::new(chain.with_config(load)),
         }
     }
 
@@ -96,23 +123,21 @@ impl Submit {
     }
 
     /// Forgets a stored plan (the operator chose not to resume it).
-    pub fn discard(self, config: &NetworkConfig) {
-        save(config, None);
+    pub fn discard(self) {
+        self.chain.with_config(|config| save(config, None));
         self.stored.set(None);
     }
 
     /// Adds `plan`'s entries that are not in the registry yet, batch after batch; `after`
     /// runs after each mined batch (a refresh of the console).
-    pub fn run(
-        self,
-        config: NetworkConfig,
-        connection: Connection,
-        plan: Plan,
-        after: impl Fn() + 'static,
-    ) {
+    pub fn run(self, plan: Plan, after: impl Fn() + 'static) {
+        let Some(connection) = self.chain.connection() else {
+            return;
+        };
         if self.is_running() {
             return;
         }
+        let config = self.chain.config();
         save(&config, Some(&plan));
         self.stored.set(Some(plan.clone()));
         let total = plan.entries.len();
@@ -122,7 +147,7 @@ impl Submit {
             batch: 0,
         });
         spawn_local(async move {
-            let client = super::http_client(&config);
+            let client = self.chain.client();
             let end = self
                 .batches(&client, &config, &connection, &plan, &after)
                 .await;
@@ -143,7 +168,7 @@ impl Submit {
         after: &impl Fn(),
     ) -> SubmitState {
         let total = plan.entries.len();
-        let stopped = |done: usize, reason: String| SubmitState::Stopped {
+        let stopped = |done: usize, reason: StopReason| SubmitState::Stopped {
             done,
             total,
             reason,
@@ -161,10 +186,10 @@ impl Submit {
             if next_index != first_nonce {
                 return stopped(
                     done,
-                    format!(
-                        "The registry's next index is {next_index}, but the next of these key shares was made for owner nonce {first_nonce}: \
-                         the registry changed since the files were checked. Check the files again (a new ceremony may be needed)."
-                    ),
+                    StopReason::RegistryMoved {
+                        next_index,
+                        first_nonce,
+                    },
                 );
             }
             let remaining: Vec<ValidatorData> =
@@ -182,11 +207,9 @@ impl Submit {
                             per_entry_gas = Some(gas);
                             batch_size(client, gas, &remaining).await
                         }
-                        Err(e) => {
-                            return stopped(
-                                done,
-                                format!("The registry would refuse entry {first_nonce}: {e}"),
-                            );
+                        Err(error) => {
+                            let nonce = first_nonce;
+                            return stopped(done, StopReason::WouldRefuse { nonce, error });
                         }
                     }
                 }
@@ -194,13 +217,8 @@ impl Submit {
             let size = match size {
                 Ok(size) => size.min(remaining.len()),
                 Err(index) => {
-                    return stopped(
-                        done,
-                        format!(
-                            "Entry {} is too large for one transaction a node accepts (128 KiB, 16,777,216 gas).",
-                            first_nonce + index as u64
-                        ),
-                    );
+                    let nonce = first_nonce + index as u64;
+                    return stopped(done, StopReason::TooLarge { nonce });
                 }
             };
             self.state.set(SubmitState::Running {
@@ -210,20 +228,10 @@ impl Submit {
             });
             let tx =
                 operator::add_validators(config, connection.account, remaining[..size].to_vec());
-            match self.flow.send_and_wait(config, connection, tx).await {
+            match self.flow.send_and_wait(self.chain, connection, tx).await {
                 TxState::Mined { .. } => after(),
-                TxState::AwaitingCosigners => {
-                    return stopped(
-                        done,
-                        "The batch waits for your wallet's co-signers. Once it is mined, resume: entries already in the registry are skipped.".into(),
-                    );
-                }
-                _ => {
-                    return stopped(
-                        done,
-                        "The batch was not added (see the transaction above). Resume to try again: entries already in the registry are skipped.".into(),
-                    );
-                }
+                TxState::AwaitingCosigners => return stopped(done, StopReason::AwaitingCosigners),
+                _ => return stopped(done, StopReason::BatchNotAdded),
             }
         }
     }
@@ -235,8 +243,8 @@ async fn in_registry(
     client: &RpcClient,
     config: &NetworkConfig,
     plan: &Plan,
-) -> Result<(usize, u64), String> {
-    let read = |e: AppError| format!("Could not read the registry: {e}");
+) -> Result<(usize, u64), StopReason> {
+    let read = StopReason::RegistryUnread;
     let ops = read_operations(client, config.pool_manager)
         .await
         .map_err(|e| read(e.into()))?;
@@ -253,17 +261,15 @@ async fn in_registry(
     for (i, entry) in plan.entries.iter().enumerate() {
         let nonce = plan.first_nonce + i as u64;
         if dropped.contains(&entry.pubkey) {
-            return Err(format!(
-                "Entry {nonce} ({}) was dropped from the registry: it can never be added again.",
-                entry.pubkey
-            ));
+            return Err(StopReason::Dropped {
+                nonce,
+                pubkey: entry.pubkey.clone(),
+            });
         }
         match view.entries.get(&nonce) {
             Some(registered) if registered.data.pubkey == entry.pubkey => done = i + 1,
             Some(_) if i == done => {
-                return Err(format!(
-                    "Registry index {nonce} holds another validator: these key shares can no longer be registered."
-                ));
+                return Err(StopReason::IndexTaken { nonce });
             }
             _ => break,
         }
@@ -312,12 +318,12 @@ fn key(config: &NetworkConfig) -> String {
 }
 
 fn load(config: &NetworkConfig) -> Option<Plan> {
-    let text = super::storage()?.get_item(&key(config)).ok()??;
+    let text = crate::state::storage()?.get_item(&key(config)).ok()??;
     serde_json::from_str(&text).ok()
 }
 
 fn save(config: &NetworkConfig, plan: Option<&Plan>) {
-    let Some(storage) = super::storage() else {
+    let Some(storage) = crate::state::storage() else {
         return;
     };
     match plan.and_then(|p| serde_json::to_string(p).ok()) {

@@ -13,8 +13,8 @@ use pool_core::cluster::Cluster;
 use pool_core::funding::Precision;
 
 use super::beacon::FetchBeacon;
-use super::console::{ConsoleReading, LOG_WINDOW};
-use crate::errors::AppError;
+use super::{ConsoleReading, LOG_WINDOW};
+use crate::state::error::AppError;
 
 fn to_pool(config: &NetworkConfig, from: Address, data: Vec<u8>, value: Option<U256>) -> TxRequest {
     TxRequest {
