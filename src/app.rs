@@ -7,7 +7,6 @@ use crate::components::errors::config_problem;
 use crate::components::wallet_bar::WalletBar;
 use crate::routes::{admin::AdminPage, stake::StakePage};
 use crate::state::chain::Chain;
-use crate::state::watch_asset::WatchAsset;
 use crate::state::withdraw::{Claims, Withdraw};
 use crate::state::wrap::Wrap;
 use crate::state::{history::History, pool::PoolData, rpc::Rpc, stake::Stake, wallet::Wallet};
@@ -39,7 +38,6 @@ fn Shell(config: NetworkConfig) -> impl IntoView {
     provide_context(Withdraw::new(chain, pool));
     provide_context(Claims::new(chain, pool));
     provide_context(Wrap::new(chain, pool));
-    provide_context(WatchAsset::new(chain));
     view! {
         <header class="top">
             <a class="brand" href="">"SSV Pool"</a>

@@ -1,8 +1,8 @@
 //! Loads the network configuration served beside the app as `config.json`.
 
 use pool_chain::config::{ConfigError, NetworkConfig};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+
+use crate::state::fetch::fetch_text;
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, Clone)]
@@ -19,28 +19,19 @@ pub enum ConfigProblem {
 /// any sub-path a static host puts it under.
 pub async fn load() -> Result<NetworkConfig, ConfigProblem> {
     let unreachable = |_| ConfigProblem::Unreachable;
-    let window = web_sys::window().ok_or(ConfigProblem::Unreachable)?;
-    let base = window
-        .document()
+    let base = web_sys::window()
+        .and_then(|w| w.document())
         .and_then(|d| d.base_uri().ok().flatten())
         .unwrap_or_default();
     let url = web_sys::Url::new_with_base("config.json", &base)
         .map_err(unreachable)?
         .href();
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
-        .await
-        .map_err(unreachable)?
-        .unchecked_into();
-    if !response.ok() {
+    let answer = fetch_text(&url, None).await.map_err(unreachable)?;
+    if !answer.ok {
         return Err(ConfigProblem::Missing {
             url,
-            status: response.status(),
+            status: answer.status,
         });
     }
-    let text = JsFuture::from(response.text().map_err(unreachable)?)
-        .await
-        .map_err(unreachable)?
-        .as_string()
-        .unwrap_or_default();
-    NetworkConfig::from_json(&text).map_err(ConfigProblem::Invalid)
+    NetworkConfig::from_json(&answer.text).map_err(ConfigProblem::Invalid)
 }

@@ -8,15 +8,15 @@ use pool_core::units::{format_ether, format_ether_exact};
 
 use super::amount::{EthAmount, SHOWN_DECIMALS};
 use crate::state::chain::Chain;
-use crate::state::watch_asset::WatchAsset;
+use crate::state::watch_asset::add_pool_eth;
 use crate::state::{history::History, pool::PoolData};
 
 #[component]
 pub fn Position() -> impl IntoView {
     let pool = expect_context::<PoolData>();
-    let wallet = expect_context::<Chain>().wallet();
+    let chain = expect_context::<Chain>();
+    let wallet = chain.wallet();
     let history = expect_context::<History>();
-    let watch_asset = expect_context::<WatchAsset>();
     let account = move || {
         let connected = wallet.connection().with(|c| c.as_ref().map(|c| c.account));
         pool.reading().with(|r| {
@@ -62,15 +62,14 @@ pub fn Position() -> impl IntoView {
             note.set(Some("Exact balance copied.".into()));
         }
     };
-    // The wallet's answer to "Add poolETH to wallet" replaces the note.
-    Effect::new(move |_| {
-        if let Some(answer) = watch_asset.answer().get() {
+    let watch = move |_| {
+        add_pool_eth(chain, move |answer| {
             note.set(Some(match answer {
                 Ok(()) => "poolETH is in your wallet's token list.".into(),
                 Err(e) => e.to_string(),
-            }));
-        }
-    });
+            }))
+        })
+    };
     view! {
         <Show when=move || wallet.connection().with(Option::is_some) fallback=|| view! {
             <p class="muted">"Connect a wallet to see your poolETH and deposit."</p>
@@ -93,7 +92,7 @@ pub fn Position() -> impl IntoView {
                     </dl>
                     <div class="row">
                         <button type="button" class="secondary" on:click=copy>"Copy exact balance"</button>
-                        <button type="button" class="secondary" on:click=move |_| watch_asset.add_pool_eth() data-testid="watch-asset">"Add poolETH to wallet"</button>
+                        <button type="button" class="secondary" on:click=watch data-testid="watch-asset">"Add poolETH to wallet"</button>
                     </div>
                     <p class="muted" role="status">{move || note.get()}</p>
                 </details>

@@ -20,15 +20,15 @@ pub fn StakeForm() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let chain_id = chain.chain_id();
     // "Max" fills the field with the amount and says what it keeps for the fee.
-    Effect::new(move |_| {
-        if let Some(Ok(max)) = stake.max().get() {
-            text.set(if max.amount.is_zero() {
+    let max = move |_| {
+        stake.ask_max(move |amount| {
+            text.set(if amount.is_zero() {
                 "0".into()
             } else {
-                format_ether_exact(max.amount)
-            });
-        }
-    });
+                format_ether_exact(amount)
+            })
+        })
+    };
     let max_note = move || {
         stake.max().with(|m| {
             m.as_ref().map(|m| match m {
@@ -132,7 +132,7 @@ pub fn StakeForm() -> impl IntoView {
                     }
                 />
                 <span class="unit">"ETH"</span>
-                <button type="button" class="secondary max" data-testid="max" on:click=move |_| stake.ask_max()
+                <button type="button" class="secondary max" data-testid="max" on:click=max
                     disabled=move || wallet.connection().with(Option::is_none)>"Max"</button>
             </div>
             <p id="deposit-help" class="muted">

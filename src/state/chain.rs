@@ -3,6 +3,7 @@
 //! Every read and every send of the state handles takes its clients from here; nothing else
 //! builds a client.
 
+use alloy_primitives::Address;
 use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use pool_chain::config::NetworkConfig;
@@ -46,6 +47,13 @@ impl Chain {
 
     pub fn wallet(&self) -> Wallet {
         self.wallet
+    }
+
+    /// The connected account, tracked.
+    pub fn account(&self) -> Option<Address> {
+        self.wallet
+            .connection()
+            .with(|c| c.as_ref().map(|c| c.account))
     }
 
     /// The wallet's connection now (untracked), for a click's handler.

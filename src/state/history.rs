@@ -57,10 +57,7 @@ impl History {
         // What should trigger a fetch: the account, its shares (deposits and transfers move
         // them) and the share price (moved only by reports).
         let key = Memo::new(move |_| {
-            let account = chain
-                .wallet()
-                .connection()
-                .with(|c| c.as_ref().map(|c| c.account));
+            let account = chain.account();
             pool.reading().with(|r| {
                 let r = r.as_ref()?;
                 let shares = r

@@ -7,6 +7,7 @@
 pub mod chain;
 pub mod console;
 pub mod error;
+pub mod fetch;
 pub mod history;
 pub mod interval;
 pub mod pool;

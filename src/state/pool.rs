@@ -38,10 +38,7 @@ impl PoolData {
         let error = RwSignal::new(None);
         let refresh = Refresh::new(
             move || {
-                let account = chain
-                    .wallet()
-                    .connection()
-                    .with(|c| c.as_ref().map(|c| c.account));
+                let account = chain.account();
                 let client = chain.reader()?;
                 let reads = chain.with_config(|config| PoolReads {
                     pool_manager: config.pool_manager,
@@ -64,9 +61,8 @@ impl PoolData {
         );
         // An RPC that failed its check (down at load, another chain) is asked again.
         let rpc = chain.rpc();
-        refresh.every(chain.with_config(|c| c.refresh_interval_ms()), move || {
-            rpc.verify()
-        });
+        let interval = chain.with_config(|c| c.refresh_interval_ms());
+        refresh.every(interval, Some(Box::new(move || rpc.verify())));
         PoolData {
             reading,
             error,

@@ -5,6 +5,8 @@
 //! a read on one still under way on a slow node.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,6 +24,10 @@ pub struct Refresh {
     running: StoredValue<u32>,
 }
 
+/// A read started and, once answered, what to do with its answer: the machinery below is
+/// compiled once, not once per kind of read (each copy would weigh in the staker's download).
+type Job = Pin<Box<dyn Future<Output = Box<dyn FnOnce()>>>>;
+
 impl Refresh {
     /// In the current owner: whenever what `request` tracks changes (or [`Refresh::again`] is
     /// called), `request` says what to read (`None`: nothing now, what is shown stands), `read`
@@ -37,28 +43,37 @@ impl Refresh {
         T: 'static,
         F: Future<Output = T> + 'static,
     {
+        let settle = Rc::new(settle);
+        Self::with_jobs(Box::new(move || {
+            let answer = read(request()?);
+            let settle = settle.clone();
+            Some(Box::pin(async move {
+                let answer = answer.await;
+                Box::new(move || settle(answer)) as Box<dyn FnOnce()>
+            }) as Job)
+        }))
+    }
+
+    fn with_jobs(start: Box<dyn Fn() -> Option<Job>>) -> Self {
         let refresh = Refresh {
             asked: RwSignal::new(0),
             newest: StoredValue::new(0),
             running: StoredValue::new(0),
         };
-        let settle = std::rc::Rc::new(settle);
         Effect::new(move |_| {
             refresh.asked.track();
             // Whatever was asked before is stale now, even when nothing can be read instead.
             refresh.newest.update_value(|n| *n += 1);
             let this = refresh.newest.get_value();
-            let Some(what) = request() else {
+            let Some(job) = start() else {
                 return;
             };
             refresh.running.update_value(|n| *n += 1);
-            let answer = read(what);
-            let settle = settle.clone();
             spawn_local(async move {
-                let answer = answer.await;
+                let settle = job.await;
                 refresh.running.update_value(|n| *n -= 1);
                 if refresh.newest.get_value() == this {
-                    settle(answer);
+                    settle();
                 }
             });
         });
@@ -77,12 +92,17 @@ impl Refresh {
 
     /// Reads again every `interval_ms` while the tab is shown and when it is shown again, unless
     /// a read is under way; `before` runs at each tick first (a check of the RPC, say).
-    pub fn every(self, interval_ms: u32, before: impl Fn() + Clone + 'static) {
-        use_refresh_ticker(interval_ms, move || {
-            before();
-            if !self.is_running() {
-                self.again();
-            }
-        });
+    pub fn every(self, interval_ms: u32, before: Option<Box<dyn Fn()>>) {
+        use_refresh_ticker(
+            interval_ms,
+            Rc::new(move || {
+                if let Some(before) = &before {
+                    before();
+                }
+                if !self.is_running() {
+                    self.again();
+                }
+            }),
+        );
     }
 }

@@ -57,8 +57,9 @@ impl Stake {
         self.max.set(None);
     }
 
-    /// Works out "Max" from the account's balance (the last reading) and the fee market.
-    pub fn ask_max(self) {
+    /// Works out "Max" from the account's balance (the last reading) and the fee market; `fill`
+    /// receives the amount (for the form's field).
+    pub fn ask_max(self, fill: impl FnOnce(U256) + 'static) {
         let Some(balance) = self.pool.reading().with_untracked(|r| {
             r.as_ref()
                 .and_then(|r| r.pool.account.as_ref().map(|a| a.eth_balance))
@@ -74,6 +75,9 @@ impl Stake {
                     reserve: market.reserve(STAKE_GAS_LIMIT),
                 })
                 .map_err(AppError::from);
+            if let Ok(max) = &max {
+                fill(max.amount);
+            }
             self.max.set(Some(max));
         });
     }

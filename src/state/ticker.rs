@@ -2,6 +2,8 @@
 //! `interval_ms` while the tab is shown (never while it is hidden) and at once when it is shown
 //! again. Both end with the owner that started them.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use super::interval::use_interval;
@@ -9,7 +11,7 @@ use super::visibility::use_page_visible;
 
 /// Starts the ticker in the current owner; `tick` decides itself whether a read is due (e.g.
 /// not while one is under way).
-pub fn use_refresh_ticker(interval_ms: u32, tick: impl Fn() + Clone + 'static) {
+pub fn use_refresh_ticker(interval_ms: u32, tick: Rc<dyn Fn()>) {
     let visible = use_page_visible();
     let on_timer = tick.clone();
     use_interval(interval_ms, move || {

@@ -3,8 +3,9 @@
 
 use pool_chain::client::beacon::{BeaconApi, BeaconError};
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsValue;
+
+use crate::state::fetch::fetch_text;
 
 /// A beacon node's REST API at a base URL.
 #[derive(Debug, Clone)]
@@ -27,7 +28,6 @@ impl FetchBeacon {
                 e.as_string().unwrap_or_default()
             ))
         };
-        let window = web_sys::window().ok_or_else(|| unreachable(JsValue::NULL))?;
         let init = web_sys::RequestInit::new();
         let headers = web_sys::Headers::new().map_err(unreachable)?;
         headers
@@ -42,23 +42,14 @@ impl FetchBeacon {
         }
         init.set_headers(&headers);
         let url = format!("{}{path}", self.base);
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-                .await
-                .map_err(unreachable)?
-                .unchecked_into();
-        if !response.ok() {
+        let answer = fetch_text(&url, Some(&init)).await.map_err(unreachable)?;
+        if !answer.ok {
             return Err(BeaconError::Status {
                 path: path.to_string(),
-                status: response.status(),
+                status: answer.status,
             });
         }
-        let text = JsFuture::from(response.text().map_err(unreachable)?)
-            .await
-            .map_err(unreachable)?
-            .as_string()
-            .unwrap_or_default();
-        serde_json::from_str(&text).map_err(|_| BeaconError::Malformed {
+        serde_json::from_str(&answer.text).map_err(|_| BeaconError::Malformed {
             path: path.to_string(),
             what: "JSON",
         })

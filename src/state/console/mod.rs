@@ -79,10 +79,7 @@ impl Console {
         let scan_progress = RwSignal::new(None);
         let refresh = Refresh::new(
             move || {
-                let account = chain
-                    .wallet()
-                    .connection()
-                    .with(|c| c.as_ref().map(|c| c.account));
+                let account = chain.account();
                 Some((account, reading.get_untracked()))
             },
             move |(account, previous)| async move {
@@ -100,7 +97,7 @@ impl Console {
                 Err(e) => error.set(Some(e)),
             },
         );
-        refresh.every(chain.with_config(|c| c.refresh_interval_ms()), || {});
+        refresh.every(chain.with_config(|c| c.refresh_interval_ms()), None);
         Console {
             reading,
             error,
