@@ -109,8 +109,11 @@ impl Behaviour for Faults {
     }
 }
 
+/// `rewrite(call, answer)`.
+type RewriteFn = dyn Fn(&Value, &mut Value) + Send + Sync;
+
 /// Changes each answer: `rewrite(call, answer)` for every call of every request.
-pub struct Rewrite(Box<dyn Fn(&Value, &mut Value) + Send + Sync>);
+pub struct Rewrite(Box<RewriteFn>);
 
 impl Rewrite {
     pub fn new(rewrite: impl Fn(&Value, &mut Value) + Send + Sync + 'static) -> Rewrite {
