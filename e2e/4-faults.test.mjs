@@ -1,11 +1,11 @@
 // End to end, what the staker's page does when what it depends on fails: a config.json that
 // cannot be used, an RPC that is down (at load and mid-session), answers garbage, stalls or
 // serves another chain, and the staker's own RPC setting. The faults come from a JSON-RPC
-// proxy the test controls (fault-proxy.mjs), in front of the devnet's anvil.
+// node the test controls (test-node.mjs, the project's test node), in front of the devnet's anvil.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openApp, freshAccount, stake, waitForText, APP_URL, RPC_URL } from './harness.mjs';
-import { startFaultProxy } from './fault-proxy.mjs';
+import { startTestNode } from './test-node.mjs';
 
 let browser;
 let config;
@@ -14,7 +14,7 @@ let proxy;
 before(async () => {
   browser = await launch();
   config = await (await fetch(new URL('config.json', APP_URL))).json();
-  proxy = await startFaultProxy(RPC_URL);
+  proxy = await startTestNode(RPC_URL);
 });
 after(async () => {
   await browser?.close();
@@ -61,23 +61,23 @@ test('a config.json the app cannot use is named on an error page, without a pani
 });
 
 test('an RPC down at load, then mid-session: said plainly, the figures stay, and it recovers by itself', async () => {
-  proxy.set('down');
+  await proxy.set('down');
   const { context, page, errors } = await openWithConfig((c) => ({ ...c, rpcUrl: proxy.url }));
   await waitForText(page, ALERT, new RegExp(`could not reach the RPC at ${proxy.url}`));
   assert.equal(await page.textContent(POOLED), '…', 'no figures without an answer');
 
-  proxy.set('ok');
+  await proxy.set('forward');
   await waitForText(page, POOLED, /\d ETH$/);
   await page.locator(ALERT).waitFor({ state: 'detached' });
   const shown = await exactPooled(page);
 
-  proxy.set('down');
+  await proxy.set('down');
   await waitForText(page, ALERT, /could not reach the RPC/);
   // Staked meanwhile, by someone else: the page learns of it once the RPC is back.
   await stake(config, await freshAccount(), 10n ** 17n);
   assert.equal(await exactPooled(page), shown, 'the last figures stay on screen');
 
-  proxy.set('ok');
+  await proxy.set('forward');
   await page.locator(ALERT).waitFor({ state: 'detached' });
   await page.waitForFunction(([selector, before]) =>
     document.querySelector(selector)?.getAttribute('title') !== before, [`${POOLED} .amount`, shown]);
@@ -86,18 +86,18 @@ test('an RPC down at load, then mid-session: said plainly, the figures stay, and
 });
 
 test('an RPC answering garbage or stalling: a sentence, the last figures, a page that still responds', async () => {
-  proxy.set('ok');
+  await proxy.set('forward');
   const { context, page, errors } = await openWithConfig((c) => ({ ...c, rpcUrl: proxy.url }));
   await waitForText(page, POOLED, /\d ETH$/);
   const shown = await exactPooled(page);
 
-  proxy.set('garbage');
+  await proxy.set('garbage');
   await waitForText(page, ALERT, /The network sent an answer this app does not understand/);
   assert.equal(await exactPooled(page), shown);
-  proxy.set('ok');
+  await proxy.set('forward');
   await page.locator(ALERT).waitFor({ state: 'detached' });
 
-  proxy.set('stall');
+  await proxy.set('stall');
   // While requests hang, the page still answers the user at once.
   await page.fill('[data-testid=deposit-amount]', 'abc');
   await waitForText(page, '#deposit-help', /plain number/, 2000);
@@ -107,24 +107,24 @@ test('an RPC answering garbage or stalling: a sentence, the last figures, a page
   await waitForText(page, ALERT, /The RPC did not answer within 15 seconds/, 40000);
   assert.equal(await exactPooled(page), shown, 'the last figures stay on screen');
   // ...and the browser aborts it, so that hung requests do not take every connection.
-  await waitUntil(() => proxy.abandoned > 0, 'the page aborted its stalled request');
+  await waitUntil(async () => (await proxy.abandoned()) > 0, 'the page aborted its stalled request');
 
-  proxy.set('ok');
+  await proxy.set('forward');
   await page.locator(ALERT).waitFor({ state: 'detached', timeout: 40000 });
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('an RPC on another chain is not read from, and is used once it serves the pool\'s chain', async () => {
-  proxy.set('wrongChain');
-  proxy.clearSeen();
+  await proxy.set('wrong-chain');
+  await proxy.clearSeen();
   const { context, page, errors } = await openWithConfig((c) => ({ ...c, rpcUrl: proxy.url }));
   await waitForText(page, ALERT, new RegExp(`The RPC at ${proxy.url} serves chain 1, not this pool's chain 31337: it is not used`));
   assert.equal(await page.textContent(POOLED), '…');
-  const seen = proxy.seen;
+  const seen = await proxy.seen();
   assert.ok(!seen.includes('eth_call') && !seen.includes('eth_getLogs'), `only its chain id was asked: ${seen}`);
 
-  proxy.set('ok');
+  await proxy.set('forward');
   await waitForText(page, POOLED, /\d ETH$/);
   await page.locator(ALERT).waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
@@ -132,7 +132,7 @@ test('an RPC on another chain is not read from, and is used once it serves the p
 });
 
 test('the staker\'s own RPC: checked for the chain before use, remembered, resettable; no other host is contacted', async () => {
-  proxy.set('ok');
+  await proxy.set('forward');
   const { context, page, errors } = await open([]);
   const hosts = new Set();
   page.on('request', (request) => hosts.add(new URL(request.url()).origin));
@@ -151,27 +151,27 @@ test('the staker\'s own RPC: checked for the chain before use, remembered, reset
   await waitForText(page, SETTING, /^Enter an http:\/\/ or https:\/\/ URL\.$/);
   await use('http://127.0.0.1:9');
   await waitForText(page, SETTING, /^The page could not reach the RPC at http:\/\/127\.0\.0\.1:9 \(.*\)\. Check your connection; nothing was sent\.$/);
-  proxy.set('wrongChain');
-  proxy.clearSeen();
+  await proxy.set('wrong-chain');
+  await proxy.clearSeen();
   await use(proxy.url);
   await waitForText(page, SETTING, new RegExp(`The RPC at ${proxy.url} serves chain 1, not this pool's chain 31337: it is not used`));
-  assert.deepEqual(proxy.seen, ['eth_chainId'], 'a refused RPC is asked its chain id, nothing else');
+  assert.deepEqual(await proxy.seen(), ['eth_chainId'], 'a refused RPC is asked its chain id, nothing else');
   assert.equal(await exactPooled(page), shown, 'nothing on screen is lost');
 
-  proxy.set('ok');
+  await proxy.set('forward');
   await use(proxy.url);
   await waitForText(page, SETTING, through(proxy.url, 'yours'));
-  const calls = () => proxy.seen.filter((m) => m === 'eth_call').length;
-  const before = calls();
-  await waitUntil(() => calls() > before, 'the page reads through the staker\'s RPC');
+  const calls = async () => (await proxy.seen()).filter((m) => m === 'eth_call').length;
+  const before = await calls();
+  await waitUntil(async () => (await calls()) > before, 'the page reads through the staker\'s RPC');
   await waitForText(page, POOLED, /\d ETH$/);
 
   // Remembered across a reload, and checked again before use.
-  proxy.clearSeen();
+  await proxy.clearSeen();
   await page.reload();
   await waitForText(page, POOLED, /\d ETH$/);
-  await waitUntil(() => proxy.seen.includes('eth_call'), 'the reloaded page reads through it');
-  assert.equal(proxy.seen[0], 'eth_chainId', 'checked before any read');
+  await waitUntil(async () => (await proxy.seen()).includes('eth_call'), 'the reloaded page reads through it');
+  assert.equal((await proxy.seen())[0], 'eth_chainId', 'checked before any read');
   await page.locator('[data-testid=rpc-setting] summary').click();
   await waitForText(page, SETTING, through(proxy.url, 'yours'));
 

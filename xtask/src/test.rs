@@ -198,11 +198,28 @@ fn e2e_files(names: &[String]) -> Result<Vec<String>> {
 /// (the app's URLs, its routes and its headers must all hold there).
 const MOUNT: &str = "/pool/";
 
+/// Builds the test node program (`pool-devnet`'s `test-node`, the JSON-RPC node the e2e tests
+/// switch between faults, e2e/test-node.mjs) in the profile the devnet runs in; its path.
+fn build_test_node() -> Result<std::path::PathBuf> {
+    let built = status(cmd("cargo").args([
+        "build",
+        "--quiet",
+        "--package",
+        "pool-devnet",
+        "--bin",
+        "test-node",
+    ]));
+    if !built {
+        bail!("building pool-devnet's test-node failed");
+    }
+    Ok(root().join("target/debug/test-node"))
+}
+
 /// Runs a node command against a fresh devnet and the release build, finished for the devnet's
 /// config (`dist::finish`: config.json, the security headers naming its RPC) and served by nginx
 /// under [`MOUNT`] with those headers (env: APP_URL, RPC_URL, CEREMONY_DIR (the devnet
-/// ceremony's files, and an unregistered one in `next/`), CHROMIUM, SCREENSHOTS); true when it
-/// succeeds.
+/// ceremony's files, and an unregistered one in `next/`), CHROMIUM, SCREENSHOTS, TEST_NODE);
+/// true when it succeeds.
 pub fn with_served_app(
     dist: &Path,
     args: impl FnOnce(&mut Command) -> &mut Command,
@@ -220,9 +237,10 @@ pub fn with_served_app_running(
     std::fs::create_dir_all(&work)?;
     let config = work.join("config.json");
     let devnet = DevnetProcess::start(0, &config)?;
+    let test_node = build_test_node()?;
     let text = std::fs::read_to_string(&config)?;
     // The policy that ships (the configured RPC, https/wss endpoints and a node on loopback): the
-    // staker's own RPC is one of the tests (4-faults, through a proxy on 127.0.0.1). Requests to
+    // staker's own RPC is one of the tests (4-faults, through the test node on 127.0.0.1). Requests to
     // any other host are caught by 4-deploy's request log rather than by the policy.
     dist::finish(dist, Some(&text), Connect::AnySecure)?;
     let server = Nginx::start(
@@ -241,7 +259,8 @@ pub fn with_served_app_running(
         .env("RPC_URL", devnet.rpc_url())
         .env("CEREMONY_DIR", &work)
         .env("CHROMIUM", CHROMIUM)
-        .env("SCREENSHOTS", root().join("e2e/screenshots"));
+        .env("SCREENSHOTS", root().join("e2e/screenshots"))
+        .env("TEST_NODE", test_node);
     let ok = run(&mut command);
     drop(server);
     drop(devnet);

@@ -15,10 +15,10 @@ pub mod ceremony;
 pub mod eip7002;
 pub mod fixtures;
 pub mod operators;
-pub mod real_node;
 pub mod testing;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use alloy::node_bindings::{Anvil, AnvilInstance};
 use alloy::primitives::{Address, U256, utils::parse_ether};
@@ -48,7 +48,7 @@ pub struct DevnetOptions {
     /// Port of the devnet's RPC on 127.0.0.1 (the real-node proxy's when there is one, else
     /// anvil's); 0 lets the system choose a free one.
     pub port: u16,
-    /// Put a [`real_node::RealNodeProxy`] in front of anvil (the RPC everything uses refuses
+    /// Put a [`testing::node::RealNode`] in front of anvil (the RPC everything uses refuses
     /// what geth refuses: over 128 KiB, over 2^24 gas). On by default.
     pub real_node: bool,
     /// The pool's runway, in blocks.
@@ -135,7 +135,7 @@ impl SsvParameters {
 /// A running anvil with the pool deployed.
 pub struct Devnet {
     /// In front of anvil unless `DevnetOptions::real_node` was off; dropped before anvil.
-    real_node: Option<real_node::RealNodeProxy>,
+    real_node: Option<(testing::node::TestNode, Arc<testing::node::RealNode>)>,
     anvil: AnvilInstance,
     pub deployment: Deployment,
     /// The key ceremony whose validators fill the registry, when asked for.
@@ -166,10 +166,17 @@ impl Devnet {
             })?;
         let anvil_url = format!("http://127.0.0.1:{}", anvil.port());
         let real_node = match options.real_node {
-            true => Some(real_node::RealNodeProxy::start_on(&anvil_url, options.port).await?),
+            true => {
+                let refusals = Arc::new(testing::node::RealNode::default());
+                let node = testing::node::TestNode::to(&anvil_url)
+                    .port(options.port)
+                    .with(refusals.clone())
+                    .start()?;
+                Some((node, refusals))
+            }
             false => None,
         };
-        let url = real_node.as_ref().map_or(anvil_url, |node| node.url());
+        let url = real_node.as_ref().map_or(anvil_url, |(node, _)| node.url());
         let provider = provider_for(&anvil, &url);
         let deployment = deploy(&provider, anvil.addresses(), &options).await?;
         let ceremony = match options.validators {
@@ -190,15 +197,17 @@ impl Devnet {
     pub fn rpc_url(&self) -> String {
         self.real_node
             .as_ref()
-            .map_or_else(|| self.anvil_url(), |node| node.url())
+            .map_or_else(|| self.anvil_url(), |(node, _)| node.url())
     }
 
     /// The real-node proxy in front of anvil, if any (its refusal count).
-    pub fn real_node(&self) -> Option<&real_node::RealNodeProxy> {
-        self.real_node.as_ref()
+    pub fn real_node(&self) -> Option<&testing::node::RealNode> {
+        self.real_node
+            .as_ref()
+            .map(|(_, refusals)| refusals.as_ref())
     }
 
-    /// anvil's own URL (what [`real_node::RealNodeProxy::start`] forwards to).
+    /// anvil's own URL (what the real-node proxy forwards to).
     pub fn anvil_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.anvil.port())
     }

@@ -1,8 +1,8 @@
 //! Shortcuts for tests and tools driving a devnet: contract handles (the wrapper too), a deposit, the pool's
 //! totals, the deposit count, blocks and chain time, beacon sweeps and execution-layer rewards,
 //! oracle reports within the real bounds, activations, decoding the pool's errors, SSV v2's
-//! effective-balance proofs (cluster ids, leaves, Merkle trees, the admin's committed roots); a
-//! counting RPC proxy for the benches ([`counting`]).
+//! effective-balance proofs (cluster ids, leaves, Merkle trees, the admin's committed roots); the
+//! one JSON-RPC node in front of anvil that tests and benches steer and read ([`node`]).
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
 use alloy::providers::{DynProvider, Provider};
@@ -19,8 +19,9 @@ use pool_core::PoolTotals;
 use crate::Devnet;
 
 pub mod beacon;
-pub mod counting;
 pub mod deposit_history;
+pub mod network;
+pub mod node;
 pub mod withdrawals;
 
 impl Devnet {

@@ -10,6 +10,7 @@ use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_devnet::fixtures::sample_entry;
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::Mined;
+use pool_devnet::testing::node::{Faults, TestNode};
 use pool_devnet::{Devnet, DevnetOptions};
 use pool_keeper::keeper::{Duties, StartError};
 use pool_keeper::log::Logger;
@@ -374,54 +375,21 @@ async fn metrics_are_served_on_loopback() {
 
 mod support;
 
-/// A JSON-RPC proxy to anvil that forwards everything, but answers the first
-/// `eth_sendRawTransaction` with an HTTP error after anvil took it: the keeper's transaction is
-/// out, and the keeper believes the send failed.
-async fn flaky_proxy(upstream: String) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let failed_once = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let http = alloy::transports::http::reqwest::Client::new();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let (http, upstream, failed_once) =
-                (http.clone(), upstream.clone(), failed_once.clone());
-            tokio::spawn(async move {
-                let Some((_, body)) = support::read_request(&mut stream).await else {
-                    return;
-                };
-                let sends = String::from_utf8_lossy(&body).contains("eth_sendRawTransaction");
-                let answer = support::forward(&http, &upstream, body).await;
-                if sends && !failed_once.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                    support::respond(
-                        &mut stream,
-                        "502 Bad Gateway",
-                        r#"{"error":"upstream timed out"}"#,
-                    )
-                    .await;
-                } else {
-                    support::respond(&mut stream, "200 OK", &answer).await;
-                }
-            });
-        }
-    });
-    address
-}
-
 #[tokio::test]
 async fn a_send_that_seems_to_fail_is_never_sent_twice() {
     let devnet = devnet_with_entries(2).await;
     stake(&devnet, "32").await;
-    let proxy = flaky_proxy(devnet.rpc_url()).await;
-    let mut keeper = keeper_at(
-        &devnet,
-        &format!("http://{proxy}"),
-        KEEPER,
-        false,
-        Arc::default(),
-    )
-    .await
-    .unwrap();
+    // A node that answers the first `eth_sendRawTransaction` with an HTTP error after anvil
+    // took it: the keeper's transaction is out, and the keeper believes the send failed.
+    let faults = Arc::new(Faults::default());
+    faults.fail_once_after_forwarding("eth_sendRawTransaction");
+    let node = TestNode::to(&devnet.rpc_url())
+        .with(faults)
+        .start()
+        .unwrap();
+    let mut keeper = keeper_at(&devnet, &node.url(), KEEPER, false, Arc::default())
+        .await
+        .unwrap();
     // The transaction went out, but the keeper was told the send failed: a fault, retried later.
     let error = keeper.round().await.expect_err("the send looked failed");
     assert!(error.to_string().contains("502"), "{error:#}");

@@ -1,4 +1,4 @@
-//! The oracle duty against a devnet, with the test's Beacon API and the JSON-RPC proxy that
+//! The oracle duty against a devnet, with the test's Beacon API and the test node (JSON-RPC) that
 //! shows the sweeps it simulates as block withdrawals (`support::beacon`).
 
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ use pool_keeper::options::LogFormat;
 use pool_keeper::oracle::OracleDecision;
 
 mod support;
-use support::beacon::{BeaconState, serve_beacon, serve_proxy};
+use support::beacon::{BeaconState, serve_beacon, withdrawals_node};
 
 const ORACLE: usize = 7;
 const DAY: u64 = 86_400;
@@ -63,16 +63,15 @@ async fn reports_move_the_price_by_rewards_and_not_by_sweeps() {
         serve_beacon(beacon_state.clone()).await
     ));
     let withdrawals = Arc::new(Mutex::new(HashMap::new()));
-    let proxy = serve_proxy(
-        devnet.rpc_url(),
+    let node = withdrawals_node(
+        &devnet.rpc_url(),
         devnet.deployment.pool_manager,
         withdrawals.clone(),
-    )
-    .await;
+    );
     let figures = Arc::new(Mutex::new(Figures::default()));
     let mut oracle = Keeper::connect(
         &devnet.config(),
-        &format!("http://{proxy}"),
+        &node.url(),
         devnet.signer(ORACLE),
         false,
         Logger {

@@ -18,7 +18,7 @@
 //!
 //! anvil runs as in scan-bench (`--prune-history`, `--hardfork cancun`: an empty block is mined
 //! in microseconds); no validator is added, so Prague's BLS precompiles are not needed.
-//! RPC requests and answer bytes are counted by the proxy of [`counting`]; times are of one run
+//! RPC requests and answer bytes are counted by the test node of [`pool_devnet::testing::node`] ([`Counts`]); times are of one run
 //! on a direct connection (debug build, loopback).
 
 use std::time::Instant;
@@ -34,8 +34,8 @@ use pool_chain::client::{DepositCursor, MAX_LOG_WINDOW, scan_deposits};
 use pool_core::activation::deposits::Verdict;
 use pool_core::deposit::ForkVersion;
 use pool_devnet::testing::beacon::FinalizedState;
-use pool_devnet::testing::counting::{self, Counts};
 use pool_devnet::testing::deposit_history::DepositHistory;
+use pool_devnet::testing::node::{Counts, TestNode};
 use pool_devnet::{CHAIN_ID, DevnetOptions};
 
 /// Transactions, deposits in each, blocks between two: 400 × 250 = 100,000 deposits.
@@ -120,8 +120,9 @@ async fn main() -> Result<()> {
     ensure!(count(&provider, &d).await? == total, "deposit count");
 
     let direct = RpcClient::new_http(url.parse()?);
-    let (proxy_url, counts) = counting::proxy(url.trim_start_matches("http://").to_string())?;
-    let counted = RpcClient::new_http(proxy_url.parse()?);
+    let counts = std::sync::Arc::new(Counts::default());
+    let proxy = TestNode::to(&url).with(counts.clone()).start()?;
+    let counted = RpcClient::new_http(proxy.url().parse()?);
     let no_beacon: Option<&FinalizedState> = None;
     let mut rows = Vec::new();
 

@@ -19,8 +19,9 @@
 //! scans read logs, never old state) and `--hardfork cancun` (what the contracts are compiled
 //! for) mines an empty block in microseconds.
 //!
-//! Requests are counted by a small HTTP proxy in front of anvil ([`counting`]: the bin has no
-//! tower to wrap the transport with); times (the best of 3) are taken on a direct connection.
+//! Requests are counted by the test node in front of anvil ([`pool_devnet::testing::node`],
+//! [`Counts`]: what goes over HTTP, whatever the client library does); times (the best of 3) are
+//! taken on a direct connection.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -40,7 +41,7 @@ use pool_core::cluster::Cluster;
 use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::AddValidators as _;
 use pool_devnet::testing::cluster_after;
-use pool_devnet::testing::counting;
+use pool_devnet::testing::node::{Counts, TestNode};
 use pool_devnet::{CHAIN_ID, DevnetOptions};
 
 /// Other owners (anvil accounts 1..=8), events of each per round, rounds (one block with the
@@ -436,8 +437,9 @@ async fn measure(
     rows: &mut Vec<Row>,
 ) -> Result<()> {
     let direct = RpcClient::new_http(url.parse()?);
-    let (proxy_url, counts) = counting::proxy(url.trim_start_matches("http://").to_string())?;
-    let counted = RpcClient::new_http(proxy_url.parse()?);
+    let counts = std::sync::Arc::new(Counts::default());
+    let proxy = TestNode::to(url).with(counts.clone()).start()?;
+    let counted = RpcClient::new_http(proxy.url().parse()?);
     let ops = d.operator_ids.clone();
     let (network, pool) = (d.ssv_network, d.pool_manager);
     let head_now = |client: RpcClient| async move {

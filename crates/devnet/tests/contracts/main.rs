@@ -28,25 +28,21 @@
 //! - `funding`: the activation's funding as the caller passes it: under-funding refused by the
 //!   network with nothing moved, a surplus kept in the pool's cluster, the reserve as the bound;
 //! - `ssv_v2`: SSV v2 as deployed: a stranger's effective-balance update followed by the scan,
-//!   the views' reverts, ETH amounts, legacy operators;
-//! - `real_node`: what a real node refuses (size, gas), through the proxy, and batches sized
-//!   to pass;
-//! - `console`: the operator console's chain reads (`pool_chain::client`) against the stand-ins,
-//!   operator states set through the stand-in network's own functions.
+//!   the views' reverts, ETH amounts, legacy operators.
+//!
+//! The client layer's own tests (`pool_chain::client`, what the app and the keeper run) are the
+//! `client` test binary.
 
 mod activation;
 mod bounds;
 mod ceremony;
-mod client;
 mod clusters;
-mod console;
 mod deployment;
 mod exits;
 mod funding;
 mod invariants;
 mod oracle;
 mod pool;
-mod real_node;
 mod registry;
 mod roles;
 mod signatures;

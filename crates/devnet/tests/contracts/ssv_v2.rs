@@ -14,7 +14,11 @@ use pool_devnet::fixtures::new_cluster;
 use pool_devnet::testing::{Mined, cluster_after, cluster_id};
 use pool_devnet::{Devnet, DevnetOptions};
 
-use crate::console::{client, register_directly};
+use pool_devnet::testing::network::register_directly;
+
+fn client(devnet: &Devnet) -> alloy::rpc::client::RpcClient {
+    alloy::rpc::client::RpcClient::new_http(devnet.rpc_url().parse().unwrap())
+}
 
 fn views_cluster(c: &Cluster) -> DevnetSSVNetworkViews::Cluster {
     pool_core::cluster::Cluster::from(c.clone()).into()

@@ -13,7 +13,7 @@ use pool_keeper::keeper::Duties;
 use pool_keeper::metrics::Figures;
 use pool_keeper::oracle::OracleDecision;
 
-use crate::support::beacon::{BeaconState, serve_beacon, serve_proxy};
+use crate::support::beacon::{BeaconState, serve_beacon, withdrawals_node};
 use crate::*;
 
 #[tokio::test]
@@ -144,20 +144,12 @@ async fn the_keeper_exits_the_oldest_needed_forces_them_after_the_grace_and_remo
         serve_beacon(beacon_state.clone()).await
     ));
     let withdrawals = Arc::new(Mutex::new(HashMap::new()));
-    let proxy = serve_proxy(
-        devnet.rpc_url(),
+    let node = withdrawals_node(
+        &devnet.rpc_url(),
         devnet.deployment.pool_manager,
         withdrawals.clone(),
-    )
-    .await;
-    let mut oracle = connect(
-        &devnet,
-        &format!("http://{proxy}"),
-        ORACLE,
-        Duties::ORACLE,
-        Arc::default(),
-    )
-    .await;
+    );
+    let mut oracle = connect(&devnet, &node.url(), ORACLE, Duties::ORACLE, Arc::default()).await;
     let keys: Vec<String> = pubkeys.iter().map(|p| p.to_string()).collect();
     let finalize = |views: [(&'static str, u64); 3]| {
         let (devnet, beacon_state, keys) = (&devnet, beacon_state.clone(), keys.clone());

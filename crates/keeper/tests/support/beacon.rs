@@ -1,6 +1,6 @@
 //! The oracle's beacon node and execution client as the tests see them: a Beacon API on
 //! 127.0.0.1 (the standard response shapes, values the test sets) and, since anvil makes no
-//! beacon withdrawals, a JSON-RPC proxy in front of anvil that adds the sweeps the test
+//! beacon withdrawals, a test node in front of anvil that adds the sweeps the test
 //! simulates (anvil_setBalance) to the blocks' `withdrawals` lists, as an execution client
 //! shows them.
 
@@ -12,7 +12,9 @@ use alloy::primitives::Address;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use super::{forward, read_request, respond};
+use pool_devnet::testing::node::{Rewrite, TestNode};
+
+use super::{read_request, respond};
 
 /// What the fake beacon node says.
 #[derive(Debug, Default)]
@@ -120,44 +122,24 @@ pub async fn serve_beacon(state: Arc<Mutex<BeaconState>>) -> SocketAddr {
     address
 }
 
-/// A JSON-RPC proxy to `upstream` that adds `withdrawals[block]` (gwei to `pool`) to the
-/// blocks it returns.
-pub async fn serve_proxy(
-    upstream: String,
+/// A test node in front of `upstream` that adds `withdrawals[block]` (gwei to `pool`) to the
+/// blocks it returns, as an execution client shows the beacon chain's sweeps. It stops when
+/// dropped.
+pub fn withdrawals_node(
+    upstream: &str,
     pool: Address,
     withdrawals: Arc<Mutex<HashMap<u64, u64>>>,
-) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let http = alloy::transports::http::reqwest::Client::new();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let (http, upstream, withdrawals) =
-                (http.clone(), upstream.clone(), withdrawals.clone());
-            tokio::spawn(async move {
-                let Some((_, body)) = read_request(&mut stream).await else {
-                    return;
-                };
-                let answer = forward(&http, &upstream, body).await;
-                let mut answer: Value = serde_json::from_str(&answer).unwrap();
-                let add = |item: &mut Value| {
-                    let Some(number) = item["result"]["number"].as_str() else {
-                        return;
-                    };
-                    let number = u64::from_str_radix(number.trim_start_matches("0x"), 16).unwrap();
-                    if let Some(gwei) = withdrawals.lock().unwrap().get(&number) {
-                        item["result"]["withdrawals"] = json!([{
-                            "index": "0x0", "validatorIndex": "0x0", "address": pool, "amount": format!("{gwei:#x}")
-                        }]);
-                    }
-                };
-                match &mut answer {
-                    Value::Array(items) => items.iter_mut().for_each(add),
-                    item => add(item),
-                }
-                respond(&mut stream, "200 OK", &answer.to_string()).await;
-            });
+) -> TestNode {
+    let add = Rewrite::new(move |_, answer| {
+        let Some(number) = answer["result"]["number"].as_str() else {
+            return;
+        };
+        let number = u64::from_str_radix(number.trim_start_matches("0x"), 16).unwrap();
+        if let Some(gwei) = withdrawals.lock().unwrap().get(&number) {
+            answer["result"]["withdrawals"] = json!([{
+                "index": "0x0", "validatorIndex": "0x0", "address": pool, "amount": format!("{gwei:#x}")
+            }]);
         }
     });
-    address
+    TestNode::to(upstream).with(Arc::new(add)).start().unwrap()
 }

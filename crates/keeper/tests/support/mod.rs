@@ -1,5 +1,5 @@
-//! A minimal HTTP/1.1 server side for the test's stand-ins on 127.0.0.1 (a Beacon API, JSON-RPC
-//! proxies): one request per connection, closed after the answer.
+//! A minimal HTTP/1.1 server side for the tests' Beacon API stand-ins on 127.0.0.1: one request
+//! per connection, closed after the answer.
 
 #![allow(dead_code)]
 
@@ -48,21 +48,4 @@ pub async fn respond(stream: &mut TcpStream, status: &str, body: &str) {
         body.len()
     );
     let _ = stream.write_all(response.as_bytes()).await;
-}
-
-/// Forwards a JSON-RPC request body to `upstream` and returns the answer's text.
-pub async fn forward(
-    http: &alloy::transports::http::reqwest::Client,
-    upstream: &str,
-    body: Vec<u8>,
-) -> String {
-    http.post(upstream)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }

@@ -1,19 +1,18 @@
 //! The operator console's chain reads (`pool_chain::client`: roles, the operations view, the
 //! registry from events, operators, SSV registrations, the newest-first cluster scan and its
-//! cursor) against anvil and the devnet stand-ins, over an HTTP `RpcClient` (wrapped to count
-//! `eth_getLogs` where a test counts the windows a scan read: `counting`). Operator states are
+//! cursor) against anvil and the devnet stand-ins, over an HTTP `RpcClient` (through a test node
+//! counting `eth_getLogs` where a test counts the windows a scan read). Operator states are
 //! set through the stand-in network's real functions (removal, privacy, whitelists) and its
 //! devnet-only limit, and each problem the console names is checked to be the revert a
 //! registration meets.
 
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use alloy::primitives::{Address, Bytes, U256, utils::parse_ether};
 use alloy::providers::Provider;
 use alloy::rpc::client::RpcClient;
-use alloy::rpc::types::TransactionReceipt;
 use pool_chain::bindings::devnet::DevnetSSVNetworkV2::{
-    self, DevnetSSVNetworkV2Errors as SsvErrors, DevnetSSVNetworkV2Instance,
+    self, DevnetSSVNetworkV2Errors as SsvErrors,
 };
 use pool_chain::client::{
     ClusterCursor, OperatorProblem, Roles, latest_cluster, operator_keys, operator_states,
@@ -24,45 +23,30 @@ use pool_devnet::fixtures::{new_cluster, sample_validator};
 use pool_devnet::testing::{Mined, cluster_after};
 use pool_devnet::{Devnet, DevnetOptions, SsvParameters};
 
-mod counting;
-
-use counting::CountingNode;
 use pool_devnet::testing::AddValidators as _;
+use pool_devnet::testing::network::register_directly;
+use pool_devnet::testing::node::{Counts, TestNode};
 
-pub(crate) fn client(devnet: &Devnet) -> RpcClient {
-    RpcClient::new_http(devnet.rpc_url().parse().unwrap())
+use crate::client;
+
+/// A client of `devnet` through a node counting its requests (`eth_getLogs`: one per window
+/// scanned), so that a test can tell how many windows a scan read, including those without a
+/// progress callback (the forward scan, a cursor's refresh). The node stops with its handle.
+fn counted(devnet: &Devnet) -> (RpcClient, Arc<Counts>, TestNode) {
+    let counts = Arc::new(Counts::default());
+    let node = TestNode::to(&devnet.rpc_url())
+        .with(counts.clone())
+        .start()
+        .unwrap();
+    let client = RpcClient::new_http(node.url().parse().unwrap());
+    (client, counts, node)
 }
 
-pub(crate) type Network = DevnetSSVNetworkV2Instance<alloy::providers::DynProvider>;
-
-/// A validator registered with the stand-in network by `owner` itself (not through the pool),
-/// into `cluster` of `ops` with 1 ETH of fees: the receipt, or the network's error.
-pub(crate) async fn register_directly(
-    network: &Network,
-    owner: Address,
-    ops: &[u64],
-    seed: u16,
-    cluster: DevnetSSVNetworkV2::Cluster,
-) -> Result<TransactionReceipt, SsvErrors> {
-    let pubkey = sample_validator(owner, seed, ops).pubkey;
-    let call = network
-        .registerValidator(
-            pubkey,
-            ops.to_vec(),
-            Bytes::from(vec![seed as u8; 8]),
-            cluster,
-        )
-        .value(parse_ether("1").unwrap())
-        .from(owner);
-    // Simulated first, so that a refusal comes back as the network's typed error.
-    if let Err(error) = call.call().await {
-        return Err(error
-            .as_decoded_interface_error::<SsvErrors>()
-            .unwrap_or_else(|| panic!("not an SSV network error: {error:?}")));
-    }
-    let receipt = call.mined().await;
-    assert!(receipt.status());
-    Ok(receipt)
+/// The `eth_getLogs` counted since the last reset, and a reset.
+fn take(counts: &Counts) -> usize {
+    let logs = counts.get_logs();
+    counts.reset();
+    logs
 }
 
 fn ssv_cluster(cluster: pool_chain::bindings::PoolManager::Cluster) -> DevnetSSVNetworkV2::Cluster {
@@ -557,13 +541,13 @@ async fn the_newest_first_scan_stops_at_the_clusters_last_event() {
         .unwrap();
     devnet.mine(5).await.unwrap();
     let head = head(&devnet).await;
-    let (node, logs) = CountingNode::client(&devnet);
+    let (node, logs, _counting) = counted(&devnet);
 
     let forward = scan_clusters(&node, d.ssv_network, d.pool_manager, (0, head), 4)
         .await
         .unwrap()
         .get(d.pool_manager, &ops);
-    let forward_requests = logs.swap(0, Ordering::SeqCst);
+    let forward_requests = take(&logs);
     let mut progress = Vec::new();
     let found = latest_cluster(
         &node,
@@ -585,7 +569,7 @@ async fn the_newest_first_scan_stops_at_the_clusters_last_event() {
     assert_eq!(Some(found.at.block), second.block_number);
     // The last event is 5 blocks below the head: two windows of 4, not the whole chain.
     assert_eq!(progress, vec![(4, head + 1), (8, head + 1)]);
-    assert_eq!(logs.swap(0, Ordering::SeqCst), 2);
+    assert_eq!(take(&logs), 2);
     assert!(forward_requests as u64 >= head / 4, "{forward_requests}");
 
     // Another operator set has no event: every window down to genesis, then none.
@@ -614,7 +598,7 @@ async fn a_cursor_refresh_reads_only_new_blocks_and_takes_a_top_up() {
         .await
         .unwrap();
     let activated = devnet.add_and_activate(1..2, new_cluster()).await.unwrap();
-    let (node, logs) = CountingNode::client(&devnet);
+    let (node, logs, _counting) = counted(&devnet);
     let at = head(&devnet).await;
     let cursor = ClusterCursor::scan(
         &node,
@@ -637,14 +621,14 @@ async fn a_cursor_refresh_reads_only_new_blocks_and_takes_a_top_up() {
     let mut cursor: ClusterCursor = serde_json::from_str(&json).unwrap();
 
     // Nothing new: nothing read.
-    logs.store(0, Ordering::SeqCst);
+    logs.reset();
     assert!(
         !cursor
             .refresh(&node, d.ssv_network, at, 1_000)
             .await
             .unwrap()
     );
-    assert_eq!(logs.load(Ordering::SeqCst), 0);
+    assert_eq!(logs.get_logs(), 0);
 
     devnet.mine(200).await.unwrap();
     let topped = devnet
@@ -672,5 +656,5 @@ async fn a_cursor_refresh_reads_only_new_blocks_and_takes_a_top_up() {
     );
     assert_eq!(cursor.event.map(|(block, _)| block), topped.block_number);
     assert_eq!(cursor.at_block, now);
-    assert_eq!(logs.load(Ordering::SeqCst), 3);
+    assert_eq!(logs.get_logs(), 3);
 }

@@ -1,7 +1,9 @@
 //! What a real node refuses and anvil takes, through the real-node proxy
-//! (`pool_devnet::real_node`): a transaction over 128 KiB (an `addValidators` of 50 entries on
+//! (`pool_devnet::testing::node::RealNode`): a transaction over 128 KiB (an `addValidators` of 50 entries on
 //! 13 operators, an activation of 80 validators on 4) and one asking for more than 2^24 gas;
 //! and the batches the sizing rule (`pool_chain::bulk`) picks, which pass.
+
+use std::sync::Arc;
 
 use alloy::network::EthereumWallet;
 use alloy::primitives::U256;
@@ -11,18 +13,28 @@ use pool_chain::bindings::PoolManager;
 use pool_chain::bulk::{activation_cost, add_validators_batches, add_validators_bytes};
 use pool_core::limits::{MAX_TX_BYTES, MAX_TX_GAS, TxLimits};
 use pool_devnet::fixtures::{new_cluster, sample_validator};
-use pool_devnet::real_node::{REFUSED_CODE, RealNodeProxy};
 use pool_devnet::testing::AddValidators as _;
+use pool_devnet::testing::node::{REFUSED_CODE, RealNode, TestNode};
 use pool_devnet::{Devnet, DevnetOptions};
 
 /// A provider through `node` signing as anvil's account 0 (the pool's operator and keeper).
 /// A new one after a refusal: alloy's nonce cache counts the refused transaction's nonce as
 /// used, and every later transaction would wait behind the gap.
-fn through(devnet: &Devnet, node: &RealNodeProxy) -> DynProvider {
+fn through(devnet: &Devnet, node: &TestNode) -> DynProvider {
     ProviderBuilder::new()
         .wallet(EthereumWallet::from(devnet.signer(0)))
         .connect_http(node.url().parse().unwrap())
         .erased()
+}
+
+/// Another real-node proxy on the devnet's anvil, and its refusals.
+fn real_node(devnet: &Devnet) -> (TestNode, Arc<RealNode>) {
+    let refusals = Arc::new(RealNode::default());
+    let node = TestNode::to(&devnet.anvil_url())
+        .with(refusals.clone())
+        .start()
+        .unwrap();
+    (node, refusals)
 }
 
 /// The node's refusal: its JSON-RPC code and message.
@@ -37,7 +49,7 @@ fn refusal(error: alloy::contract::Error) -> (i64, String) {
 #[tokio::test]
 async fn an_oversized_registry_batch_is_refused_and_the_sized_batches_pass() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
-    let node = RealNodeProxy::start(&devnet.anvil_url()).await.unwrap();
+    let (node, refusals) = real_node(&devnet);
     let provider = through(&devnet, &node);
     let pool = PoolManager::new(devnet.deployment.pool_manager, provider.clone());
     let ops: Vec<u64> = (1..=13).collect();
@@ -64,7 +76,7 @@ async fn an_oversized_registry_batch_is_refused_and_the_sized_batches_pass() {
             && message.ends_with(", limit 131072"),
         "{message}"
     );
-    assert_eq!(node.refused(), 1);
+    assert_eq!(refusals.refused(), 1);
     assert_eq!(pool.validatorCount().call().await.unwrap(), U256::ZERO);
     let provider = through(&devnet, &node);
     let pool = PoolManager::new(devnet.deployment.pool_manager, provider.clone());
@@ -110,13 +122,13 @@ async fn an_oversized_registry_batch_is_refused_and_the_sized_batches_pass() {
         at += n;
     }
     assert_eq!(pool.validatorCount().call().await.unwrap(), U256::from(50));
-    assert_eq!(node.refused(), 1, "nothing else refused");
+    assert_eq!(refusals.refused(), 1, "nothing else refused");
 }
 
 #[tokio::test]
 async fn an_80_validator_activation_is_refused_and_the_rule_caps_it() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
-    let node = RealNodeProxy::start(&devnet.anvil_url()).await.unwrap();
+    let (node, refusals) = real_node(&devnet);
     let pool = PoolManager::new(devnet.deployment.pool_manager, through(&devnet, &node));
     let ops = devnet.deployment.operator_ids.clone();
     let entries: Vec<_> = (1..=80)
@@ -148,13 +160,13 @@ async fn an_80_validator_activation_is_refused_and_the_rule_caps_it() {
         .await
         .unwrap();
     assert!(!receipt.status(), "reverted on chain, not refused");
-    assert_eq!(node.refused(), 1);
+    assert_eq!(refusals.refused(), 1);
 }
 
 #[tokio::test]
 async fn more_gas_than_eip_7825_allows_is_refused_by_the_proxy_and_by_anvil() {
     let devnet = Devnet::start(DevnetOptions::default()).await.unwrap();
-    let node = RealNodeProxy::start(&devnet.anvil_url()).await.unwrap();
+    let (node, refusals) = real_node(&devnet);
     let to = devnet.accounts()[1];
     let tx = |gas: u64| {
         TransactionRequest::default()
@@ -196,4 +208,9 @@ async fn more_gas_than_eip_7825_allows_is_refused_by_the_proxy_and_by_anvil() {
         .await
         .unwrap();
     assert!(receipt.status());
+    assert_eq!(
+        refusals.refused(),
+        1,
+        "the one over the cap, not the one at it"
+    );
 }
