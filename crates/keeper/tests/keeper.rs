@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_devnet::fixtures::sample_entry;
 use pool_devnet::testing::AddValidators as _;
