@@ -7,6 +7,8 @@
 //! - [`registry`]: the validator registry's hash chain, to check an entry before activating it;
 //! - [`bulk`]: the bulk calls sized by encoded bytes and gas under a real node's limits;
 //! - [`revert`]: custom errors turned into sentences;
+//! - [`logs`]: `eth_getLogs` filters, logs as nodes answer them, windowed scan ranges;
+//! - [`history`]: the staker page's history from the pool's events (reports, transfers);
 //! - [`ssv`]: the SSV network's cluster events, for snapshot scanners.
 //!
 //! The runtime network configuration (`config.json`) is the core's: `pool_core::config`.
@@ -23,6 +25,7 @@ pub mod bulk;
 pub mod client;
 pub mod cluster;
 pub mod history;
+pub mod logs;
 pub mod reads;
 pub mod registry;
 pub mod revert;

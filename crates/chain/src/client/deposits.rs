@@ -7,7 +7,7 @@ use alloy_rpc_client::RpcClient;
 use alloy_sol_types::SolEvent;
 
 use super::scan::{ScanError, scan_logs};
-use crate::history::{LogFilter, REORG_MARGIN, RawLog, Topic};
+use crate::logs::{LogFilter, REORG_MARGIN, RawLog, Topic};
 
 alloy_sol_types::sol!(
     /// The beacon chain deposit contract, from the consensus-specs ABI in `contracts/reference/`.

@@ -9,7 +9,7 @@ use std::fmt;
 
 use alloy_rpc_client::RpcClient;
 
-use crate::history::{LogFilter, LogScan, RawLog};
+use crate::logs::{LogFilter, LogScan, RawLog};
 
 use super::{ChainError, DecodeCause};
 
