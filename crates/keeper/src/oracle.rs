@@ -54,8 +54,9 @@ pub enum OracleDecision {
 /// Why the pool refused a report.
 #[derive(Debug)]
 pub enum ReportRefusal {
-    /// The simulation reverted (the contract's own error, when known): nothing was sent.
-    Simulation(TxError),
+    /// The simulation reverted (the contract's own error, when known): nothing was sent. Boxed:
+    /// the error is large, and the decision is returned every round.
+    Simulation(Box<TxError>),
     /// The report was mined and reverted: the chain moved between the simulation and the block.
     RevertedOnChain,
 }
@@ -213,7 +214,7 @@ impl Keeper {
             self.refused_at = Some(timestamp);
             return Ok(OracleDecision::Refused {
                 timestamp,
-                reason: ReportRefusal::Simulation(error),
+                reason: ReportRefusal::Simulation(Box::new(error)),
             });
         }
         if self.dry_run {
