@@ -53,14 +53,16 @@ pub fn run_command(args: &[String]) -> Result<()> {
     println!(
         "  rpc       {} (chain id {})",
         devnet.rpc_url(),
-        devnet.config["chainId"]
+        devnet.config.chain_id
     );
-    let address = |key: &str| devnet.config[key].as_str().unwrap_or_default().to_string();
+    let wrapper = devnet
+        .config
+        .wpool_eth
+        .map(|address| address.to_string())
+        .unwrap_or_default();
     println!(
-        "  pool      manager {} / poolETH {} / wpoolETH {}",
-        address("poolManager"),
-        address("poolEth"),
-        address("wpoolEth")
+        "  pool      manager {} / poolETH {} / wpoolETH {wrapper}",
+        devnet.config.pool_manager, devnet.config.pool_eth,
     );
     println!("  accounts  anvil's well-known test accounts, 10000 ETH each: import one into your");
     println!("            wallet to deposit (README: \"Trying a deposit by hand\")");

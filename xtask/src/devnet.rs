@@ -13,6 +13,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+use pool_core::config::NetworkConfig;
+
 use crate::process::cmd;
 
 /// Environment variable: how many validators the devnet's unregistered bench ceremony has
@@ -23,7 +25,7 @@ pub struct DevnetProcess {
     child: Child,
     stdin: Option<ChildStdin>,
     /// The app's `config.json` for this devnet.
-    pub config: serde_json::Value,
+    pub config: NetworkConfig,
 }
 
 /// `cargo run` of a program of the `pool-devnet` crate, with the project's anvil.
@@ -72,7 +74,7 @@ impl DevnetProcess {
             match lines.next() {
                 Some(line) => {
                     if let Some(json) = line?.strip_prefix("ready ") {
-                        break serde_json::from_str(json).context("pool-devnet's config")?;
+                        break NetworkConfig::from_json(json).context("pool-devnet's config")?;
                     }
                 }
                 None => {
@@ -89,7 +91,7 @@ impl DevnetProcess {
     }
 
     pub fn rpc_url(&self) -> &str {
-        self.config["rpcUrl"].as_str().unwrap_or_default()
+        &self.config.rpc_url
     }
 }
 

@@ -36,7 +36,7 @@ const FAMILIES: &[(&str, &str, &str)] = &[
         "keyshares",
         "key shares files (ssv-keys, ssv-dkg; import checks)",
     ),
-    ("pool-chain", "config", "config.json"),
+    ("pool-core", "config", "config.json"),
     (
         "pool-chain",
         "logs",

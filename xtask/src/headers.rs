@@ -9,6 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
+use pool_core::config::NetworkConfig;
 use sha2::{Digest, Sha256};
 
 /// The nginx snippet's file name in `dist/`.
@@ -41,12 +42,8 @@ impl Policy {
     pub fn for_build(html: &str, config: Option<&str>, connect: Connect) -> Result<Policy> {
         let rpc_origin = match config {
             Some(text) => {
-                let parsed: serde_json::Value =
-                    serde_json::from_str(text).context("config.json is not JSON")?;
-                let url = parsed["rpcUrl"]
-                    .as_str()
-                    .context("config.json has no rpcUrl")?;
-                Some(origin(url)?)
+                let config = NetworkConfig::from_json(text)?;
+                Some(origin(&config.rpc_url)?)
             }
             None => None,
         };
@@ -242,7 +239,10 @@ mod tests {
 
     #[test]
     fn the_policy_names_the_configured_rpc_and_the_meta_leaves_out_frame_ancestors() {
-        let config = r#"{"rpcUrl": "http://127.0.0.1:8545/path?key=1"}"#;
+        let config = r#"{"chainId": 31337, "chainName": "Devnet",
+            "rpcUrl": "http://127.0.0.1:8545/path?key=1",
+            "poolManager": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "poolEth": "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be"}"#;
         let strict = Policy::for_build(HTML, Some(config), Connect::Configured).unwrap();
         assert!(
             strict
@@ -257,6 +257,12 @@ mod tests {
                 .contains("connect-src 'self' http://127.0.0.1:8545 https: wss: http://127.0.0.1:* http://localhost:*;")
         );
         assert!(Policy::for_build(HTML, None, Connect::Configured).is_err());
+        // A config the app would refuse names no RPC: the build stops.
+        let no_pool = config.replace(
+            "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "0x0000000000000000000000000000000000000000",
+        );
+        assert!(Policy::for_build(HTML, Some(&no_pool), Connect::Configured).is_err());
         assert!(origin("javascript:alert(1)").is_err());
         assert!(origin("https://user@host").is_err());
     }

@@ -7,8 +7,11 @@
 //! - [`registry`]: the validator registry's hash chain, to check an entry before activating it;
 //! - [`bulk`]: the bulk calls sized by encoded bytes and gas under a real node's limits;
 //! - [`revert`]: custom errors turned into sentences;
-//! - [`ssv`]: the SSV network's cluster events, for snapshot scanners;
-//! - [`config`]: the runtime network configuration (`config.json`).
+//! - [`logs`]: `eth_getLogs` filters, logs as nodes answer them, windowed scan ranges;
+//! - [`history`]: the staker page's history from the pool's events (reports, transfers);
+//! - [`ssv`]: the SSV network's cluster events, for snapshot scanners.
+//!
+//! The runtime network configuration (`config.json`) is the core's: `pool_core::config`.
 //!
 //! - [`client`] (feature `client`): chain I/O over an alloy `RpcClient` the caller builds (the
 //!   wallet, `fetch`, or HTTP natively): windowed log scans, the SSV fee schedule and cluster
@@ -21,8 +24,8 @@ pub mod bulk;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod cluster;
-pub mod config;
 pub mod history;
+pub mod logs;
 pub mod reads;
 pub mod registry;
 pub mod revert;

@@ -11,7 +11,7 @@ use alloy_primitives::{Address, B256, U64};
 use alloy_sol_types::SolEvent;
 use pool_core::cluster::{Cluster, ClusterEvent, LogPosition};
 
-use crate::history::{LogFilter, RawLog, Topic};
+use crate::logs::{LogFilter, RawLog, Topic};
 
 alloy_sol_types::sol! {
     /// The cluster-changing events of the SSV network v2, as in its ABI.

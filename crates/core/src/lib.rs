@@ -11,6 +11,7 @@ pub mod activation;
 pub mod bls;
 pub mod ceremony;
 pub mod cluster;
+pub mod config;
 pub mod deposit;
 pub mod eip2537;
 pub mod exits;

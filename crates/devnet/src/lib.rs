@@ -29,7 +29,7 @@ use pool_chain::bindings::devnet::{
     DevnetDepositContract, DevnetSSVNetworkV2, DevnetSSVNetworkViews,
 };
 use pool_chain::bindings::{PoolManager, WpoolETH};
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 
 /// The devnet's chain id (anvil's default, what wallets know as a local chain).
 pub const CHAIN_ID: u64 = 31337;

@@ -11,7 +11,7 @@ use pool_chain::revert::ContractError;
 use pool_core::activation::Waiting;
 use pool_core::activation::deposits::Verdict;
 
-use crate::decision::{Decision, Idle, describe};
+use crate::decision::{Decision, Idle, Refusal, Stale, describe};
 use crate::keeper::Keeper;
 
 impl Keeper {
@@ -116,7 +116,7 @@ impl Keeper {
             Decision::AnotherKeeperWasFaster
         } else {
             Decision::StaleReading {
-                reason: "the activation reverted on chain; re-reading".into(),
+                reason: Stale::RevertedOnChain,
             }
         })
     }
@@ -167,13 +167,10 @@ impl Keeper {
             }
             PlanRefusal::Simulation(error) => return self.refused(error, first).await,
             PlanRefusal::BeaconNeeded => Decision::Refused {
-                reason: "no beacon node is configured (--beacon URL): keys deposited before the pool existed cannot be checked, so nothing is activated on this chain".into(),
+                reason: Refusal::BeaconNeeded,
             },
             PlanRefusal::TooLarge { bytes, gas } => Decision::Refused {
-                reason: format!(
-                    "one validator's activation is {bytes} bytes{}: more than a node accepts",
-                    gas.map(|g| format!(" and {g} gas")).unwrap_or_default()
-                ),
+                reason: Refusal::TooLarge { bytes, gas },
             },
             PlanRefusal::MissingEntry(index) => {
                 anyhow::bail!("no ValidatorRegistered event for entry {index}")
@@ -189,7 +186,7 @@ impl Keeper {
         if let Some(contract) = error.contract_error() {
             if contract.is_stale_reading() {
                 return Ok(Decision::StaleReading {
-                    reason: contract.to_string(),
+                    reason: Stale::Contract(contract.clone()),
                 });
             }
             let pool = PoolManager::new(self.pool, self.provider.clone());
@@ -206,13 +203,13 @@ impl Keeper {
                 return Ok(Decision::AnotherKeeperWasFaster);
             }
             return Ok(Decision::Refused {
-                reason: contract.to_string(),
+                reason: Refusal::Contract(contract.clone()),
             });
         }
         match error {
             TxError::Rpc(ChainError::Rpc(e)) => Err(e.into()),
             other => Ok(Decision::Refused {
-                reason: other.to_string(),
+                reason: Refusal::Simulation(other),
             }),
         }
     }

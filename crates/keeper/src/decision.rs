@@ -1,6 +1,10 @@
 //! What a round of the activation duty decided, and its log line.
 
+use std::fmt;
+
 use alloy::primitives::{B256, Bytes, U256};
+use pool_chain::client::tx::TxError;
+use pool_chain::revert::ContractError;
 use serde_json::json;
 
 /// Why a round did nothing.
@@ -20,7 +24,7 @@ pub enum Idle {
 }
 
 /// What a round decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Decision {
     Idle(Idle),
     /// Sent and mined.
@@ -39,7 +43,7 @@ pub enum Decision {
     AnotherKeeperWasFaster,
     /// The chain moved under the reading (a deposit, a cluster change): the next round re-reads.
     StaleReading {
-        reason: String,
+        reason: Stale,
     },
     /// A registry key was deposited with other withdrawal credentials: it must never get the
     /// pool's 32 ETH. The duty stops until a person drops it (`dropValidators`).
@@ -68,10 +72,62 @@ pub enum Decision {
     },
     /// The pool refused the activation for a reason a person must look at.
     Refused {
-        reason: String,
+        reason: Refusal,
     },
     /// The duty is stopped (a front-run was found earlier).
     Stopped,
+}
+
+/// How the chain moved under a round's reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// The activation was mined and reverted, and no other keeper had activated the entries
+    /// (a deposit moved the count the plan carried, say).
+    RevertedOnChain,
+    /// The simulation reverted with an error that says the reading is stale
+    /// ([`ContractError::is_stale_reading`]: a moved deposit count, a changed cluster).
+    Contract(ContractError),
+}
+
+/// Why the pool refused an activation, for a person to look at.
+#[derive(Debug)]
+pub enum Refusal {
+    /// No beacon node is configured on a chain other than the devnet: keys deposited before
+    /// the pool existed cannot be checked.
+    BeaconNeeded,
+    /// One validator's activation alone is beyond what a node accepts.
+    TooLarge { bytes: usize, gas: Option<u64> },
+    /// The simulation reverted with the pool's own error.
+    Contract(ContractError),
+    /// The simulation failed otherwise (a revert without a known error, the wrong chain, an
+    /// answer that does not decode).
+    Simulation(TxError),
+}
+
+impl fmt::Display for Stale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stale::RevertedOnChain => f.write_str("the activation reverted on chain; re-reading"),
+            Stale::Contract(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::BeaconNeeded => f.write_str(
+                "no beacon node is configured (--beacon URL): keys deposited before the pool existed cannot be checked, so nothing is activated on this chain",
+            ),
+            Refusal::TooLarge { bytes, gas } => write!(
+                f,
+                "one validator's activation is {bytes} bytes{}: more than a node accepts",
+                gas.map(|g| format!(" and {g} gas")).unwrap_or_default()
+            ),
+            Refusal::Contract(error) => write!(f, "{error}"),
+            Refusal::Simulation(error) => write!(f, "{error}"),
+        }
+    }
 }
 
 impl Decision {
@@ -171,7 +227,7 @@ pub fn describe(decision: &Decision) -> (&'static str, String, serde_json::Value
         Decision::StaleReading { reason } => (
             "stale",
             format!("the chain moved under this round ({reason}); the next round re-reads"),
-            json!({ "reason": reason }),
+            json!({ "reason": reason.to_string() }),
         ),
         Decision::FrontRun { index, pubkey, credentials } => (
             "front-run",
@@ -184,7 +240,7 @@ pub fn describe(decision: &Decision) -> (&'static str, String, serde_json::Value
         Decision::Refused { reason } => (
             "refused",
             format!("the pool refused the activation: {reason}"),
-            json!({ "reason": reason }),
+            json!({ "reason": reason.to_string() }),
         ),
         Decision::Stopped => (
             "stopped",
@@ -205,5 +261,48 @@ fn entry_problem(problem: &pool_core::activation::EntryProblem) -> String {
         P::OwnershipSignature { nonce } => format!(
             "its key shares are not signed for the pool as SSV registration {nonce} (SSV would never run it)"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The causes stay typed in the decision; the log line reads as it did when they were text.
+    #[test]
+    fn the_log_line_puts_the_typed_cause_into_words() {
+        let (event, line, figures) = describe(&Decision::StaleReading {
+            reason: Stale::RevertedOnChain,
+        });
+        assert_eq!(event, "stale");
+        assert_eq!(
+            line,
+            "the chain moved under this round (the activation reverted on chain; re-reading); the next round re-reads"
+        );
+        assert_eq!(
+            figures["reason"],
+            "the activation reverted on chain; re-reading"
+        );
+        let (event, line, _) = describe(&Decision::Refused {
+            reason: Refusal::TooLarge {
+                bytes: 140_000,
+                gas: Some(31_000_000),
+            },
+        });
+        assert_eq!(event, "refused");
+        assert_eq!(
+            line,
+            "the pool refused the activation: one validator's activation is 140000 bytes and 31000000 gas: more than a node accepts"
+        );
+        let (_, line, _) = describe(&Decision::Refused {
+            reason: Refusal::Simulation(TxError::WrongChain {
+                expected: 1,
+                actual: 2,
+            }),
+        });
+        assert!(
+            line.starts_with("the pool refused the activation: ") && line.len() > 40,
+            "{line}"
+        );
     }
 }

@@ -27,6 +27,7 @@ use serde_json::json;
 
 use crate::beacon::Beacon;
 use crate::keeper::Keeper;
+use crate::not_done::NotDone;
 use crate::send::Sent;
 
 /// One call of the exit duty.
@@ -47,7 +48,7 @@ pub enum ExitCall {
 }
 
 /// What became of one call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum ExitOutcome {
     Sent {
         tx: B256,
@@ -56,7 +57,7 @@ pub enum ExitOutcome {
     WouldSend,
     /// Refused by the simulation or not mined: the next round reads again.
     NotDone {
-        reason: String,
+        reason: NotDone,
     },
     /// `forceExit` refused: the day's forced exits are spent until `from` (chain time).
     RateLimited {
@@ -65,7 +66,7 @@ pub enum ExitOutcome {
 }
 
 /// A round of the exit duty: the queue's figures at the round's block and each call made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct ExitRound {
     pub figures: QueueFigures,
     pub steps: Vec<(ExitCall, ExitOutcome)>,
@@ -233,7 +234,7 @@ impl Keeper {
                 });
             }
             return Ok(ExitOutcome::NotDone {
-                reason: error.to_string(),
+                reason: NotDone::Refused(error),
             });
         }
         if self.dry_run {
@@ -248,7 +249,7 @@ impl Keeper {
                     }
                 }
                 other => ExitOutcome::NotDone {
-                    reason: other.to_string(),
+                    reason: NotDone::NotMined(other),
                 },
             },
         )
@@ -332,7 +333,7 @@ impl Keeper {
                 ExitOutcome::WouldSend => (format!("exits: would be {what} (dry run)"), json!({})),
                 ExitOutcome::NotDone { reason } => (
                     format!("exits: {what}: not done ({reason}); the next round reads again"),
-                    json!({ "reason": reason }),
+                    json!({ "reason": reason.to_string() }),
                 ),
                 ExitOutcome::RateLimited { from } => (
                     format!(

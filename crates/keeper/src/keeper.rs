@@ -12,8 +12,8 @@ use alloy::signers::local::PrivateKeySigner;
 use pool_chain::bindings::PoolManager;
 use pool_chain::client::planner::{ActivationPlanner, PlannerConfig};
 use pool_chain::client::{MAX_LOG_WINDOW, ScanError, scan_clusters};
-use pool_chain::config::NetworkConfig;
-use pool_chain::history::REORG_MARGIN;
+use pool_chain::logs::REORG_MARGIN;
+use pool_core::config::NetworkConfig;
 
 use crate::log::Logger;
 use crate::metrics::SharedFigures;

@@ -19,6 +19,7 @@ pub mod exits;
 pub mod keeper;
 pub mod log;
 pub mod metrics;
+pub mod not_done;
 pub mod options;
 pub mod oracle;
 pub mod oracle_exits;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 use pool_keeper::beacon::Beacon;
 use pool_keeper::keeper::{Duties, StartError};
 use pool_keeper::log::Logger;
@@ -92,7 +92,7 @@ async fn run(options: Options) -> Result<ExitCode, StartError> {
     }
     if options.activation
         && !keeper.has_beacon()
-        && config.chain_id != pool_chain::client::planner::DEVNET_CHAIN_ID
+        && config.chain_id != pool_core::config::DEVNET_CHAIN_ID
     {
         return Err(StartError::Config(anyhow::anyhow!(
             "the activation duty on chain {} needs a beacon node (--beacon URL or beaconUrl in the config): \

@@ -8,7 +8,7 @@ use alloy::providers::Provider;
 use alloy::rpc::client::RpcClient;
 use alloy::sol_types::SolCall;
 use pool_chain::bindings::PoolManager;
-use pool_chain::client::tx;
+use pool_chain::client::tx::{self, TxError};
 use pool_chain::rpc::TxRequest;
 use serde::Deserialize;
 use serde_json::json;
@@ -20,7 +20,7 @@ pub use crate::oracle_exits::ExitsReport;
 /// Blocks per JSON-RPC batch when summing withdrawals.
 const BLOCKS_PER_BATCH: u64 = 100;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum OracleDecision {
     /// Too soon after the last report (the contract's minimum, or the configured interval).
     NotDue { next_at: u64 },
@@ -45,7 +45,29 @@ pub enum OracleDecision {
     },
     /// The contract would refuse this report (beyond its bounds, say): explained, and not
     /// tried again for the same beacon state.
-    Refused { timestamp: u64, reason: String },
+    Refused {
+        timestamp: u64,
+        reason: ReportRefusal,
+    },
+}
+
+/// Why the pool refused a report.
+#[derive(Debug)]
+pub enum ReportRefusal {
+    /// The simulation reverted (the contract's own error, when known): nothing was sent. Boxed:
+    /// the error is large, and the decision is returned every round.
+    Simulation(Box<TxError>),
+    /// The report was mined and reverted: the chain moved between the simulation and the block.
+    RevertedOnChain,
+}
+
+impl std::fmt::Display for ReportRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportRefusal::Simulation(error) => write!(f, "{error}"),
+            ReportRefusal::RevertedOnChain => f.write_str("the report reverted on chain"),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,7 +214,7 @@ impl Keeper {
             self.refused_at = Some(timestamp);
             return Ok(OracleDecision::Refused {
                 timestamp,
-                reason: error.to_string(),
+                reason: ReportRefusal::Simulation(Box::new(error)),
             });
         }
         if self.dry_run {
@@ -210,7 +232,7 @@ impl Keeper {
             self.refused_at = Some(timestamp);
             return Ok(OracleDecision::Refused {
                 timestamp,
-                reason: "the report reverted on chain".into(),
+                reason: ReportRefusal::RevertedOnChain,
             });
         }
         // After the report: a withdrawn validator leaves `validatorsExiting` only once its
@@ -276,7 +298,7 @@ impl Keeper {
                 format!(
                     "oracle: the pool would refuse the report as of {timestamp}: {reason} (not retried for this state; a person should look)"
                 ),
-                json!({ "timestamp": timestamp, "reason": reason }),
+                json!({ "timestamp": timestamp, "reason": reason.to_string() }),
             ),
         };
         if event == "oracle-wait" {

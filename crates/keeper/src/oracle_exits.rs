@@ -16,10 +16,11 @@ use serde_json::json;
 use crate::beacon::BeaconValidator;
 use crate::exits::ExitOutcome;
 use crate::keeper::Keeper;
+use crate::not_done::NotDone;
 
 /// The oracle's `reportExits`: registry indices seen exiting and seen withdrawn, and what
 /// became of the call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct ExitsReport {
     pub exiting: Vec<u64>,
     pub withdrawn: Vec<u64>,
@@ -70,7 +71,7 @@ impl Keeper {
         };
         let outcome = if let Err(error) = tx::simulate(&self.reader, &request).await {
             ExitOutcome::NotDone {
-                reason: error.to_string(),
+                reason: NotDone::Refused(error),
             }
         } else if self.dry_run {
             ExitOutcome::WouldSend
@@ -82,7 +83,9 @@ impl Keeper {
                 }
             } else {
                 ExitOutcome::NotDone {
-                    reason: "reportExits reverted on chain".into(),
+                    reason: NotDone::RevertedOnChain {
+                        call: "reportExits",
+                    },
                 }
             }
         };
@@ -120,7 +123,7 @@ impl Keeper {
                 format!(
                     "oracle: the queue refuses the report of {what}: {reason}; the next report tries again"
                 ),
-                json!({ "reason": reason }),
+                json!({ "reason": reason.to_string() }),
             ),
         };
         let mut fields = json!({ "exiting": exits.exiting, "withdrawn": exits.withdrawn });

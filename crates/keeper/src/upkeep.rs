@@ -16,10 +16,11 @@ use pool_core::funding::{BLOCKS_PER_DAY, Precision};
 use serde_json::json;
 
 use crate::keeper::Keeper;
+use crate::not_done::NotDone;
 use crate::send::Sent;
 
 /// What the duty did for one cluster.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum Upkeep {
     /// More than the threshold left.
     Healthy {
@@ -52,7 +53,7 @@ pub enum Upkeep {
     NotDone {
         operator_ids: Vec<u64>,
         days_left: f64,
-        reason: String,
+        reason: NotDone,
     },
 }
 
@@ -123,7 +124,7 @@ impl Keeper {
                 done.push(Upkeep::NotDone {
                     operator_ids,
                     days_left,
-                    reason: error.to_string(),
+                    reason: NotDone::Refused(error),
                 });
                 continue;
             }
@@ -155,7 +156,7 @@ impl Keeper {
                     done.push(Upkeep::NotDone {
                         operator_ids,
                         days_left,
-                        reason: other.to_string(),
+                        reason: NotDone::NotMined(other),
                     });
                 }
             }
@@ -238,7 +239,7 @@ impl Keeper {
                     format!(
                         "upkeep: cluster {operator_ids:?} has {days_left:.1} days of fees left; the top-up did not happen ({reason}); the next round reads again"
                     ),
-                    json!({ "operator_ids": operator_ids, "days_left": days_left, "reason": reason }),
+                    json!({ "operator_ids": operator_ids, "days_left": days_left, "reason": reason.to_string() }),
                 ),
             };
             self.log.line(event, &message, fields);

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use alloy::primitives::{Address, U256, utils::parse_ether};
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 use pool_core::deposit::eth1_withdrawal_credentials;
 use pool_devnet::fixtures::sample_entry;
 use pool_devnet::testing::AddValidators as _;
@@ -44,12 +44,14 @@ async fn crossing_32_eth_activates_and_70_eth_with_3_entries_activates_2() {
     assert_eq!(activated(&devnet).await, 3);
     assert_eq!(devnet.deposit_count().await.unwrap(), 3);
     // The registry is empty now; the buffer keeps its 6 ETH.
-    assert_eq!(
-        keeper.round().await.unwrap(),
-        Decision::Idle(Idle::BufferBelowDeposit {
-            buffered: parse_ether("6").unwrap(),
-            queued: U256::ZERO,
-        })
+    let idle = keeper.round().await.unwrap();
+    let expected = Idle::BufferBelowDeposit {
+        buffered: parse_ether("6").unwrap(),
+        queued: U256::ZERO,
+    };
+    assert!(
+        matches!(&idle, Decision::Idle(i) if *i == expected),
+        "{idle:?}"
     );
 }
 
@@ -74,7 +76,7 @@ async fn a_front_run_key_is_never_sent_and_stops_the_duty() {
         other => panic!("expected the front-run to stop the duty, got {other:?}"),
     }
     // Stopped for a person: nothing is sent, however often it runs.
-    assert_eq!(keeper.round().await.unwrap(), Decision::Stopped);
+    assert!(matches!(keeper.round().await.unwrap(), Decision::Stopped));
     assert_eq!(activated(&devnet).await, 0);
     assert_eq!(
         devnet.deposit_count().await.unwrap(),
@@ -93,7 +95,10 @@ async fn idle_reasons_are_said_once_each() {
     let mut keeper = keeper(&devnet, KEEPER, false).await.unwrap();
     stake(&devnet, "32").await;
     let empty = keeper.round().await.unwrap();
-    assert_eq!(empty, Decision::Idle(Idle::RegistryEmpty));
+    assert!(
+        matches!(empty, Decision::Idle(Idle::RegistryEmpty)),
+        "{empty:?}"
+    );
     assert!(keeper.report(&empty), "said the first time");
     let again = keeper.round().await.unwrap();
     assert!(!keeper.report(&again), "not again while nothing changes");

@@ -110,7 +110,7 @@ async fn the_keeper_reads_the_registry_incrementally() {
     }
     let second = registry_reads(&node.ranges);
     assert!(!second.is_empty());
-    let margin = pool_chain::history::REORG_MARGIN;
+    let margin = pool_chain::logs::REORG_MARGIN;
     for (from, _) in &second {
         assert!(
             *from + margin >= first_head && *from > deployment,

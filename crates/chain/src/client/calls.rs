@@ -7,7 +7,7 @@ use alloy_rpc_client::{BatchRequest, RpcClient, Waiter};
 use alloy_sol_types::SolCall;
 use alloy_transport::TransportResult;
 
-use super::ChainError;
+use super::{ChainError, DecodeCause};
 use crate::rpc::TxRequest;
 
 /// One JSON-RPC batch being put together; [`Calls::send`] sends it.
@@ -47,7 +47,7 @@ impl<'a> Calls<'a> {
             )
             .map_err(|e| ChainError::Decode {
                 what: C::SIGNATURE,
-                cause: e.to_string(),
+                cause: DecodeCause::Request(e),
             })
     }
 
@@ -57,7 +57,7 @@ impl<'a> Calls<'a> {
             .add_call("eth_blockNumber", &())
             .map_err(|e| ChainError::Decode {
                 what: "eth_blockNumber",
-                cause: e.to_string(),
+                cause: DecodeCause::Request(e),
             })
     }
 
@@ -72,7 +72,7 @@ impl<'a> Calls<'a> {
             .add_call(method, &params)
             .map_err(|e| ChainError::Decode {
                 what: method,
-                cause: e.to_string(),
+                cause: DecodeCause::Request(e),
             })
     }
 
@@ -109,6 +109,6 @@ pub(super) async fn answer_or<C: SolCall>(
 pub(super) fn decode<C: SolCall>(data: &[u8]) -> Result<C::Return, ChainError> {
     C::abi_decode_returns(data).map_err(|e| ChainError::Decode {
         what: C::SIGNATURE,
-        cause: e.to_string(),
+        cause: DecodeCause::Abi(e),
     })
 }

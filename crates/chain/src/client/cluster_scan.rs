@@ -26,7 +26,7 @@ pub struct FoundCluster {
 
 /// The newest cluster of `owner` with exactly `operator_ids` in the logs of one window.
 fn newest_in(
-    logs: &[Vec<crate::history::RawLog>],
+    logs: &[Vec<crate::logs::RawLog>],
     owner: Address,
     operator_ids: &[u64],
 ) -> Option<FoundCluster> {

@@ -7,7 +7,7 @@ use alloy_rpc_client::RpcClient;
 use alloy_sol_types::SolEvent;
 
 use super::scan::{ScanError, scan_logs};
-use crate::history::{LogFilter, REORG_MARGIN, RawLog, Topic};
+use crate::logs::{LogFilter, REORG_MARGIN, RawLog, Topic};
 
 alloy_sol_types::sol!(
     /// The beacon chain deposit contract, from the consensus-specs ABI in `contracts/reference/`.
@@ -129,17 +129,18 @@ async fn deposit_count_answer(
 
 /// `get_deposit_count()`'s answer as a number.
 pub(super) fn decode_count(data: &[u8]) -> Result<u64, super::ChainError> {
+    use super::DecodeCause;
     use alloy_sol_types::SolCall;
-    let decode_error = |cause: String| super::ChainError::Decode {
+    let decode_error = |cause: DecodeCause| super::ChainError::Decode {
         what: "get_deposit_count",
         cause,
     };
     let le = DepositContract::get_deposit_countCall::abi_decode_returns(data)
-        .map_err(|e| decode_error(e.to_string()))?;
+        .map_err(|e| decode_error(DecodeCause::Abi(e)))?;
     let bytes: [u8; 8] = le
         .as_ref()
         .try_into()
-        .map_err(|_| decode_error(format!("{} bytes, not 8", le.len())))?;
+        .map_err(|_| decode_error(DecodeCause::CountWidth(le.len())))?;
     Ok(u64::from_le_bytes(bytes))
 }
 

@@ -11,8 +11,8 @@ use pool_core::cluster::Cluster;
 use pool_core::exits::{Batch, Demand, ExitState, PoolValidator};
 use serde::Deserialize;
 
-use super::ChainError;
 use super::calls::{Calls, answer};
+use super::{ChainError, DecodeCause};
 use crate::bindings::PoolManager::ValidatorData;
 use crate::bindings::WithdrawalQueue as Q;
 
@@ -87,7 +87,7 @@ pub async fn read_exits(
         .await?
         .ok_or(ChainError::Decode {
             what: "eth_getBlockByNumber",
-            cause: format!("block {block} is not known to the node"),
+            cause: DecodeCause::UnknownBlock(block),
         })?
         .timestamp
         .to::<u64>();
@@ -121,7 +121,10 @@ pub async fn read_exits(
             let record = answer::<Q::exitOfCall>(waiter).await?;
             let state = ExitState::from_u8(record.state).ok_or(ChainError::Decode {
                 what: "exitOf",
-                cause: format!("exit state {} of entry {index}", record.state),
+                cause: DecodeCause::UnknownExitState {
+                    state: record.state,
+                    entry: *index,
+                },
             })?;
             states.push(PoolValidator {
                 index: *index,

@@ -31,7 +31,7 @@ pub use cluster_scan::{CLUSTER_REORG_MARGIN, ClusterCursor, FoundCluster, latest
 pub use deposits::{
     DepositCursor, DepositedKey, decode_deposit, deposit_count, deposit_count_at, scan_deposits,
 };
-pub use error::ChainError;
+pub use error::{ChainError, DecodeCause};
 pub use fees::fee_market;
 pub use operations::{Operations, PoolAddresses, funding_quote, read_operations};
 pub use operators::{
@@ -82,6 +82,6 @@ pub async fn read_pool(
     .await?;
     reads.decode(&result).map_err(|e| ChainError::Decode {
         what: "StakerView",
-        cause: e.to_string(),
+        cause: DecodeCause::Reads(e),
     })
 }

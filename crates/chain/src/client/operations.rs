@@ -5,8 +5,8 @@
 use alloy_primitives::{Address, B256, U256};
 use alloy_rpc_client::RpcClient;
 
-use super::ChainError;
 use super::calls::{Calls, answer};
+use super::{ChainError, DecodeCause};
 use crate::bindings::PoolManager as P;
 
 /// The pool's own addresses (immutable: set at deployment).
@@ -78,7 +78,7 @@ pub async fn read_operations(client: &RpcClient, pool: Address) -> Result<Operat
     let figure = |value: U256, what: &'static str| {
         u64::try_from(value).map_err(|e| ChainError::Decode {
             what,
-            cause: e.to_string(),
+            cause: DecodeCause::TooLarge(e),
         })
     };
     Ok(Operations {

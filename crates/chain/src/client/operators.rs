@@ -19,7 +19,7 @@ use super::ChainError;
 use super::calls::{Calls, answer, decode};
 use super::scan::{ScanError, scan_logs};
 use super::ssv::SsvViews;
-use crate::history::{LogFilter, RawLog, Topic};
+use crate::logs::{LogFilter, RawLog, Topic};
 
 alloy_sol_types::sol! {
     /// The SSV network's operator registration event (as in the v2 ABI).

@@ -14,7 +14,7 @@ use super::ChainError;
 use super::calls::{Calls, answer};
 use super::scan::{ScanError, scan_logs};
 use crate::bindings::PoolManager::{self, ValidatorData};
-use crate::history::{LogFilter, REORG_MARGIN, RawLog, Topic};
+use crate::logs::{LogFilter, REORG_MARGIN, RawLog, Topic};
 
 /// One registry entry, as its `ValidatorRegistered` event carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]

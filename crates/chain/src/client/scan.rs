@@ -9,9 +9,9 @@ use std::fmt;
 
 use alloy_rpc_client::RpcClient;
 
-use crate::history::{LogFilter, LogScan, RawLog};
+use crate::logs::{LogFilter, LogScan, RawLog};
 
-use super::ChainError;
+use super::{ChainError, DecodeCause};
 
 /// Blocks per `eth_getLogs` at most (the scan halves it on refusal).
 pub const MAX_LOG_WINDOW: u64 = 50_000;
@@ -138,7 +138,7 @@ async fn fetch(client: &RpcClient, filters: &[LogFilter]) -> Result<Vec<Vec<RawL
                 .add_call::<_, Vec<RawLog>>("eth_getLogs", &[filter])
                 .map_err(|e| ChainError::Decode {
                     what: "an eth_getLogs filter",
-                    cause: e.to_string(),
+                    cause: DecodeCause::Request(e),
                 })?,
         );
     }

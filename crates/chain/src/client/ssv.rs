@@ -7,8 +7,8 @@ use alloy_sol_types::SolCall;
 use pool_core::cluster::ClusterSnapshots;
 use pool_core::funding::FeeSchedule;
 
-use super::ChainError;
 use super::scan::{ScanError, scan_logs};
+use super::{ChainError, DecodeCause};
 use crate::rpc::TxRequest;
 use crate::ssv::{cluster_events_filter, decode_cluster_event};
 
@@ -34,7 +34,7 @@ pub async fn fee_schedule(
             .add_call::<_, Bytes>("eth_call", &(TxRequest::call(views, data), "latest"))
             .map_err(|e| ChainError::Decode {
                 what: "an SSV views call",
-                cause: e.to_string(),
+                cause: DecodeCause::Request(e),
             })
     };
     let network_fee = call(SsvViews::getNetworkFeeCall {}.abi_encode())?;
@@ -50,7 +50,7 @@ pub async fn fee_schedule(
     let decode = |what: &'static str| {
         move |e: alloy_sol_types::Error| ChainError::Decode {
             what,
-            cause: e.to_string(),
+            cause: DecodeCause::Abi(e),
         }
     };
     let mut operator_fees = Vec::with_capacity(operators.len());
@@ -95,7 +95,7 @@ pub async fn cluster_balance(
         .await?;
     SsvViews::getBalanceCall::abi_decode_returns(&answer).map_err(|e| ChainError::Decode {
         what: "getBalance",
-        cause: e.to_string(),
+        cause: DecodeCause::Abi(e),
     })
 }
 

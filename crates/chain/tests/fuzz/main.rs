@@ -1,13 +1,12 @@
-//! Property runs over what pool-chain reads from outside (issue #11): `config.json`, the JSON
-//! of RPC answers (logs, quantities, receipts), event data, call results and revert data. Each
-//! property feeds near-valid inputs (real answers mutated) and noise, and asserts no panic,
+//! Property runs over what pool-chain reads from outside (issue #11): the JSON of RPC answers
+//! (logs, quantities, receipts), event data, call results and revert data (`config.json` is
+//! pool-core's, fuzzed there). Each property feeds near-valid inputs (real answers mutated) and noise, and asserts no panic,
 //! every failure a typed error in words, and valid input decoded as it was encoded.
 //!
 //! Case count: `POOL_FUZZ_CASES` (see pool-core's `tests/fuzz/main.rs`, whose mutator this
 //! shares); `cargo xtask fuzz --cases N` runs both with many cases.
 
 mod answers;
-mod config;
 mod logs;
 // The JSON mutator is pool-core's test code, shared by path rather than published as a crate
 // (it is test-only and would otherwise need a feature in the core's public API).

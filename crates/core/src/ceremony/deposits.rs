@@ -6,7 +6,7 @@ use alloy_primitives::{B256, Bytes, FixedBytes};
 use serde::Deserialize;
 
 use super::CheckError;
-use super::import::Facts;
+use super::facts::Facts;
 use crate::deposit::{DEPOSIT_GWEI, DepositData, DepositMessage, ForkVersion};
 
 /// A deposit entry as read: what could be decoded of it.

@@ -20,6 +20,7 @@
 
 mod deposits;
 mod error;
+mod facts;
 mod import;
 mod interpolation;
 mod proofs;

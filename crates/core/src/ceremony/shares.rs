@@ -3,7 +3,7 @@
 //! Nonce order and one operator set across shares are checked over the whole import (`import`);
 //! the ownership signature and the share interpolation apart (`proofs`).
 
-use super::import::Facts;
+use super::facts::Facts;
 use super::{CheckError, SUPPORTED_KEYSHARES_VERSIONS};
 use crate::keyshares::{KeyShare, KeyShareError, KeySharesFile};
 

@@ -1,7 +1,8 @@
 //! Property runs over the parsers that take outside input (issue #11): amounts typed by a
-//! staker, deposit data and key shares files dropped into the console. Each property feeds
-//! near-valid inputs (the real files mutated: bytes flipped, fields of the wrong type, hex of the
-//! wrong length, huge numbers, unicode, deep nesting) and arbitrary text, and asserts that the
+//! staker, deposit data and key shares files dropped into the console, the `config.json` served
+//! beside the app. Each property feeds near-valid inputs (the real files mutated: bytes flipped,
+//! fields of the wrong type, hex of the wrong length, huge numbers, unicode, deep nesting) and
+//! arbitrary text, and asserts that the
 //! parser never panics, that every failure is its typed error put into a sentence, and that
 //! valid input still parses.
 //!
@@ -10,6 +11,7 @@
 //! many cases in an optimised build with overflow checks on.
 
 mod amounts;
+mod config;
 mod deposit_data;
 mod keyshares;
 mod mutate;

@@ -35,7 +35,7 @@ use anyhow::{Context, Result, ensure};
 use pool_chain::bindings::PoolManager;
 use pool_chain::bindings::devnet::{DevnetDepositContract, DevnetSSVNetworkV2};
 use pool_chain::client::{ClusterCursor, MAX_LOG_WINDOW, scan_clusters};
-use pool_chain::history::RawLog;
+use pool_chain::logs::RawLog;
 use pool_chain::ssv::decode_cluster_event;
 use pool_core::cluster::Cluster;
 use pool_devnet::fixtures::{new_cluster, sample_validator};

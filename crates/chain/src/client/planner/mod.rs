@@ -21,6 +21,7 @@ use alloy_sol_types::SolCall;
 use pool_core::activation::deposits::KeyCheck;
 use pool_core::activation::{Candidate, EntryFields, Facts, check_entry, choose};
 use pool_core::cluster::Cluster;
+use pool_core::config::DEVNET_CHAIN_ID;
 use pool_core::limits::TxLimits;
 
 use super::beacon::BeaconApi;
@@ -35,7 +36,7 @@ use crate::bindings::PoolManager::{self as P, ValidatorData};
 
 mod plan;
 
-pub use plan::{ActivationPlan, DEVNET_CHAIN_ID, DepositCoverage, PlanRefusal, PlannerConfig};
+pub use plan::{ActivationPlan, DepositCoverage, PlanRefusal, PlannerConfig};
 
 /// The pool's immutable addresses, read once.
 #[derive(Debug, Clone, Copy)]

@@ -13,9 +13,6 @@ use crate::client::scan::ScanError;
 use crate::client::tx::TxError;
 use crate::rpc::TxRequest;
 
-/// The devnet's chain id: the only chain whose deposit history the logs alone cover.
-pub const DEVNET_CHAIN_ID: u64 = 31_337;
-
 /// What the planner is pointed at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannerConfig {

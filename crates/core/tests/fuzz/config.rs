@@ -1,11 +1,11 @@
 //! `config.json` (`NetworkConfig::from_json`): served beside the app by whoever hosts it.
 
-use pool_chain::config::{ConfigError, NetworkConfig};
+use pool_core::config::{ConfigError, NetworkConfig};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::mutate::{any_value, near, odd_string};
-use crate::{assert_sentence, config};
+use crate::{DEFAULT_CASES_CHEAP, assert_sentence, config_with};
 
 /// Fields `ConfigError::Invalid` may name: the schema's own.
 const FIELDS: &[&str] = &[
@@ -19,6 +19,7 @@ const FIELDS: &[&str] = &[
     "refreshIntervalMs",
     "deploymentBlock",
     "ssvGenesisBlock",
+    "beaconUrl",
 ];
 
 /// Every key of the schema, the optional ones too.
@@ -34,6 +35,7 @@ const SCHEMA: &[&str] = &[
     "refreshIntervalMs",
     "genesisForkVersion",
     "ssvGenesisBlock",
+    "beaconUrl",
 ];
 
 /// A valid devnet config with every optional field, and the mainnet example filled in.
@@ -91,7 +93,7 @@ fn the_seeds_are_valid() {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(config_with(DEFAULT_CASES_CHEAP))]
 
     #[test]
     fn mutated_configs_load_or_name_the_fault(
