@@ -1,7 +1,7 @@
 //! The app shell: loads the network configuration, sets up the shared state, routes pages.
 
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 
 use crate::components::errors::config_problem;
 use crate::components::wallet_bar::WalletBar;

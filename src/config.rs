@@ -1,6 +1,6 @@
 //! Loads the network configuration served beside the app as `config.json`.
 
-use pool_chain::config::{ConfigError, NetworkConfig};
+use pool_core::config::{ConfigError, NetworkConfig};
 
 use crate::state::fetch::fetch_text;
 

@@ -5,7 +5,7 @@
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 
 use crate::components::console::{
     activation::ActivationPanel, cluster::ClusterPanel, import::ImportPanel, overview::Overview,

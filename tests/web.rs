@@ -7,8 +7,8 @@
 
 use alloy_primitives::{Address, U256, address};
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
 use pool_chain::reads::layout;
+use pool_core::config::NetworkConfig;
 use serde_json::{Value, json};
 use ssv_pool_app::state::{chain::Chain, pool::PoolData, rpc::Rpc, wallet::Wallet};
 use wasm_bindgen::prelude::*;

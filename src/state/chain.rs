@@ -6,7 +6,7 @@
 use alloy_primitives::Address;
 use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 
 use super::rpc::Rpc;
 use super::wallet::{Connection, Wallet};

@@ -8,7 +8,7 @@ use alloy_primitives::U64;
 use alloy_rpc_client::{ClientBuilder, RpcClient};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 use pool_eip1193::{FetchTransport, TimeoutLayer};
 
 use super::error::AppError;

@@ -6,7 +6,7 @@ use alloy_rpc_client::RpcClient;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::client::call;
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 use pool_eip1193::discovery::{self, WalletInfo};
 use pool_eip1193::{Eip1193Provider, Eip1193Transport, codes, events};
 use serde_json::json;

@@ -4,9 +4,9 @@
 //! what refuses it, decided before the wallet is asked.
 
 use alloy_primitives::{Address, U256};
-use pool_chain::config::NetworkConfig;
 use pool_chain::rpc::TxRequest;
 use pool_core::cluster::Cluster;
+use pool_core::config::NetworkConfig;
 use pool_core::funding::{BLOCKS_PER_DAY, FeeSchedule};
 
 use super::ConsoleReading;

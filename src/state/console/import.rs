@@ -11,9 +11,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pool_chain::client::planner::{KeyCheckSetup, PlanRefusal, check_keys};
 use pool_chain::client::{OperatorProblem, operator_keys, operator_states, ssv_registered};
-use pool_chain::config::NetworkConfig;
 use pool_core::activation::deposits::Verdict;
 use pool_core::ceremony::{CheckContext, ImportReport, ImportedFile};
+use pool_core::config::NetworkConfig;
 use wasm_bindgen_futures::JsFuture;
 
 use super::beacon::FetchBeacon;

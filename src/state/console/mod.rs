@@ -10,7 +10,7 @@ use pool_chain::client::{
     ClusterCursor, Operations, PendingEntry, RegistryView, Roles, cluster_balance, fee_schedule,
     pending_entries, read_operations, registry_entries, roles,
 };
-use pool_chain::config::NetworkConfig;
+use pool_core::config::NetworkConfig;
 
 use super::chain::Chain;
 use super::error::AppError;

@@ -6,10 +6,10 @@ use alloy_rpc_client::RpcClient;
 use alloy_sol_types::SolCall;
 use pool_chain::bindings::PoolManager::{self, ValidatorData};
 use pool_chain::client::planner::{ActivationPlan, ActivationPlanner, PlanRefusal, PlannerConfig};
-use pool_chain::config::NetworkConfig;
 use pool_chain::rpc::TxRequest;
 use pool_core::activation::{Candidate, Facts, Limits, Waiting, choose};
 use pool_core::cluster::Cluster;
+use pool_core::config::NetworkConfig;
 use pool_core::funding::Precision;
 
 use super::beacon::FetchBeacon;

@@ -14,8 +14,8 @@ use leptos::task::spawn_local;
 use pool_chain::bindings::PoolManager::ValidatorData;
 use pool_chain::bulk::add_validators_batches;
 use pool_chain::client::{read_operations, registry_entries};
-use pool_chain::config::NetworkConfig;
 use pool_core::ceremony::RegistryEntry;
+use pool_core::config::NetworkConfig;
 use pool_core::limits::TxLimits;
 use serde::{Deserialize, Serialize};
 
