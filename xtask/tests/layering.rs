@@ -104,6 +104,17 @@ fn the_state_keeps_errors_typed() {
 }
 
 #[test]
+fn the_keeper_keeps_its_reasons_typed() {
+    // A decision's reason keeps its cause (a refusal, a transaction error); the log line is
+    // where it becomes words.
+    let found = offenders(
+        "crates/keeper/src",
+        &[", String>", "(String)", "reason: String", "cause: String"],
+    );
+    assert!(found.is_empty(), "String reasons in the keeper: {found:?}");
+}
+
+#[test]
 fn the_core_does_no_io() {
     let manifest = std::fs::read_to_string(root().join("crates/core/Cargo.toml")).unwrap();
     let dependencies = manifest

@@ -17,7 +17,7 @@ use pool_core::config::NetworkConfig;
 
 use crate::log::Logger;
 use crate::metrics::SharedFigures;
-use crate::send::{InFlight, SendOptions};
+use crate::send_state::{InFlight, SendOptions};
 
 /// How long a duty's transaction may wait for its block by default: 50 slots.
 pub const DEFAULT_SEND_DEADLINE: Duration = Duration::from_secs(600);

@@ -24,6 +24,7 @@ pub mod options;
 pub mod oracle;
 pub mod oracle_exits;
 pub mod send;
+pub mod send_state;
 pub mod signer;
 pub mod upkeep;
 

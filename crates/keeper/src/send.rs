@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use alloy::eips::eip2718::Encodable2718;
 use alloy::network::{NetworkTransactionBuilder, TransactionBuilder};
-use alloy::primitives::{Address, B256, Bytes, U64, U256};
+use alloy::primitives::{Address, B256, Bytes, U64};
 use pool_chain::client::tx::{self, Follower, Outcome};
 use pool_chain::client::{ChainError, call, fee_market};
 use pool_chain::rpc::{TxReceipt, TxRequest};
@@ -20,33 +20,8 @@ use pool_core::gas::{Fees, MAX_TRANSACTION_GAS};
 use serde_json::json;
 
 use crate::keeper::Keeper;
-
-/// How the keeper follows what it sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SendOptions {
-    /// Between two polls of the node.
-    pub poll: Duration,
-    /// A transaction not mined after this long is sent again with higher fees.
-    pub bump_after: Duration,
-    /// Polls in a row in which the node knows none of the hashes and the nonce is unused
-    /// before the transaction is taken as dropped.
-    pub dropped_after_polls: u32,
-    /// The least priority fee offered (a node's `eth_feeHistory` may say 0 on a quiet chain).
-    pub min_priority_fee: U256,
-}
-
-impl Default for SendOptions {
-    fn default() -> Self {
-        SendOptions {
-            poll: Duration::from_secs(2),
-            // Five slots: a transaction priced for the next block is in one of them.
-            bump_after: Duration::from_secs(60),
-            // A minute at the default poll: time for a slow node to hear of it.
-            dropped_after_polls: 30,
-            min_priority_fee: U256::from(100_000_000u64), // 0.1 gwei
-        }
-    }
-}
+use crate::send_state::InFlight;
+pub use crate::send_state::SendOptions;
 
 /// How a send ended. Every variant but the two mined ones leaves the duty's plan undone; only
 /// [`Sent::GaveUp`] leaves a transaction live (its nonce still pending).
@@ -114,8 +89,8 @@ pub enum SendError {
     TooMuchGas { estimate: u64 },
     /// Reading the nonce or the fees, or handing the transaction over, failed.
     Rpc(ChainError),
-    /// Signing failed (a key or a request the signer refuses).
-    Sign(String),
+    /// Signing failed (a key or a request the signer refuses): the builder's error, kept.
+    Sign(Box<alloy::network::TransactionBuilderError<alloy::network::Ethereum>>),
 }
 
 impl fmt::Display for SendError {
@@ -140,14 +115,6 @@ impl From<ChainError> for SendError {
     fn from(cause: ChainError) -> Self {
         SendError::Rpc(cause)
     }
-}
-
-/// A transaction of the keeper's given up at a deadline and maybe still waiting in the mempool.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct InFlight {
-    pub nonce: u64,
-    pub fees: Fees,
-    pub hash: B256,
 }
 
 /// Replacements tried when the node says the fees do not beat the transaction waiting there.
@@ -339,7 +306,7 @@ impl Keeper {
         let envelope = request
             .build(&self.wallet)
             .await
-            .map_err(|e| SendError::Sign(e.to_string()))?;
+            .map_err(|e| SendError::Sign(Box::new(e)))?;
         let raw: Bytes = envelope.encoded_2718().into();
         Ok(tx::send_raw(&self.reader, &raw).await?)
     }
