@@ -71,7 +71,10 @@ fn known_ssv_genesis(chain_id: u64) -> Option<u64> {
 pub const REFRESH_MS_RANGE: std::ops::RangeInclusive<u32> = 250..=600_000;
 
 impl NetworkConfig {
-    /// Parses and checks `config.json`; the error names the field at fault.
+    /// Parses and checks `config.json`; the error names the field at fault. Inline: its JSON
+    /// parser is then compiled in the caller's crate, at the caller's opt-level (the core is at
+    /// 3 for the import checks; the staker's page wants this code small).
+    #[inline]
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
         let config: NetworkConfig =
             serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;

@@ -29,11 +29,10 @@ use pool_devnet::testing::Mined;
 use pool_keeper::Decision;
 use pool_keeper::beacon_http::BeaconHttp;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 mod support;
+use support::beacon::serve_api;
 use support::pool::{KEEPER, activated, devnet_with_entries, keeper, stake};
-use support::{read_request, respond};
 
 const THIEF: Address = Address::repeat_byte(0xee);
 
@@ -281,63 +280,40 @@ const STATE_ROOT: B256 = B256::repeat_byte(0x5a);
 /// A Beacon API on 127.0.0.1 serving the finalized block, the POST form of `validators` and
 /// `pending_deposits` of its state (by state root), as consensus clients do.
 async fn serve_beacon(state: Arc<Mutex<Finalized>>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let state = state.clone();
-            tokio::spawn(async move {
-                let Some((line, body)) = read_request(&mut stream).await else {
-                    return;
-                };
-                let path = line.split(' ').nth(1).unwrap_or_default().to_string();
-                let states = format!("/eth/v1/beacon/states/{STATE_ROOT}");
-                let answer = {
-                    let state = state.lock().unwrap();
-                    if path == "/eth/v2/beacon/blocks/finalized" {
-                        Some(
-                            json!({ "version": "electra", "finalized": true, "data": { "message": {
-                            "slot": "640", "state_root": STATE_ROOT.to_string(),
-                            "body": { "execution_payload": { "block_number": state.execution_block.to_string() } } } } }),
-                        )
-                    } else if path == format!("{states}/validators") && line.starts_with("POST") {
-                        let asked: Value = serde_json::from_slice(&body).unwrap_or_default();
-                        let ids: Vec<String> = asked["ids"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|id| id.as_str().map(str::to_lowercase))
-                            .collect();
-                        let data: Vec<Value> = state.validators.iter()
-                            .filter(|(pubkey, _)| ids.contains(&pubkey.to_string()))
-                            .map(|(pubkey, credentials)| json!({ "index": "9", "balance": "32000000000",
-                                "status": "active_ongoing", "validator": { "pubkey": pubkey.to_string(),
-                                "withdrawal_credentials": credentials.to_string() } }))
-                            .collect();
-                        Some(json!({ "finalized": true, "data": data }))
-                    } else if path == format!("{states}/pending_deposits") {
-                        Some(
-                            json!({ "version": "electra", "finalized": true, "data": state.pending }),
-                        )
-                    } else {
-                        None
-                    }
-                };
-                match answer {
-                    Some(body) => respond(&mut stream, "200 OK", &body.to_string()).await,
-                    None => {
-                        respond(
-                            &mut stream,
-                            "404 Not Found",
-                            r#"{"code":404,"message":"not found"}"#,
-                        )
-                        .await
-                    }
-                }
-            });
+    serve_api(move |line, path, body| {
+        let states = format!("/eth/v1/beacon/states/{STATE_ROOT}");
+        let state = state.lock().unwrap();
+        if path == "/eth/v2/beacon/blocks/finalized" {
+            Some(
+                json!({ "version": "electra", "finalized": true, "data": { "message": {
+                "slot": "640", "state_root": STATE_ROOT.to_string(),
+                "body": { "execution_payload": { "block_number": state.execution_block.to_string() } } } } }),
+            )
+        } else if path == format!("{states}/validators") && line.starts_with("POST") {
+            let asked: Value = serde_json::from_slice(body).unwrap_or_default();
+            let ids: Vec<String> = asked["ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|id| id.as_str().map(str::to_lowercase))
+                .collect();
+            let data: Vec<Value> = state.validators.iter()
+                .filter(|(pubkey, _)| ids.contains(&pubkey.to_string()))
+                .map(|(pubkey, credentials)| json!({ "index": "9", "balance": "32000000000",
+                    "status": "active_ongoing", "validator": { "pubkey": pubkey.to_string(),
+                    "withdrawal_credentials": credentials.to_string() } }))
+                .collect();
+            Some(json!({ "finalized": true, "data": data }))
+        } else if path == format!("{states}/pending_deposits") {
+            Some(
+                json!({ "version": "electra", "finalized": true, "data": state.pending }),
+            )
+        } else {
+            None
         }
-    });
-    address
+
+    })
+    .await
 }
 
 /// A pending deposit of 1 ETH for sample key `seed` to `thief`'s credentials, signed by the

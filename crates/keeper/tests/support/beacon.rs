@@ -94,18 +94,27 @@ impl BeaconState {
 
 /// A Beacon API on 127.0.0.1 answering from `state`.
 pub async fn serve_beacon(state: Arc<Mutex<BeaconState>>) -> SocketAddr {
+    serve_api(move |_, path, _| state.lock().unwrap().answer(path)).await
+}
+
+/// An HTTP API on 127.0.0.1 whose JSON answers `answer` gives for each request (its request
+/// line, path and body); 404 where it gives none. The one server of the tests' beacon nodes.
+pub async fn serve_api<A>(answer: A) -> SocketAddr
+where
+    A: Fn(&str, &str, &[u8]) -> Option<Value> + Send + Sync + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    let answer = Arc::new(answer);
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
-            let state = state.clone();
+            let answer = answer.clone();
             tokio::spawn(async move {
-                let Some((line, _)) = read_request(&mut stream).await else {
+                let Some((line, body)) = read_request(&mut stream).await else {
                     return;
                 };
                 let path = line.split(' ').nth(1).unwrap_or_default().to_string();
-                let body = state.lock().unwrap().answer(&path);
-                match body {
+                match answer(&line, &path, &body) {
                     Some(body) => respond(&mut stream, "200 OK", &body.to_string()).await,
                     None => {
                         respond(
