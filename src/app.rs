@@ -13,14 +13,13 @@ use crate::state::{history::History, pool::PoolData, rpc::Rpc, stake::Stake, wal
 
 #[component]
 pub fn App() -> impl IntoView {
-    let config = LocalResource::new(crate::config::load);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the network configuration…"</p> }>
-            {move || config.get().map(|loaded| match loaded {
-                Ok(config) => view! { <Shell config/> }.into_any(),
-                Err(problem) => view! { <p class="error" role="alert">{config_problem(&problem)}</p> }.into_any(),
-            })}
-        </Suspense>
+    let config = crate::config::use_config();
+    move || match config.get() {
+        None => view! { <p class="loading">"Loading the network configuration…"</p> }.into_any(),
+        Some(Ok(config)) => view! { <Shell config/> }.into_any(),
+        Some(Err(problem)) => {
+            view! { <p class="error" role="alert">{config_problem(&problem)}</p> }.into_any()
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Loads the network configuration served beside the app as `config.json`.
 
+use leptos::prelude::*;
 use pool_core::config::{ConfigError, NetworkConfig};
 
 use crate::state::fetch::fetch_text;
@@ -13,6 +14,15 @@ pub enum ConfigProblem {
     Missing { url: String, status: u16 },
     /// It is there but not a valid configuration.
     Invalid(ConfigError),
+}
+
+/// `config.json`, loaded once in the current owner: `None` until it answered. A signal and a
+/// task rather than a resource and `<Suspense>`: the staker's module then carries none of
+/// Leptos's async-derived machinery (about 14 KB of code before compression).
+pub fn use_config() -> ReadSignal<Option<Result<NetworkConfig, ConfigProblem>>> {
+    let loaded = RwSignal::new(None);
+    leptos::task::spawn_local(async move { loaded.set(Some(load().await)) });
+    loaded.read_only()
 }
 
 /// Fetches and parses `config.json` relative to the document's base URL, so the app works from

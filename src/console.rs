@@ -25,14 +25,13 @@ pub fn mount(root: web_sys::HtmlElement) -> leptos::mount::UnmountHandle<impl Mo
 
 #[component]
 fn ConsoleApp() -> impl IntoView {
-    let config = LocalResource::new(crate::config::load);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the network configuration…"</p> }>
-            {move || config.get().map(|loaded| match loaded {
-                Ok(config) => view! { <ConsolePage config/> }.into_any(),
-                Err(problem) => view! { <p class="error" role="alert">{config_problem(&problem)}</p> }.into_any(),
-            })}
-        </Suspense>
+    let config = crate::config::use_config();
+    move || match config.get() {
+        None => view! { <p class="loading">"Loading the network configuration…"</p> }.into_any(),
+        Some(Ok(config)) => view! { <ConsolePage config/> }.into_any(),
+        Some(Err(problem)) => {
+            view! { <p class="error" role="alert">{config_problem(&problem)}</p> }.into_any()
+        }
     }
 }
 

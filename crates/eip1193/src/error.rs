@@ -62,10 +62,6 @@ impl ProviderError {
             data,
         }
     }
-
-    pub fn is_user_rejection(&self) -> bool {
-        self.code == codes::USER_REJECTED
-    }
 }
 
 impl std::fmt::Display for ProviderError {
