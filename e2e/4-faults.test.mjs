@@ -1,11 +1,11 @@
 // End to end, what the staker's page does when what it depends on fails: a config.json that
 // cannot be used, an RPC that is down (at load and mid-session), answers garbage, stalls or
 // serves another chain, and the staker's own RPC setting. The faults come from a JSON-RPC
-// node the test controls (test-node.mjs, the project's test node), in front of the devnet's anvil.
+// node the test controls (the project's test node, driven through node-control.mjs), in front of the devnet's anvil.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openApp, freshAccount, stake, waitForText, APP_URL, RPC_URL } from './harness.mjs';
-import { startTestNode } from './test-node.mjs';
+import { startTestNode } from './node-control.mjs';
 
 let browser;
 let config;

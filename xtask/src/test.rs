@@ -199,7 +199,7 @@ fn e2e_files(names: &[String]) -> Result<Vec<String>> {
 const MOUNT: &str = "/pool/";
 
 /// Builds the test node program (`pool-devnet`'s `test-node`, the JSON-RPC node the e2e tests
-/// switch between faults, e2e/test-node.mjs) in the profile the devnet runs in; its path.
+/// switch between faults, e2e/node-control.mjs) in the profile the devnet runs in; its path.
 fn build_test_node() -> Result<std::path::PathBuf> {
     let built = status(cmd("cargo").args([
         "build",

@@ -1,5 +1,5 @@
 //! `test-node`: the test node of [`pool_devnet::testing::node`] as a program, for the end-to-end
-//! tests (JavaScript, e2e/test-node.mjs): a JSON-RPC node on 127.0.0.1 in front of `UPSTREAM`
+//! tests (JavaScript, e2e/node-control.mjs): a JSON-RPC node on 127.0.0.1 in front of `UPSTREAM`
 //! that the test switches between faults and asks what it saw.
 //!
 //! ```text
