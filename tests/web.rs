@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use pool_chain::reads::layout;
 use pool_core::config::NetworkConfig;
 use serde_json::{Value, json};
+use ssv_pool_app::state::refresh::Refresh;
 use ssv_pool_app::state::{chain::Chain, pool::PoolData, rpc::Rpc, wallet::Wallet};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -265,5 +266,45 @@ async fn the_pool_is_read_through_the_wallet_in_one_call() {
     until(|| calls_of(&provider, "eth_call") == calls + 1).await;
     sleep(200).await;
     assert_eq!(calls_of(&provider, "eth_call"), calls + 1);
+    owner.cleanup();
+}
+
+#[wasm_bindgen_test]
+async fn a_refresh_keeps_only_the_newest_requests_answer() {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    // What is asked for (0: nothing), each read as slow as the test says, and what settled.
+    let asked = owner.with(|| RwSignal::new(1u32));
+    let settled = owner.with(|| RwSignal::new(Vec::<u32>::new()));
+    let refresh = owner.with(|| {
+        Refresh::new(
+            move || Some(asked.get()).filter(|n| *n > 0),
+            |n: u32| async move {
+                sleep(if n == 1 { 300 } else { 20 }).await;
+                n
+            },
+            move |n| settled.update(|s| s.push(n)),
+        )
+    });
+    sleep(50).await;
+    assert!(refresh.is_running());
+    // A newer request overtakes the slow first read: only its answer lands.
+    asked.set(2);
+    sleep(400).await;
+    assert_eq!(settled.get_untracked(), vec![2]);
+    assert!(!refresh.is_running());
+    // Asking again reads again; an answer asked for before a change to "nothing" is dropped.
+    asked.set(1);
+    sleep(50).await;
+    asked.set(0);
+    sleep(400).await;
+    assert_eq!(settled.get_untracked(), vec![2]);
+    refresh.again();
+    sleep(100).await;
+    assert_eq!(
+        settled.get_untracked(),
+        vec![2],
+        "nothing is asked for: no read"
+    );
     owner.cleanup();
 }
